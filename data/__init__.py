@@ -1,0 +1,1 @@
+"""Bundled data: the seed policy and the vocabulary files a DPO extends."""
