@@ -1,0 +1,83 @@
+"""The one exception tree of sharegraph.
+
+::
+
+    SharegraphError                 every error the library raises on purpose
+    ├── SourceError                 a policy document that cannot be read (path, line)
+    │   └── NoTableError            no recognizable table in the document
+    ├── RegistryFileError           a registry file that is broken, foreign or unwritable
+    ├── VocabularyError             a broken file in data/ (fields, recipients, headers)
+    ├── UnknownFieldError           a field name not in the registry (with suggestions)
+    ├── UnknownRecipientError       a recipient not in the registry (with suggestions)
+    ├── UnknownNameError            an app, scenario or SDK not in the registry
+    └── BackendError                the Neo4j backend failed (auth, connection, database)
+
+The library never prints and never exits; ``cli.py`` catches :class:`SharegraphError`
+once, prints ``error: <message>`` on stderr and exits with :attr:`exit_code`.
+"""
+
+from __future__ import annotations
+
+
+class SharegraphError(Exception):
+    """Base class. ``str(err)`` is the one line the user sees."""
+
+    exit_code: int = 2
+
+
+class SourceError(SharegraphError):
+    """A source document that cannot be imported; names the file and, where known, the line."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+
+
+class NoTableError(SourceError):
+    """The document holds no table or list that sharegraph recognizes."""
+
+
+class RegistryFileError(SharegraphError):
+    """A registry file that cannot be read or written."""
+
+
+class VocabularyError(SharegraphError):
+    """A vocabulary file in ``data/`` is malformed."""
+
+
+class _UnknownError(SharegraphError):
+    kind = "name"
+
+    def __init__(self, name: str, suggestions: list[str] | None = None) -> None:
+        self.name = name
+        self.suggestions = list(suggestions or [])
+        msg = f"unknown {self.kind} {name!r}"
+        if self.suggestions:
+            msg += "; did you mean " + ", ".join(self.suggestions) + "?"
+        super().__init__(msg)
+
+
+class UnknownFieldError(_UnknownError):
+    """A data field that neither the registry nor the vocabulary knows."""
+
+    kind = "field"
+
+
+class UnknownRecipientError(_UnknownError):
+    """A recipient that the registry does not know by name, alias or brand."""
+
+    kind = "recipient"
+
+
+class UnknownNameError(_UnknownError):
+    """An app, scenario or SDK that the registry does not hold."""
+
+    def __init__(self, kind: str, name: str, suggestions: list[str] | None = None) -> None:
+        self.kind = kind
+        super().__init__(name, suggestions)
+
+
+class BackendError(SharegraphError):
+    """A storage backend (Neo4j) that cannot be reached or refuses the work."""

@@ -1,0 +1,216 @@
+"""Reading tables from a web page saved as flattened text.
+
+When a browser or converter saves an HTML page as text, every table cell's
+items stand on their own lines, and the table's shape survives only in the
+runs of blank (or tab-only) lines between them: short gaps between the items
+of one cell, longer gaps between cells, longer still between rows. Nothing
+here knows line numbers or a particular file; the gap sizes are learned from
+each table's own header:
+
+* the gap between header cells is the *cell gap*;
+* a smaller gap separates items of one cell;
+* a larger gap ends a row, unless the row is not yet complete and the gap
+  holds empty cells: a gap line with a space in it (``\\t\\t\\t\\t ``), as an
+  empty ``<td> </td>`` leaves, or a gap that is exactly the cell gap plus
+  whole empty cells long;
+* a row with fewer cells than the header, followed by more rows, continues
+  cells spanning rows from the row above (``rowspan``: the permission table's
+  权限名称 over an iOS and an Android row);
+* a row with fewer cells at the end of the document is a table cut off, which
+  is an error, not something to guess.
+
+A table ends at a heading or a prose paragraph where a row would start, at the
+next table's header, or at the end of the document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from registry.errors import SourceError
+from registry.tables import Cell, RawRow, RawTable, match_header
+
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十\d]+[章节条部分]|附录|附件)"
+)
+
+
+@dataclass(slots=True)
+class Run:
+    """Consecutive non-blank lines, and the blank lines before them."""
+
+    line: int
+    lines: list[tuple[int, str]]
+    gap: int
+    empty_marks: int
+    """Gap lines holding a space: traces of empty cells."""
+
+    @property
+    def first(self) -> str:
+        return self.lines[0][1]
+
+
+def runs_of(lines: list[str]) -> list[Run]:
+    out: list[Run] = []
+    gap = marks = 0
+    current: list[tuple[int, str]] = []
+    for no, raw in enumerate(lines, 1):
+        if raw.strip():
+            if not current:
+                current = []
+            current.append((no, raw.strip()))
+            continue
+        if current:
+            out.append(Run(current[0][0], current, gap, marks))
+            current, gap, marks = [], 0, 0
+        gap += 1
+        if raw.strip("\t\n") and not raw.strip():  # white space other than tabs
+            marks += 1
+    if current:
+        out.append(Run(current[0][0], current, gap, marks))
+    return out
+
+
+def _is_prose(text: str) -> bool:
+    return bool(_HEADING.match(text)) or (len(text) > 60 and "。" in text)
+
+
+def _find_header(runs: list[Run], i: int) -> tuple[int, str, list[str | None], int] | None:
+    """A header starting at run i: (width, kind, roles, cell gap)."""
+    r0 = runs[i]
+    if len(r0.lines) != 1 or len(r0.first) > 24:
+        return None
+    names = [r0.first]
+    gap = None
+    j = i + 1
+    while j < len(runs) and len(runs[j].lines) == 1 and len(runs[j].first) <= 24:
+        if gap is None:
+            gap = runs[j].gap
+        elif runs[j].gap != gap:
+            break
+        names.append(runs[j].first)
+        j += 1
+    # the header may be followed by its first row at the same gap; take the longest
+    # prefix of names that matches a header
+    for width in range(len(names), 1, -1):
+        m = match_header(names[:width])
+        if m and gap:
+            return width, m[0], m[1], gap
+    return None
+
+
+def read_flattened(lines: list[str], path: str) -> tuple[list[RawTable], list[str]]:
+    """All tables found in flattened text, and notes on what was left out."""
+    runs = runs_of(lines)
+    tables: list[RawTable] = []
+    notes: list[str] = []
+    i = 0
+    while i < len(runs):
+        found = _find_header(runs, i)
+        if not found:
+            i += 1
+            continue
+        width, kind, roles, cell_gap = found
+        headers = [runs[k].first for k in range(i, i + width)]
+        table = RawTable(kind, runs[i].line, headers, roles)
+        i = _read_body(runs, i + width, table, width, cell_gap, path, lines)
+        if table.rows:
+            tables.append(table)
+        else:
+            notes.append(f"line {table.line}: a {kind} table header with no rows was left out")
+    return tables, notes
+
+
+def _read_body(
+    runs: list[Run], i: int, table: RawTable, width: int, cell_gap: int, path: str, lines: list[str]
+) -> int:
+    rows: list[list[Cell]] = []
+    row: list[Cell] = []
+    items: list[tuple[int, str]] = []
+
+    def close_row() -> None:
+        nonlocal row
+        if row:
+            rows.append(row)
+        row = []
+
+    while i < len(runs):
+        r = runs[i]
+        starting = not row and not items
+        if starting and (_is_prose(r.first) or _find_header(runs, i)):
+            break
+        if items and r.gap < cell_gap:
+            items.extend(r.lines)
+            i += 1
+            continue
+        if items:
+            row.append(Cell(tuple(items)))
+            items = []
+        if r.gap > cell_gap and row:
+            missing = width - len(row) - 1
+            empties = r.empty_marks if r.empty_marks else (r.gap - cell_gap) // max(cell_gap - 1, 1)
+            exact = r.empty_marks or (r.gap - cell_gap) % max(cell_gap - 1, 1) == 0
+            if 0 < empties <= missing and exact and r.gap - cell_gap >= empties:
+                row.extend([Cell()] * empties)
+            else:
+                close_row()
+                if _is_prose(r.first) or _find_header(runs, i):
+                    break
+        if len(row) == width:
+            close_row()
+        items = list(r.lines)
+        i += 1
+    if items:
+        row.append(Cell(tuple(items)))
+    at_end = i >= len(runs)
+    close_row()
+    _shape_rows(rows, table, width, at_end, path)
+    return i
+
+
+def _shape_rows(rows: list[list[Cell]], table: RawTable, width: int, at_end: bool, path: str) -> None:
+    prev: list[Cell] | None = None
+    for n, cells in enumerate(rows, 1):
+        carried: tuple[str, ...] = ()
+        k = 0
+        if len(cells) > width:
+            table.notes.append(
+                f"line {cells[0].line}: row {n} has {len(cells)} cells for {width} headers; "
+                f"extra cells were joined into the last column"
+            )
+            last = Cell(tuple(it for c in cells[width - 1:] for it in c.items))
+            cells = [*cells[: width - 1], last]
+        elif len(cells) < width:
+            if at_end and n == len(rows):
+                raise SourceError(
+                    path,
+                    f"the {table.kind} table is cut off: its last row has {len(cells)} of {width} cells",
+                    cells[0].line,
+                )
+            if prev is None:
+                table.notes.append(
+                    f"line {cells[0].line}: row {n} has {len(cells)} of {width} cells and nothing above to span from; left out"
+                )
+                continue
+            k = width - len(cells)
+            carried = tuple(r for r in table.roles[:k] if r)
+            cells = [*prev[:k], *cells]
+            table.notes.append(
+                f"line {cells[k].line}: row {n} has {width - k} of {width} cells; "
+                f"the first {k} taken from the row above (a cell spanning rows)"
+            )
+        table.rows.append(
+            RawRow(
+                line=next((c.line for c in cells[k:] if c.line), 0),
+                cells={role: c for role, c in zip(table.roles, cells, strict=True) if role},
+                carried=carried,
+            )
+        )
+        prev = cells
+
+
+def cell_gap_stats(runs: list[Run]) -> Counter[int]:
+    """How often each gap size occurs (for diagnostics)."""
+    return Counter(r.gap for r in runs)

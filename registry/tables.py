@@ -1,0 +1,136 @@
+"""Tables as every reader hands them on: header roles and rows of cells with lines.
+
+Whatever the layout (flattened text, HTML, Markdown, paragraph lists), a reader
+produces :class:`RawTable` objects; the rest of the import never sees the layout.
+Column roles come from ``data/headers.yaml`` (:func:`match_header`), never from
+positions.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from registry.errors import VocabularyError
+from registry.vocabulary import DATA_DIR, name_key
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell: its item lines, each with its 1-based source line."""
+
+    items: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(t for _, t in self.items)
+
+    @property
+    def line(self) -> int:
+        return self.items[0][0] if self.items else 0
+
+    @property
+    def empty(self) -> bool:
+        return not any(t.strip() for _, t in self.items)
+
+
+EMPTY = Cell()
+
+
+@dataclass
+class RawRow:
+    line: int
+    cells: dict[str, Cell]
+    """Role -> cell; a role the header lacks is absent."""
+    carried: tuple[str, ...] = ()
+    """Roles filled from the row above (a cell spanning rows)."""
+
+    def text(self, role: str) -> str:
+        c = self.cells.get(role)
+        return c.text.strip() if c else ""
+
+
+@dataclass
+class RawTable:
+    kind: str
+    """``sharing``, ``sdk`` or ``permission``."""
+    line: int
+    headers: list[str]
+    roles: list[str | None]
+    rows: list[RawRow] = field(default_factory=list)
+    layout: str = "flattened-text"
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HeaderSpec:
+    kind: str
+    required: tuple[str, ...]
+    synonyms: dict[str, tuple[str, ...]]
+
+
+@functools.cache
+def header_specs(path: Path | None = None) -> tuple[HeaderSpec, ...]:
+    p = path or DATA_DIR / "headers.yaml"
+    try:
+        data = yaml.load(p.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        specs = tuple(
+            HeaderSpec(
+                kind,
+                tuple(spec["required"]),
+                {role: tuple(name_key(s) for s in syns) for role, syns in spec["roles"].items()},
+            )
+            for kind, spec in data["tables"].items()
+        )
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as e:
+        raise VocabularyError(f"{p}: malformed header synonyms ({e})") from e
+    return specs
+
+
+def role_of(header: str, spec: HeaderSpec) -> tuple[str | None, int]:
+    """The role a header plays in a table of ``spec``'s kind, and how well it matched.
+
+    An exact synonym scores 1000; otherwise the longest synonym the header contains.
+    """
+    key = name_key(header)
+    best: tuple[str | None, int] = (None, 0)
+    for role, syns in spec.synonyms.items():
+        for s in syns:
+            if key == s:
+                return role, 1000
+            if len(s) >= 2 and s in key and len(s) > best[1]:
+                best = (role, len(s))
+    return best
+
+
+def match_header(headers: list[str]) -> tuple[str, list[str | None]] | None:
+    """Which kind of table these headers open, and each column's role; None if none.
+
+    >>> match_header(["SDK名称", "提供者名称", "收集信息"])
+    ('sdk', ['sdk_name', 'provider', 'data'])
+    >>> match_header(["姓名", "年龄"]) is None
+    True
+    """
+    if len(headers) < 2 or any(len(name_key(h)) > 24 or not h.strip() for h in headers):
+        return None
+    best: tuple[int, str, list[str | None]] | None = None
+    for spec in header_specs():
+        roles: list[str | None] = []
+        score = 0
+        for h in headers:
+            role, s = role_of(h, spec)
+            if role in roles:  # a role is taken once; a second such column is kept as text
+                role, s = None, 0
+            roles.append(role)
+            score += s
+        if all(r in roles for r in spec.required) and (best is None or score > best[0]):
+            best = (score, spec.kind, roles)
+    if best is None:
+        return None
+    matched = sum(r is not None for r in best[2])
+    if matched < 2 or matched * 2 < len(headers):
+        return None
+    return best[1], best[2]
