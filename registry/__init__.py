@@ -1,0 +1,105 @@
+"""sharegraph's registry: the data model, importers, normalization, the registry file.
+
+>>> reg = open_registry()          # the bundled seed
+>>> reg.apps
+['你我贷']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from registry.build import ImportReport
+from registry.errors import (
+    BackendError,
+    NoTableError,
+    RegistryFileError,
+    SharegraphError,
+    SourceError,
+    UnknownFieldError,
+    UnknownNameError,
+    UnknownRecipientError,
+    VocabularyError,
+)
+from registry.importer import SEED_PATH, import_document
+from registry.model import (
+    SDK,
+    Channel,
+    Evidence,
+    Field,
+    Flow,
+    Permission,
+    Policy,
+    Recipient,
+    RecipientKind,
+    Registry,
+    Scenario,
+    Source,
+)
+from registry.store import load_registry, save_registry
+from registry.vocabulary import DATA_DIR, load_vocabulary
+
+__version__ = "0.1.0"
+
+SEED_REGISTRY = DATA_DIR / "seed_registry.json"
+
+__all__ = [
+    "DATA_DIR",
+    "SDK",
+    "SEED_PATH",
+    "SEED_REGISTRY",
+    "BackendError",
+    "Channel",
+    "Evidence",
+    "Field",
+    "Flow",
+    "ImportReport",
+    "NoTableError",
+    "Permission",
+    "Policy",
+    "Recipient",
+    "RecipientKind",
+    "Registry",
+    "RegistryFileError",
+    "Scenario",
+    "SharegraphError",
+    "Source",
+    "SourceError",
+    "UnknownFieldError",
+    "UnknownNameError",
+    "UnknownRecipientError",
+    "VocabularyError",
+    "__version__",
+    "import_document",
+    "import_into",
+    "load_registry",
+    "load_vocabulary",
+    "open_registry",
+    "save_registry",
+]
+
+
+def open_registry(path: str | Path | None = None) -> Registry:
+    """The registry at ``path``, or the bundled seed registry when None."""
+    return load_registry(path if path is not None else SEED_REGISTRY)
+
+
+def import_into(
+    source: str | Path,
+    registry_path: str | Path | None,
+    *,
+    app: str | None = None,
+) -> tuple[Registry, Policy, ImportReport]:
+    """Import a document into the registry at ``registry_path`` (new if absent).
+
+    The same app imported again replaces its earlier policy. Nothing is written
+    here: the caller saves, so that a failed import leaves the file untouched.
+    """
+    policy, report = import_document(source, app=app)
+    reg = Registry()
+    if registry_path is not None and Path(registry_path).exists():
+        reg = load_registry(registry_path)
+    if policy.app in reg.policies:
+        report.guesses.append(f"app {policy.app!r} was already in the registry; its policy was replaced")
+    reg.add(policy)
+    return reg, policy, report

@@ -1,0 +1,379 @@
+"""From tables to a :class:`~registry.model.Policy`: splitting, normalization, flows.
+
+Layout-independent: every reader (flattened text, HTML, Markdown, paragraph
+lists) hands :class:`~registry.tables.RawTable` objects to :func:`build_policy`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from registry.model import (
+    SDK,
+    Channel,
+    Evidence,
+    Field,
+    Flow,
+    Permission,
+    Policy,
+    Recipient,
+    RecipientKind,
+    Scenario,
+    Source,
+)
+from registry.normalize import RecipientName, classify_recipient, resolve_brand, resolve_field
+from registry.splitting import Item, split_lines
+from registry.tables import Cell, RawRow, RawTable
+from registry.vocabulary import Vocabulary
+
+
+@dataclass
+class ImportReport:
+    """What an import found, left out, and could not resolve."""
+
+    app: str
+    tables: list[dict[str, object]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    left_out: list[str] = field(default_factory=list)
+    guesses: list[str] = field(default_factory=list)
+    unresolved_fields: dict[str, list[str]] = field(default_factory=dict)
+    """Field as written -> closest known names."""
+    unresolved_recipients: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> int:
+        return len(self.left_out) + len(self.unresolved_fields) + len(self.unresolved_recipients)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "app": self.app,
+            "tables": self.tables,
+            "counts": self.counts,
+            "left_out": self.left_out,
+            "guesses": self.guesses,
+            "unresolved_fields": self.unresolved_fields,
+            "unresolved_recipients": self.unresolved_recipients,
+        }
+
+
+_APP_DEF = re.compile(r"^\s*([^\s（(，。]{1,24}?)[（(]在本(?:隐私|个人信息保护)?(?:权)?政策中[，,]?(?:指|是指|系指)(.+?(?:公司|集团|银行))")
+_TITLE = re.compile(r"^\s*《?(.{1,40}?)(?:隐私权?政策|个人信息保护政策|隐私保护指引|隐私协议)》?\s*$")
+_COMPANY = re.compile(r"[\u4e00-\u9fffA-Za-z（）()]{2,40}?(?:有限责任公司|股份有限公司|有限公司)")
+
+
+def detect_app(text: str) -> tuple[str | None, str | None]:
+    """The app name and the controller a document names, where it says.
+
+    >>> detect_app("你我贷借款隐私政策\\n你我贷（在本隐私政策中，指哈尔滨市龙商小额贷款有限责任公司（注册…")
+    ('你我贷', '哈尔滨市龙商小额贷款有限责任公司')
+    """
+    head = text[:20000]
+    app = controller = None
+    for line in head.split("\n"):
+        m = _APP_DEF.match(line)
+        if m:
+            app, controller = m.group(1), m.group(2)
+            break
+    if app is None:
+        for line in head.split("\n")[:40]:
+            m = _TITLE.match(line)
+            if m and m.group(1).strip():
+                app = m.group(1).strip()
+                break
+    if controller is None:
+        m = _COMPANY.search(head)
+        controller = m.group(0) if m else None
+    return app, controller
+
+
+class _Builder:
+    def __init__(self, vocab: Vocabulary, file: str) -> None:
+        self.vocab = vocab
+        self.file = file
+        self.fields: dict[str, dict[str, object]] = {}
+        self.recipients: dict[str, dict[str, object]] = {}
+        self.flows: list[Flow] = []
+        self.flow_keys: set[tuple[object, ...]] = set()
+        self.notes: list[str] = []
+        self.unresolved_recipients: list[str] = []
+
+    # -- fields ---------------------------------------------------------------
+    def field_of(self, text: str, parent: str | None = None) -> str:
+        fn = resolve_field(text, self.vocab)
+        rec = self.fields.setdefault(
+            fn.canonical,
+            {"entry": fn.entry, "seen": [], "parent": None},
+        )
+        if text not in rec["seen"]:  # type: ignore[operator]
+            rec["seen"].append(text)  # type: ignore[union-attr]
+        vocab_parent = fn.entry.parent if fn.entry else None
+        if rec["parent"] is None:
+            rec["parent"] = vocab_parent or (parent if parent != fn.canonical else None)
+        return fn.canonical
+
+    def fields_of(self, items: list[Item]) -> list[tuple[str, Item, str | None]]:
+        """(canonical, item, implied_via) for each item and each group member."""
+        out: list[tuple[str, Item, str | None]] = []
+        for it in items:
+            name = self.field_of(it.text)
+            out.append((name, it, None))
+            for m in it.members:
+                out.extend(
+                    (self.field_of(mm.text, parent=name), mm, name)
+                    for mm in [m, *self._flatten(m.members)]
+                )
+        return out
+
+    def _flatten(self, items: tuple[Item, ...]) -> list[Item]:
+        out: list[Item] = []
+        for i in items:
+            out.append(i)
+            out.extend(self._flatten(i.members))
+        return out
+
+    # -- recipients -----------------------------------------------------------
+    def recipient(self, r: RecipientName, contact: str = "") -> str:
+        rec = self.recipients.setdefault(
+            r.name,
+            {"kind": r.kind, "seen": [], "legal": None, "resolution": None,
+             "onward_of": r.onward_of, "contact": contact or None},
+        )
+        if r.as_written not in rec["seen"]:  # type: ignore[operator]
+            rec["seen"].append(r.as_written)  # type: ignore[union-attr]
+        if contact and not rec["contact"]:
+            rec["contact"] = contact
+        return r.name
+
+    def recipients_of(self, cell: Cell, sdks: list[SDK], hint: str, where: str) -> list[tuple[RecipientName, int]]:
+        out: list[tuple[RecipientName, int]] = []
+        seen: dict[str, int] = {}
+        for item in split_lines(cell.items):
+            for r in classify_recipient(item.raw or item.text, self.vocab):
+                if r.kind is RecipientKind.BRAND:
+                    resolved = resolve_brand(r.name, sdks, self.vocab, hint)
+                    if resolved:
+                        legal, sdk = resolved
+                        line = sdk.evidence.line if sdk.evidence else 0
+                        r = RecipientName(legal, r.as_written, RecipientKind.COMPANY)
+                        rec = self.recipients.setdefault(
+                            legal, {"kind": RecipientKind.COMPANY, "seen": [], "legal": None,
+                                    "resolution": None, "onward_of": None, "contact": sdk.contact or None},
+                        )
+                        note = f"brand {r.as_written} -> {legal}: SDK table, {sdk.name} (line {line})"
+                        rec["resolution"] = "; ".join(
+                            x for x in (rec["resolution"], note) if x and note not in str(rec["resolution"])
+                        ) or note
+                    elif r.name not in self.unresolved_recipients:
+                        self.unresolved_recipients.append(r.name)
+                if r.name in seen:
+                    self.notes.append(
+                        f"line {item.line}: {where}: {r.name} is listed again (first at line {seen[r.name]})"
+                    )
+                    continue
+                seen[r.name] = item.line
+                out.append((r, item.line))
+        return out
+
+    def add_flow(self, flow: Flow) -> None:
+        key = (flow.field, flow.channel, flow.via, flow.recipient, flow.implied_via)
+        if key in self.flow_keys:
+            return
+        self.flow_keys.add(key)
+        self.flows.append(flow)
+
+
+def _ev(file: str, table: str, row: int, column: str, cell: Cell, line: int | None = None) -> Evidence:
+    return Evidence(file, line or cell.line, table, row, column, cell.text)
+
+
+def build_policy(
+    tables: list[RawTable],
+    *,
+    file: str,
+    sha256: str,
+    text: str,
+    vocab: Vocabulary,
+    app: str | None = None,
+    encoding: str = "utf-8",
+    layout: str = "flattened-text",
+    imported_at: str | None = None,
+) -> tuple[Policy, ImportReport]:
+    """Turn tables read from one document into a policy and its import report."""
+    found_app, controller = detect_app(text)
+    app_name = app or found_app or file
+    b = _Builder(vocab, file)
+    report = ImportReport(app_name)
+    if app is None and found_app is None:
+        report.guesses.append(f"no app name found in the document; using the file name {file!r} (give --app)")
+    for t in tables:
+        report.tables.append({"kind": t.kind, "line": t.line, "rows": len(t.rows), "headers": t.headers})
+        report.left_out.extend(n for n in t.notes if "left out" in n)
+        report.guesses.extend(n for n in t.notes if "left out" not in n)
+
+    sdks = _sdks(tables, b)
+    permissions = _permissions(tables, b, vocab)
+    scenarios = _scenarios(tables, b, sdks)
+
+    fields = tuple(
+        Field(
+            name=name,
+            category=rec["entry"].category if rec["entry"] else None,  # type: ignore[union-attr]
+            sensitive=bool(rec["entry"].sensitive) if rec["entry"] else False,  # type: ignore[union-attr]
+            parent=rec["parent"],  # type: ignore[arg-type]
+            resolved=rec["entry"] is not None,
+            aliases_seen=tuple(rec["seen"]),  # type: ignore[arg-type]
+        )
+        for name, rec in sorted(b.fields.items())
+    )
+    recipients = tuple(
+        Recipient(
+            name=name,
+            kind=rec["kind"],  # type: ignore[arg-type]
+            as_written=tuple(rec["seen"]),  # type: ignore[arg-type]
+            legal_entity=name if rec["resolution"] else None,
+            resolution=rec["resolution"],  # type: ignore[arg-type]
+            onward_of=rec["onward_of"],  # type: ignore[arg-type]
+            contact=rec["contact"],  # type: ignore[arg-type]
+        )
+        for name, rec in sorted(b.recipients.items())
+    )
+    for f in fields:
+        if not f.resolved:
+            report.unresolved_fields[f.name] = vocab.suggest_fields(f.name)
+    report.unresolved_recipients = sorted(b.unresolved_recipients)
+    report.left_out.extend(b.notes)
+    policy = Policy(
+        app=app_name,
+        controller=controller,
+        source=Source(
+            file=file,
+            sha256=sha256,
+            imported_at=imported_at or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            encoding=encoding,
+            layout=layout,
+        ),
+        scenarios=tuple(scenarios),
+        sdks=tuple(sdks),
+        permissions=tuple(permissions),
+        fields=fields,
+        recipients=recipients,
+        flows=tuple(b.flows),
+        notes=tuple(report.left_out + report.guesses),
+    )
+    report.counts = {
+        "tables": len(tables),
+        "sharing_rows": len(scenarios),
+        "sdks": len(sdks),
+        "permissions": len(permissions),
+        "recipients": len(recipients),
+        "fields": len(fields),
+        "flows": len(b.flows),
+    }
+    return policy, report
+
+
+def _sdks(tables: list[RawTable], b: _Builder) -> list[SDK]:
+    out: list[SDK] = []
+    for t in (t for t in tables if t.kind == "sdk"):
+        for n, row in enumerate(t.rows, 1):
+            data = row.cells.get("data", Cell())
+            sdk_name = row.text("sdk_name") or row.text("provider")
+            provider_text = row.text("provider").replace("\n", "")
+            ev = _ev(b.file, "sdk", n, "sdk_name", row.cells.get("sdk_name", data))
+            field_rows = b.fields_of(split_lines(data.items))
+            sdk = SDK(
+                name=sdk_name.replace("\n", " "),
+                provider=provider_text,
+                contact=row.text("contact").replace("\n", " "),
+                policy_url=row.text("policy_url").replace("\n", ""),
+                function=row.text("function"),
+                need=row.text("need"),
+                purpose=row.text("purpose"),
+                data_text=data.text,
+                fields=tuple(dict.fromkeys(name for name, _, _ in field_rows)),
+                evidence=ev,
+            )
+            out.append(sdk)
+            if not provider_text:
+                b.notes.append(f"line {row.line}: SDK {sdk.name} names no provider; its flows were left out")
+                continue
+            recips = classify_recipient(provider_text, b.vocab)
+            for r in recips:
+                b.recipient(r, contact=sdk.contact if r.kind is not RecipientKind.ONWARD else "")
+            cache: dict[int, Evidence] = {}
+            for name, item, implied in field_rows:
+                ev_f = cache.setdefault(item.line, _ev(b.file, "sdk", n, "data", data, item.line))
+                for r in recips:
+                    b.add_flow(Flow(
+                        field=name, field_as_written=item.text, channel=Channel.SDK, via=sdk.name,
+                        recipient=r.name, recipient_as_written=r.as_written,
+                        purpose=sdk.purpose or sdk.function, frequency="", evidence=ev_f,
+                        implied_via=implied, recipient_line=row.cells["provider"].line if "provider" in row.cells else row.line,
+                    ))
+    return out
+
+
+def _permissions(tables: list[RawTable], b: _Builder, vocab: Vocabulary) -> list[Permission]:
+    out: list[Permission] = []
+    for t in (t for t in tables if t.kind == "permission"):
+        for n, row in enumerate(t.rows, 1):
+            name = row.text("permission").replace("\n", "")
+            entry = vocab.permission(name)
+            fields = tuple(b.field_of(f) for f in entry.fields) if entry else ()
+            if entry is None:
+                b.notes.append(f"line {row.line}: permission {name!r} is not in data/permissions.yaml; no fields linked")
+            out.append(Permission(
+                name=name,
+                platform=row.text("platform"),
+                purpose=row.text("purpose"),
+                can_disable=row.text("can_disable"),
+                impact=row.text("impact"),
+                fields=fields,
+                evidence=_first_cell_ev(b.file, "permission", n, row),
+            ))
+    return out
+
+
+def _first_cell_ev(file: str, table: str, n: int, row: RawRow) -> Evidence:
+    for role, cell in row.cells.items():
+        if role not in row.carried and cell.items:
+            return Evidence(file, cell.line, table, n, role, " | ".join(c.text for c in row.cells.values()))
+    return Evidence(file, row.line, table, n, "", "")
+
+
+def _scenarios(tables: list[RawTable], b: _Builder, sdks: list[SDK]) -> list[Scenario]:
+    out: list[Scenario] = []
+    for t in (t for t in tables if t.kind == "sharing"):
+        for n, row in enumerate(t.rows, 1):
+            data = row.cells.get("data", Cell())
+            rcell = row.cells.get("recipient", Cell())
+            name = (row.text("scenario") or f"row {n}").replace("\n", " ")
+            purpose = row.text("purpose").replace("\n", " ")
+            frequency = row.text("frequency").replace("\n", " ")
+            sc = Scenario(
+                name=name, frequency=frequency, purpose=purpose, data_text=data.text,
+                recipients_text=rcell.text,
+                evidence=_first_cell_ev(b.file, "sharing", n, row),
+            )
+            out.append(sc)
+            field_rows = b.fields_of(split_lines(data.items))
+            recips = b.recipients_of(rcell, sdks, purpose + name, f"sharing row {n} ({name})")
+            if not field_rows or not recips:
+                b.notes.append(
+                    f"line {row.line}: sharing row {n} ({name}) names "
+                    + ("no data" if not field_rows else "no recipient") + "; no flows made"
+                )
+            for r, _ in recips:
+                b.recipient(r, contact=row.text("contact"))
+            ev_cache: dict[int, Evidence] = {}
+            for fname, item, implied in field_rows:
+                ev = ev_cache.setdefault(item.line, _ev(b.file, "sharing", n, "data", data, item.line))
+                for r, rline in recips:
+                    b.add_flow(Flow(
+                        field=fname, field_as_written=item.text, channel=Channel.SHARING, via=name,
+                        recipient=r.name, recipient_as_written=r.as_written, purpose=purpose,
+                        frequency=frequency, evidence=ev, implied_via=implied, recipient_line=rline,
+                    ))
+    return out

@@ -1,0 +1,107 @@
+"""Normalization: data fields and recipients as written, against the vocabulary.
+
+Fields resolve through ``data/fields.yaml`` (aliases, qualifiers). Recipients are
+classified by what their text shows (a legal entity's suffix, a category word,
+an onward processor ``…及其委托的…``) and by ``data/recipients.yaml``. A brand is
+tied to a legal entity only where the same policy's SDK table gives evidence
+(:func:`resolve_brand`); otherwise it stays a brand. Nothing is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from registry.model import SDK, RecipientKind
+from registry.vocabulary import FieldEntry, Vocabulary, name_key
+
+
+@dataclass(frozen=True, slots=True)
+class FieldName:
+    canonical: str
+    as_written: str
+    entry: FieldEntry | None
+
+
+def resolve_field(text: str, vocab: Vocabulary) -> FieldName:
+    """The canonical name of a field as written (the cleaned text if unknown)."""
+    entry = vocab.resolve_field(text)
+    if entry:
+        return FieldName(entry.name, text, entry)
+    return FieldName(vocab.strip_qualifiers(text), text, None)
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientName:
+    name: str
+    as_written: str
+    kind: RecipientKind
+    onward_of: str | None = None
+
+
+def classify_recipient(text: str, vocab: Vocabulary) -> list[RecipientName]:
+    """One recipient as written, as one or two recipients (itself, its onward processor).
+
+    >>> from registry.vocabulary import load_vocabulary
+    >>> v = load_vocabulary()
+    >>> [(r.name, r.kind.value) for r in classify_recipient("A有限公司及其委托的外包服务机构", v)]
+    [('A有限公司', 'company'), ('A有限公司委托的外包服务机构', 'onward')]
+    >>> classify_recipient("合作的持牌金融机构", v)[0].kind.value
+    'unnamed'
+    """
+    for marker in sorted(vocab.onward_markers, key=len, reverse=True):
+        idx = text.find(marker)
+        if idx > 0 and marker.startswith("及其"):
+            base = text[:idx]
+            onward = base + text[idx + len("及其"):]
+            first = classify_recipient(base, vocab)
+            return [*first, RecipientName(onward, text, RecipientKind.ONWARD, first[0].name)]
+    alias = vocab.recipient_alias(text)
+    name = alias or text
+    return [RecipientName(name, text, recipient_kind(name, vocab))]
+
+
+def recipient_kind(name: str, vocab: Vocabulary) -> RecipientKind:
+    key = name_key(name)
+    if name in vocab.affiliates or "关联公司" in name or "关联方" in name:
+        return RecipientKind.AFFILIATE
+    if any(key.endswith(name_key(s)) for s in vocab.company_suffixes):
+        return RecipientKind.COMPANY
+    if any(name_key(m) in key for m in vocab.unnamed_markers):
+        return RecipientKind.UNNAMED
+    return RecipientKind.BRAND
+
+
+def resolve_brand(
+    brand: str, sdks: list[SDK], vocab: Vocabulary, hint: str = ""
+) -> tuple[str, SDK] | None:
+    """The legal entity behind a brand, if this policy's SDK table shows it.
+
+    The brand's tokens (``data/recipients.yaml``) are looked for in each SDK's
+    name and provider; a single provider is the answer. Where several providers
+    match, the SDKs whose function or purpose shares a word with ``hint`` (the
+    scenario's purpose) are preferred; still ambiguous means unresolved.
+    """
+    key = name_key(brand)
+    tokens = {key}
+    for b in vocab.brands:
+        if key == name_key(b.name) or key in {name_key(t) for t in b.tokens}:
+            tokens |= {name_key(t) for t in (b.name, *b.tokens)}
+    tokens = {t for t in tokens if len(t) >= 2}
+    matches = [
+        s for s in sdks
+        if any(t in name_key(s.name) or t in name_key(s.provider) for t in tokens)
+        and recipient_kind(s.provider, vocab) is RecipientKind.COMPANY
+    ]
+    providers = {s.provider for s in matches}
+    if len(providers) > 1 and hint:
+        hkey = name_key(hint)
+        close = [s for s in matches if _shares_word(hkey, name_key(s.function + s.purpose + s.need))]
+        if {s.provider for s in close} and len({s.provider for s in close}) == 1:
+            matches, providers = close, {close[0].provider}
+    if len(providers) == 1:
+        return matches[0].provider, matches[0]
+    return None
+
+
+def _shares_word(a: str, b: str) -> bool:
+    return any(a[i:i + 2] in b for i in range(len(a) - 1))

@@ -1,0 +1,245 @@
+"""The vocabulary in ``data/``: canonical data fields, recipient aliases, permissions.
+
+The files in ``data/`` are the source of truth; a DPO extends them, not the code.
+This module loads and validates them and answers lookups:
+
+>>> v = load_vocabulary()
+>>> v.resolve_field("身份证号").name
+'身份证号码'
+>>> v.resolve_field("Mac 地址").name
+'MAC地址'
+>>> v.resolve_field("银行卡预留手机号").name
+'银行卡预留手机号'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from registry.errors import VocabularyError
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+SENSITIVITY = (True, False)
+
+
+def name_key(text: str) -> str:
+    """The form names are compared in: NFKC, case-folded, no white space.
+
+    >>> name_key(" IP 地址 ") == name_key("ip地址")
+    True
+    """
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"\s+", "", text).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class FieldEntry:
+    name: str
+    category: str
+    sensitive: bool
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+    en: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BrandEntry:
+    name: str
+    tokens: tuple[str, ...]
+    """Strings whose presence in an SDK's name or provider ties that SDK to the brand."""
+
+
+@dataclass(frozen=True, slots=True)
+class PermissionEntry:
+    name: str
+    aliases: tuple[str, ...]
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    fields: dict[str, FieldEntry]
+    field_index: dict[str, str]
+    """name_key(alias) -> canonical field name."""
+    qualifiers: tuple[str, ...]
+    categories: tuple[str, ...]
+    company_suffixes: tuple[str, ...]
+    unnamed_markers: tuple[str, ...]
+    onward_markers: tuple[str, ...]
+    brands: tuple[BrandEntry, ...]
+    recipient_aliases: dict[str, str]
+    """name_key(alias) -> canonical recipient name."""
+    affiliates: tuple[str, ...]
+    permissions: tuple[PermissionEntry, ...]
+
+    def resolve_field(self, text: str) -> FieldEntry | None:
+        """The vocabulary entry for a field as written, or None.
+
+        Tries the text, then the text without a leading qualifier (用户提供的…) or a
+        trailing platform note (…（IOS）).
+        """
+        for candidate in self._field_candidates(text):
+            name = self.field_index.get(name_key(candidate))
+            if name:
+                return self.fields[name]
+        return None
+
+    def strip_qualifiers(self, text: str) -> str:
+        """The text without leading qualifiers and trailing platform notes."""
+        cands = self._field_candidates(text)
+        return cands[-1]
+
+    def _field_candidates(self, text: str) -> list[str]:
+        out = [text]
+        t = text
+        changed = True
+        while changed:
+            changed = False
+            for q in self.qualifiers:
+                if t.startswith(q) and len(t) > len(q):
+                    t = t[len(q):]
+                    out.append(t)
+                    changed = True
+        m = re.match(r"^(.+?)[（(]\s*(?:ios|android|安卓|苹果)[^）)]*[）)]$", t, re.IGNORECASE)
+        if m:
+            out.append(m.group(1))
+        return out
+
+    def suggest_fields(self, text: str, limit: int = 3) -> list[str]:
+        """Closest canonical field names, for "did you mean …?"."""
+        from rapidfuzz import fuzz, process, utils
+
+        choices = {alias_key: name for alias_key, name in self.field_index.items()}
+        hits = process.extract(
+            name_key(text), list(choices), scorer=fuzz.WRatio, limit=limit * 4,
+            processor=utils.default_process,
+        )
+        out: list[str] = []
+        for key, score, _ in hits:
+            name = choices[key]
+            if score >= 50 and name not in out:
+                out.append(name)
+            if len(out) == limit:
+                break
+        return out
+
+    def children(self, name: str) -> list[str]:
+        return sorted(f.name for f in self.fields.values() if f.parent == name)
+
+    def descendants(self, name: str) -> list[str]:
+        out: list[str] = []
+        stack = self.children(name)
+        while stack:
+            n = stack.pop(0)
+            if n not in out:
+                out.append(n)
+                stack.extend(self.children(n))
+        return out
+
+    def recipient_alias(self, text: str) -> str | None:
+        return self.recipient_aliases.get(name_key(text))
+
+    def permission(self, text: str) -> PermissionEntry | None:
+        key = name_key(text)
+        for p in self.permissions:
+            if key in {name_key(a) for a in (p.name, *p.aliases)}:
+                return p
+        return None
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise VocabularyError(f"{path}: vocabulary file is missing") from e
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise VocabularyError(f"{where}: not valid YAML ({getattr(e, 'problem', e)})") from e
+    if not isinstance(data, dict):
+        raise VocabularyError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _fields(data: dict[str, Any], path: Path) -> tuple[dict[str, FieldEntry], dict[str, str]]:
+    categories = set(data.get("categories") or [])
+    fields: dict[str, FieldEntry] = {}
+    index: dict[str, str] = {}
+    for i, raw in enumerate(data.get("fields") or [], 1):
+        if not isinstance(raw, dict) or not raw.get("name"):
+            raise VocabularyError(f"{path}: field #{i} has no name")
+        name = str(raw["name"])
+        if name in fields:
+            raise VocabularyError(f"{path}: field {name!r} is listed twice")
+        cat = raw.get("category")
+        if cat not in categories:
+            raise VocabularyError(f"{path}: field {name!r} has unknown category {cat!r}")
+        sens = raw.get("sensitive")
+        if sens not in SENSITIVITY:
+            raise VocabularyError(f"{path}: field {name!r}: sensitive must be true or false")
+        aliases = tuple(str(a) for a in raw.get("aliases") or ())
+        fields[name] = FieldEntry(name, cat, sens, aliases, raw.get("parent"), raw.get("en", ""))
+        for alias in (name, *aliases):
+            key = name_key(alias)
+            if index.get(key, name) != name:
+                raise VocabularyError(
+                    f"{path}: alias {alias!r} of {name!r} already names {index[key]!r}"
+                )
+            index[key] = name
+    for f in fields.values():
+        if f.parent is not None and f.parent not in fields:
+            raise VocabularyError(f"{path}: field {f.name!r} has unknown parent {f.parent!r}")
+    for f in fields.values():  # no cycles
+        seen, p = {f.name}, f.parent
+        while p is not None:
+            if p in seen:
+                raise VocabularyError(f"{path}: parent cycle through {f.name!r}")
+            seen.add(p)
+            p = fields[p].parent
+    return fields, index
+
+
+@functools.cache
+def load_vocabulary(data_dir: Path | None = None) -> Vocabulary:
+    """Load and validate ``fields.yaml``, ``recipients.yaml`` and ``permissions.yaml``."""
+    d = Path(data_dir) if data_dir else DATA_DIR
+    fdata = _read_yaml(d / "fields.yaml")
+    fields, index = _fields(fdata, d / "fields.yaml")
+    rdata = _read_yaml(d / "recipients.yaml")
+    raliases: dict[str, str] = {}
+    for entry in rdata.get("aliases") or []:
+        for alias in entry.get("aliases") or []:
+            raliases[name_key(alias)] = entry["name"]
+    brands = tuple(
+        BrandEntry(b["name"], tuple(b.get("tokens") or [b["name"]]))
+        for b in rdata.get("brands") or []
+    )
+    pdata = _read_yaml(d / "permissions.yaml")
+    perms = []
+    for p in pdata.get("permissions") or []:
+        for fname in p.get("fields") or []:
+            if fname not in fields:
+                raise VocabularyError(
+                    f"{d / 'permissions.yaml'}: permission {p['name']!r} names unknown field {fname!r}"
+                )
+        perms.append(PermissionEntry(p["name"], tuple(p.get("aliases") or ()), tuple(p.get("fields") or ())))
+    return Vocabulary(
+        fields=fields,
+        field_index=index,
+        qualifiers=tuple(fdata.get("qualifiers") or ()),
+        categories=tuple(fdata.get("categories") or ()),
+        company_suffixes=tuple(rdata.get("company_suffixes") or ()),
+        unnamed_markers=tuple(rdata.get("unnamed_markers") or ()),
+        onward_markers=tuple(rdata.get("onward_markers") or ()),
+        brands=brands,
+        recipient_aliases=raliases,
+        affiliates=tuple(rdata.get("affiliates") or ()),
+        permissions=tuple(perms),
+    )
