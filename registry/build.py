@@ -41,10 +41,14 @@ class ImportReport:
     unresolved_fields: dict[str, list[str]] = field(default_factory=dict)
     """Field as written -> closest known names."""
     unresolved_recipients: list[str] = field(default_factory=list)
+    """Brands and names that no evidence ties to a legal entity."""
+    info: list[str] = field(default_factory=list)
+    """How unusual layout was read (not a problem)."""
 
     @property
     def problems(self) -> int:
-        return len(self.left_out) + len(self.unresolved_fields) + len(self.unresolved_recipients)
+        return (len(self.left_out) + len(self.guesses) + len(self.unresolved_fields)
+                + len(self.unresolved_recipients))
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -55,6 +59,7 @@ class ImportReport:
             "guesses": self.guesses,
             "unresolved_fields": self.unresolved_fields,
             "unresolved_recipients": self.unresolved_recipients,
+            "info": self.info,
         }
 
 
@@ -209,8 +214,9 @@ def build_policy(
         report.guesses.append(f"no app name found in the document; using the file name {file!r} (give --app)")
     for t in tables:
         report.tables.append({"kind": t.kind, "line": t.line, "rows": len(t.rows), "headers": t.headers})
-        report.left_out.extend(n for n in t.notes if "left out" in n)
-        report.guesses.extend(n for n in t.notes if "left out" not in n)
+        report.left_out.extend(t.notes)
+        report.guesses.extend(t.guesses)
+        report.info.extend(t.info)
 
     sdks = _sdks(tables, b)
     permissions = _permissions(tables, b, vocab)

@@ -154,6 +154,10 @@ def _read_body(
             exact = r.empty_marks or (r.gap - cell_gap) % max(cell_gap - 1, 1) == 0
             if 0 < empties <= missing and exact and r.gap - cell_gap >= empties:
                 row.extend([Cell()] * empties)
+                if not r.empty_marks:
+                    table.guesses.append(
+                        f"line {r.line}: {empties} empty cell(s) inferred from the length of the gap before this line"
+                    )
             else:
                 close_row()
                 if _is_prose(r.first) or _find_header(runs, i):
@@ -176,7 +180,7 @@ def _shape_rows(rows: list[list[Cell]], table: RawTable, width: int, at_end: boo
         carried: tuple[str, ...] = ()
         k = 0
         if len(cells) > width:
-            table.notes.append(
+            table.guesses.append(
                 f"line {cells[0].line}: row {n} has {len(cells)} cells for {width} headers; "
                 f"extra cells were joined into the last column"
             )
@@ -197,7 +201,7 @@ def _shape_rows(rows: list[list[Cell]], table: RawTable, width: int, at_end: boo
             k = width - len(cells)
             carried = tuple(r for r in table.roles[:k] if r)
             cells = [*prev[:k], *cells]
-            table.notes.append(
+            table.info.append(
                 f"line {cells[k].line}: row {n} has {width - k} of {width} cells; "
                 f"the first {k} taken from the row above (a cell spanning rows)"
             )

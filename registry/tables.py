@@ -63,6 +63,11 @@ class RawTable:
     rows: list[RawRow] = field(default_factory=list)
     layout: str = "flattened-text"
     notes: list[str] = field(default_factory=list)
+    """Rows left out, and why."""
+    guesses: list[str] = field(default_factory=list)
+    """Where the layout was guessed rather than read."""
+    info: list[str] = field(default_factory=list)
+    """How the layout was read where it was unusual (a cell spanning rows)."""
 
 
 @dataclass(frozen=True)

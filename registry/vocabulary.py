@@ -15,6 +15,7 @@ This module loads and validates them and answers lookups:
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -154,9 +155,12 @@ class Vocabulary:
         return None
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except FileNotFoundError as e:
         raise VocabularyError(f"{path}: vocabulary file is missing") from e
     except yaml.YAMLError as e:
@@ -206,10 +210,18 @@ def _fields(data: dict[str, Any], path: Path) -> tuple[dict[str, FieldEntry], di
     return fields, index
 
 
-@functools.cache
+def vocabulary_dir() -> Path:
+    """``$SHAREGRAPH_VOCAB`` if set (a DPO's own copy of the files), else the bundled ``data/``."""
+    return Path(os.environ.get("SHAREGRAPH_VOCAB") or DATA_DIR)
+
+
 def load_vocabulary(data_dir: Path | None = None) -> Vocabulary:
     """Load and validate ``fields.yaml``, ``recipients.yaml`` and ``permissions.yaml``."""
-    d = Path(data_dir) if data_dir else DATA_DIR
+    return _load(Path(data_dir) if data_dir else vocabulary_dir())
+
+
+@functools.cache
+def _load(d: Path) -> Vocabulary:
     fdata = _read_yaml(d / "fields.yaml")
     fields, index = _fields(fdata, d / "fields.yaml")
     rdata = _read_yaml(d / "recipients.yaml")

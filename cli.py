@@ -1,0 +1,512 @@
+"""The ``sharegraph`` command line: parse, call the library, render.
+
+Every command calls one library function that returns plain data and hands it
+to :func:`render` (a rich table for people, ``--json`` for scripts, ``--csv``
+where rows fit). Errors from the library (:class:`registry.errors.SharegraphError`)
+are caught once, in :func:`_guard`, and printed as one line on stderr.
+pandas and the neo4j driver are imported only inside the commands that use them.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from registry.errors import SharegraphError
+
+app = typer.Typer(
+    name="sharegraph",
+    help="Where personal data goes once a company shares it: a sharing registry and lineage graph "
+    "built from privacy policies. Without --registry, commands use the bundled seed policy.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+RegistryOpt = Annotated[
+    Path | None,
+    typer.Option("--registry", "-r", help="Registry file (default: the bundled seed registry).",
+                 dir_okay=False),
+]
+AppOpt = Annotated[str | None, typer.Option("--app", "-a", help="Only this app's policy.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV rows.")]
+EvidenceOpt = Annotated[bool, typer.Option("--evidence", "-e", help="Show the evidence (file:line) of each row.")]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _guard(fn: F) -> F:
+    """Turn library errors into one line on stderr and the error's exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except SharegraphError as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(e.exit_code) from None
+        except BrokenPipeError:
+            raise typer.Exit(0) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def command(name: str, **kw: Any) -> Callable[[F], F]:
+    def deco(fn: F) -> F:
+        app.command(name, **kw)(_guard(fn))
+        return fn
+
+    return deco
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, dict) and "line" in v:
+        return f"{v.get('file', '')}:{v['line']}"
+    if isinstance(v, list | tuple):
+        return ", ".join(_cell(x) for x in v)
+    return str(v)
+
+
+def render(
+    rows: list[dict[str, Any]] | dict[str, Any],
+    *,
+    columns: list[str] | None = None,
+    as_json: bool = False,
+    as_csv: bool = False,
+    title: str | None = None,
+) -> None:
+    """Print rows as a rich table, JSON or CSV (JSON keeps every key; tables show ``columns``)."""
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+        return
+    if isinstance(rows, dict):
+        _render_mapping(rows, title)
+        return
+    cols = columns or (list(rows[0]) if rows else [])
+    if as_csv:
+        from lineage.export_safety import neutralize
+
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        for r in rows:
+            w.writerow([neutralize(_cell(r.get(c))) for c in cols])
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, highlight=False)
+    for c in cols:
+        table.add_column(c, overflow="fold")
+    for r in rows:
+        table.add_row(*(_escape(_cell(r.get(c))) for c in cols))
+    console = Console()
+    console.print(table)
+    if not rows:
+        console.print("(no rows)")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _render_mapping(data: dict[str, Any], title: str | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_header=False)
+    table.add_column("key")
+    table.add_column("value", overflow="fold")
+    for k, v in data.items():
+        table.add_row(_escape(str(k)), _escape(_cell(v)))
+    Console().print(table)
+
+
+def _lines(items: Iterable[str]) -> None:
+    for line in items:
+        typer.echo(line)
+
+
+# -- loading -------------------------------------------------------------------------------
+
+def _registry(path: Path | None):
+    from registry import open_registry
+
+    return open_registry(path)
+
+
+def _graph(path: Path | None, app_name: str | None = None):
+    from lineage.graph import build_graph
+
+    reg = _registry(path)
+    if app_name is not None and app_name not in reg.policies:
+        from lineage.names import _closest
+        from registry.errors import UnknownNameError
+
+        raise UnknownNameError("app", app_name, _closest(app_name, reg.apps))
+    return build_graph(reg)
+
+
+# -- registry commands ---------------------------------------------------------------------
+
+@command("import")
+def import_cmd(
+    source: Annotated[Path, typer.Argument(help="Policy document (text, HTML, Markdown) to import.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Registry file to create or add to.",
+                                         dir_okay=False)] = Path("registry.json"),
+    app_name: Annotated[str | None, typer.Option("--app", "-a", help="App name (default: the name the document gives itself).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1, nothing written) if anything was left out, guessed or unresolved.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import a privacy policy's sharing list, SDK table and permission table into a registry."""
+    from registry import import_into, save_registry
+
+    reg, _policy, report = import_into(source, output, app=app_name)
+    if strict and report.problems:
+        _print_report(report, as_json)
+        typer.echo(f"error: {source}: --strict: {report.problems} problem(s) found; {output} not written", err=True)
+        raise typer.Exit(1)
+    save_registry(reg, output)
+    _print_report(report, as_json, written=str(output))
+
+
+def _print_report(report: Any, as_json: bool, written: str | None = None) -> None:
+    d = report.as_dict()
+    if written:
+        d["written"] = written
+    if as_json:
+        render(d, as_json=True)
+        return
+    c = report.counts
+    out = [f"imported {report.app}: {c.get('sharing_rows', 0)} sharing rows, {c.get('sdks', 0)} SDKs, "
+           f"{c.get('permissions', 0)} permission rows, {c.get('recipients', 0)} recipients, "
+           f"{c.get('fields', 0)} fields, {c.get('flows', 0)} flows"]
+    for t in report.tables:
+        out.append(f"  table at line {t['line']}: {t['kind']}, {t['rows']} rows")
+    for title, items in (("left out", report.left_out), ("guessed", report.guesses)):
+        out.extend(f"  {title}: {x}" for x in items)
+    for name, sugg in report.unresolved_fields.items():
+        hint = f" (closest: {', '.join(sugg)})" if sugg else ""
+        out.append(f"  unresolved field: {name}{hint}")
+    out.extend(f"  unresolved recipient: {r} (no evidence ties it to a legal entity)"
+               for r in report.unresolved_recipients)
+    if written:
+        out.append(f"registry written to {written}")
+    _lines(out)
+
+
+@command("stats")
+def stats_cmd(registry: RegistryOpt = None, app_name: AppOpt = None, as_json: JsonOpt = False) -> None:
+    """Counts of what the registry holds (sharing rows, SDKs, recipients, fields, flows…)."""
+    from registry.stats import stats
+
+    render(stats(_registry(registry), app=app_name), as_json=as_json, title="registry")
+
+
+@command("lint")
+def lint_cmd(registry: RegistryOpt = None, app_name: AppOpt = None, as_json: JsonOpt = False) -> None:
+    """List fields and recipients that do not resolve against data/ (exit 1 if any)."""
+    from registry.lint import lint
+
+    rows = lint(_registry(registry), app=app_name)
+    render(rows, as_json=as_json, columns=["app", "kind", "name", "as_written", "suggestions"],
+           title="unresolved names")
+    if rows:
+        raise typer.Exit(1)
+
+
+# -- questions --------------------------------------------------------------------------------
+
+WHO_COLUMNS = ["app", "field", "relation", "implied_via", "channel", "via", "recipient",
+               "recipient_kind", "purpose", "frequency"]
+
+
+@command("who-receives")
+def who_receives_cmd(
+    field: Annotated[str, typer.Argument(help="A data field, by any alias (身份证号, 设备信息, IMEI…).")],
+    registry: RegistryOpt = None,
+    app_name: AppOpt = None,
+    explicit: Annotated[bool, typer.Option("--explicit", help="Only rows that write the field itself.")] = False,
+    evidence: EvidenceOpt = False,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Every recipient of a field, by scenario or SDK, explicit or implied through a group."""
+    from lineage.exposure import who_receives
+
+    rows = who_receives(_graph(registry, app_name), field, app=app_name, include_implied=not explicit)
+    cols = WHO_COLUMNS + (["evidence"] if evidence or as_csv else [])
+    render(rows, columns=cols, as_json=as_json, as_csv=as_csv, title=f"who receives {field}")
+
+
+@command("fields-of")
+def fields_of_cmd(
+    recipient: Annotated[str, typer.Argument(help="A recipient, by legal name, alias or brand.")],
+    registry: RegistryOpt = None,
+    app_name: AppOpt = None,
+    evidence: EvidenceOpt = False,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """What one recipient receives, across scenarios and SDKs, sensitive fields first."""
+    from lineage.exposure import fields_of
+
+    rows = fields_of(_graph(registry, app_name), recipient, app=app_name)
+    cols = ["app", "field", "sensitive", "category", "relation", "implied_via", "channel", "via",
+            "recipient_as_written", "purpose"] + (["evidence"] if evidence or as_csv else [])
+    render(rows, columns=cols, as_json=as_json, as_csv=as_csv, title=f"fields received by {recipient}")
+
+
+@command("exposure")
+def exposure_cmd(
+    registry: RegistryOpt = None,
+    app_name: AppOpt = None,
+    category: Annotated[str | None, typer.Option(help="Only fields of this category (GB/T 35273 Annex A).")] = None,
+    sensitive: Annotated[bool | None, typer.Option("--sensitive/--not-sensitive", help="Only sensitive (or only non-sensitive) fields.")] = None,
+    channel: Annotated[str | None, typer.Option(help="Only 'sharing' or 'sdk' flows.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Show the top N of each ranking.")] = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Fields ranked by how many recipients get them; recipients ranked by sensitive fields."""
+    from lineage.exposure import exposure
+
+    if channel not in (None, "sharing", "sdk"):
+        raise typer.BadParameter("must be 'sharing' or 'sdk'", param_hint="--channel")
+    data = exposure(_graph(registry, app_name), app=app_name, category=category, sensitive=sensitive,
+                    channel=channel, limit=limit)
+    if as_json:
+        render(data, as_json=True)
+        return
+    if as_csv:
+        render(data["fields"], as_csv=True)
+        return
+    render(data["fields"], columns=["rank", "field", "category", "sensitive", "recipients", "unnamed",
+                                    "onward", "brand", "scenarios", "sdks", "apps"], title="fields by recipients")
+    render(data["recipients"], columns=["rank", "recipient", "kind", "sensitive_fields", "fields", "apps"],
+           title="recipients by sensitive fields")
+
+
+@command("lineage")
+def lineage_cmd(
+    field: Annotated[str, typer.Argument(help="A data field, by any alias.")],
+    registry: RegistryOpt = None,
+    app_name: AppOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The paths of a field: how it is collected, through which scenario or SDK, to whom."""
+    from lineage.paths import lineage
+
+    tree = lineage(_graph(registry, app_name), field, app=app_name)
+    if as_json:
+        render(tree, as_json=True)
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    sens = " [sensitive]" if tree["sensitive"] else ""
+    root = Tree(escape(f"{tree['field']} ({tree['category'] or 'uncategorized'}){sens}"))
+    coll = root.add("collected by")
+    for c in tree["collected_by"]:
+        where = f" {c['evidence']['file']}:{c['evidence']['line']}" if c.get("evidence") else ""
+        coll.add(escape(f"{c['kind']}: {c['name']} ({c['app']}){where}"))
+    if not tree["collected_by"]:
+        coll.add("(the policy's tables do not say)")
+    for p in tree["paths"]:
+        rels = sorted({f"{f['field']} {f['relation']}" + (f" via {f['implied_via']}" if f["implied_via"] else "")
+                       for f in p["fields"]})
+        node = root.add(escape(f"{p['channel']}: {p['via']} ({p['app']}) — {p['purpose']} [{'; '.join(rels)}]"))
+        for r in p["recipients"]:
+            rn = node.add(escape(f"{r['recipient']} ({r['kind']})"))
+            for o in r["onward"]:
+                rn.add(escape(f"→ {o['recipient']} ({o['kind']})"))
+    Console().print(root)
+
+
+impact_app = typer.Typer(help="What-if analysis: add a partner, lose one, or a partner breach.",
+                         no_args_is_help=True)
+app.add_typer(impact_app, name="impact")
+
+
+def _impact_out(report: dict[str, Any], new_reg: Any, apply: bool, output: Path | None, as_json: bool) -> None:
+    if apply:
+        if output is None:
+            raise typer.BadParameter("--apply needs -o NEW.json", param_hint="--apply")
+        from registry import save_registry
+
+        save_registry(new_reg, output)
+        report = {**report, "written": str(output)}
+    render(report, as_json=True) if as_json else _print_impact(report)
+
+
+def _print_impact(report: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    con = Console()
+    for k, v in report.items():
+        if isinstance(v, list) and v and isinstance(v[0], dict):
+            render(v, title=k)
+        else:
+            con.print(escape(f"{k}: {_cell(v) if not isinstance(v, dict) else json.dumps(v, ensure_ascii=False)}"))
+
+
+@impact_app.command("add-partner")
+@_guard
+def add_partner_cmd(
+    name: Annotated[str | None, typer.Argument(help="The partner's name (or give --from-yaml).")] = None,
+    scenario: Annotated[str | None, typer.Option("--scenario", "-s", help="Scenario (sharing-list row) to add it to.")] = None,
+    sdk: Annotated[str | None, typer.Option("--sdk", help="SDK the partner provides.")] = None,
+    fields: Annotated[str | None, typer.Option("--fields", "-f", help="Comma-separated fields (default: all of the scenario's).")] = None,
+    from_yaml: Annotated[Path | None, typer.Option("--from-yaml", help="A YAML file describing the partner.")] = None,
+    registry: RegistryOpt = None,
+    app_name: AppOpt = None,
+    apply: Annotated[bool, typer.Option("--apply", help="Write the changed registry to -o.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False)] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Adding a partner: new field exposures, sensitive ones, ranking moves, the appendix row to change."""
+    from lineage.impact import add_partner, load_partner_yaml
+
+    field_list = [f.strip() for f in fields.replace("，", ",").split(",") if f.strip()] if fields else None
+    purpose = None
+    if from_yaml is not None:
+        spec = load_partner_yaml(from_yaml)
+        name, scenario, sdk = spec["name"], spec.get("scenario"), spec.get("sdk")
+        field_list, app_name, purpose = spec.get("fields") or field_list, spec.get("app") or app_name, spec.get("purpose")
+    if not name:
+        raise typer.BadParameter("give the partner's NAME or --from-yaml", param_hint="NAME")
+    report, new_reg = add_partner(_registry(registry), name, app=app_name, scenario=scenario, sdk=sdk,
+                                  fields=field_list, purpose=purpose)
+    _impact_out(report, new_reg, apply, output, as_json)
+
+
+@impact_app.command("remove-partner")
+@_guard
+def remove_partner_cmd(
+    name: Annotated[str, typer.Argument(help="The partner, by legal name, alias or brand.")],
+    registry: RegistryOpt = None,
+    app_name: AppOpt = None,
+    apply: Annotated[bool, typer.Option("--apply", help="Write the changed registry to -o.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False)] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Losing a partner: the blast radius, and fields left with no recipient in a scenario."""
+    from lineage.impact import remove_partner
+
+    report, new_reg = remove_partner(_registry(registry), name, app=app_name)
+    _impact_out(report, new_reg, apply, output, as_json)
+
+
+@impact_app.command("breach")
+@_guard
+def breach_cmd(
+    name: Annotated[str, typer.Argument(help="The breached partner.")],
+    registry: RegistryOpt = None,
+    app_name: AppOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A partner breach: every field it holds, from which apps, scenarios and SDKs."""
+    from lineage.impact import breach
+
+    report = breach(_registry(registry), name, app=app_name)
+    render(report, as_json=True) if as_json else _print_impact(report)
+
+
+@command("diff")
+def diff_cmd(
+    old: Annotated[Path, typer.Argument(help="The older registry file.", dir_okay=False)],
+    new: Annotated[Path, typer.Argument(help="The newer registry file.", dir_okay=False)],
+    app_name: AppOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What changed between two registries: sensitive changes first, then recipients, fields, flows."""
+    from lineage.diff import diff
+    from registry import load_registry
+
+    d = diff(load_registry(old), load_registry(new), app=app_name)
+    if as_json:
+        render(d, as_json=True)
+        return
+    for a in d["apps"]:
+        typer.echo(f"== {a['app']} ({a['status']})" + ("" if a["changed"] else ": no change"))
+        s = a["sensitive"]
+        for key in ("fields_added", "fields_removed"):
+            if s[key]:
+                typer.echo(f"sensitive {key.replace('_', ' ')}: {', '.join(s[key])}")
+        for x in s["sensitivity_changed"]:
+            typer.echo(f"sensitivity changed: {x['field']} {x['was']} -> {x['now']}")
+        for key in ("flows_added", "flows_removed"):
+            if s[key]:
+                render(s[key], columns=["field", "channel", "via", "recipient", "implied_via"],
+                       title=f"sensitive {key.replace('_', ' ')}")
+        for part in ("recipients", "fields", "scenarios", "sdks"):
+            for how in ("added", "removed"):
+                if a[part][how]:
+                    typer.echo(f"{part} {how}: {', '.join(a[part][how])}")
+        for key in ("added", "removed"):
+            rest = [r for r in a["flows"][key] if not r["sensitive"]]
+            if rest:
+                render(rest, columns=["field", "channel", "via", "recipient", "implied_via"],
+                       title=f"other flows {key}")
+    if d["changed"]:
+        raise typer.Exit(1)
+
+
+@command("top-recipients")
+def top_recipients_cmd(
+    field: Annotated[str, typer.Argument(help="A data field, by any alias.")],
+    registry: RegistryOpt = None,
+    limit: Annotated[int | None, typer.Option(help="Show the top N.")] = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Cross-app: the recipients of a field, ranked by how many apps give it to them."""
+    from lineage.exposure import recipients_by_apps
+
+    rows = recipients_by_apps(_graph(registry), field, limit=limit)
+    render(rows, columns=["recipient", "kind", "apps", "app_list"], as_json=as_json, as_csv=as_csv,
+           title=f"recipients of {field} by apps")
+
+
+@command("sensitive-unnamed")
+def sensitive_unnamed_cmd(
+    registry: RegistryOpt = None,
+    app_name: AppOpt = None,
+    evidence: EvidenceOpt = False,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Cross-app: which apps share sensitive fields with unnamed or onward recipients."""
+    from lineage.exposure import sensitive_to_unnamed
+
+    rows = sensitive_to_unnamed(_graph(registry, app_name), app=app_name)
+    cols = ["app", "field", "via", "recipient", "recipient_kind", "onward_of"] + (
+        ["evidence"] if evidence or as_csv else [])
+    render(rows, columns=cols, as_json=as_json, as_csv=as_csv, title="sensitive fields to unnamed recipients")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,232 @@
+"""Exposure questions: who receives a field, what a recipient gets, rankings.
+
+>>> from registry import open_registry
+>>> from lineage.graph import build_graph
+>>> G = build_graph(open_registry())
+>>> rows = who_receives(G, "身份证号")
+>>> "百行征信有限公司" in {r["recipient"] for r in rows}
+True
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import networkx as nx
+
+from lineage import ids
+from lineage.flows import (
+    FlowRef,
+    flow_row,
+    flows_from_field,
+    iter_flows,
+    recipients_of_via,
+    sort_rows,
+)
+from lineage.names import check_app, resolve_field_name, resolve_recipient_name
+
+UNNAMED_KINDS = ("unnamed", "onward")
+
+
+def _hierarchy(G: nx.MultiDiGraph, fnode: str, *, down: bool) -> list[str]:
+    """Members below a group (down) or groups above a field (up), nearest first."""
+    out: list[str] = []
+    frontier = [fnode]
+    while frontier:
+        nxt = []
+        for n in frontier:
+            edges = G.in_edges(n, data=True) if down else G.out_edges(n, data=True)
+            for u, v, d in edges:
+                other = u if down else v
+                if d["kind"] == ids.MEMBER_OF and other not in out and other != fnode:
+                    out.append(other)
+                    nxt.append(other)
+        frontier = nxt
+    return out
+
+
+def members(G: nx.MultiDiGraph, field: str) -> list[str]:
+    """Names of the fields below a group, in the vocabulary or in any policy's rows."""
+    return sorted(G.nodes[n]["name"] for n in _hierarchy(G, ids.field_id(resolve_field_name(G, field)), down=True))
+
+
+def who_receives(
+    G: nx.MultiDiGraph, field: str, *, app: str | None = None, include_implied: bool = True,
+) -> list[dict[str, Any]]:
+    """Every recipient of a field, one row per (field, recipient, scenario or SDK).
+
+    ``relation`` says how the row reaches the field asked:
+
+    * ``explicit``: the field is written in the row;
+    * ``implied``: the row lists it inside a group (``设备信息（包括…IMEI…）``),
+      ``implied_via`` names the group;
+    * ``member``: the field asked is a group, and the row is a flow of one of
+      its members (asking 设备信息 lists IMEI's flows);
+    * ``group``: the row shares a group without listing members, and the
+      vocabulary puts the field asked in that group (``implied_via`` is the group).
+
+    With ``include_implied=False`` only explicit rows are returned.
+    """
+    check_app(G, app)
+    name = resolve_field_name(G, field)
+    fnode = ids.field_id(name)
+    rows: list[dict[str, Any]] = []
+    if G.has_node(fnode):
+        for ref in flows_from_field(G, fnode, app):
+            row = flow_row(G, ref, asked=name)
+            if include_implied or row["relation"] == "explicit":
+                rows.append(row)
+        if include_implied:
+            for m in _hierarchy(G, fnode, down=True):
+                rows.extend(flow_row(G, ref, relation="member", asked=name)
+                            for ref in flows_from_field(G, m, app))
+            for g in _hierarchy(G, fnode, down=False):
+                gname = G.nodes[g]["name"]
+                for ref in flows_from_field(G, g, app):
+                    if ref.flow_edge["implied_via"] is not None:
+                        continue
+                    if _lists_members(G, ref.via, gname):  # members listed, the field not among them
+                        continue
+                    row = flow_row(G, ref, relation="group", asked=name)
+                    row["implied_via"] = gname
+                    rows.append(row)
+    return _dedupe(sort_rows(rows))
+
+
+def _lists_members(G: nx.MultiDiGraph, via: str, group: str) -> bool:
+    return any(e["kind"] == ids.FLOWS_INTO and e["implied_via"] == group
+               for _, _, e in G.in_edges(via, data=True))
+
+
+def _dedupe(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for r in rows:
+        key = (r["app"], r["field"], r["channel"], r["via"], r["recipient"], r["relation"], r["implied_via"])
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+def fields_of(G: nx.MultiDiGraph, recipient: str, *, app: str | None = None) -> list[dict[str, Any]]:
+    """What one recipient receives, across scenarios and SDKs, sensitive fields first."""
+    check_app(G, app)
+    name = resolve_recipient_name(G, recipient)
+    rnode = ids.recipient_id(name)
+    rows: list[dict[str, Any]] = []
+    sources: list[tuple[str, str | None]] = []  # (via node, entrusting recipient)
+    for u, _, d in G.in_edges(rnode, data=True):
+        if app is not None and d.get("app") != app:
+            continue
+        if d["kind"] == ids.RECEIVED_BY:
+            sources.append((u, None))
+        elif d["kind"] == ids.ENTRUSTS:
+            sources.extend((v, u) for v in d["vias"])
+    for via, base in dict.fromkeys(sources):
+        for f, _, fe in G.in_edges(via, data=True):
+            if fe["kind"] != ids.FLOWS_INTO:
+                continue
+            fname = G.nodes[f]["name"]
+            for r, re_, b in recipients_of_via(G, via, fname):
+                if r == rnode and b == base:
+                    rows.append(flow_row(G, FlowRef(f, via, r, fe, re_, b)))
+    rows = _dedupe(rows)
+    return sorted(rows, key=lambda r: (not r["sensitive"], r["field"], r["app"], r["channel"], r["via"],
+                                       r["relation"]))
+
+
+def exposure(
+    G: nx.MultiDiGraph,
+    *,
+    app: str | None = None,
+    category: str | None = None,
+    sensitive: bool | None = None,
+    channel: str | None = None,
+    limit: int | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """Fields ranked by how many recipients receive them; recipients by sensitive fields.
+
+    Explicit and implied flows count; a group's bare flows do not count for its members.
+    """
+    check_app(G, app)
+    per_field: dict[str, set[str]] = defaultdict(set)
+    field_apps: dict[str, set[str]] = defaultdict(set)
+    field_vias: dict[str, set[str]] = defaultdict(set)
+    per_recipient: dict[str, set[str]] = defaultdict(set)
+    recipient_apps: dict[str, set[str]] = defaultdict(set)
+    for ref in iter_flows(G, app):
+        fe = ref.flow_edge
+        if channel is not None and fe["channel"] != channel:
+            continue
+        f = G.nodes[ref.field]
+        if category is not None and f.get("category") != category:
+            continue
+        if sensitive is not None and bool(f.get("sensitive")) != sensitive:
+            continue
+        per_field[ref.field].add(ref.recipient)
+        field_apps[ref.field].add(fe["app"])
+        field_vias[ref.field].add(ref.via)
+        per_recipient[ref.recipient].add(ref.field)
+        recipient_apps[ref.recipient].add(fe["app"])
+    fields = []
+    for fnode, recips in per_field.items():
+        f = G.nodes[fnode]
+        kinds = [G.nodes[r]["recipient_kind"] for r in recips]
+        fields.append({
+            "field": f["name"], "category": f.get("category"), "sensitive": bool(f.get("sensitive")),
+            "recipients": len(recips),
+            "unnamed": sum(k == "unnamed" for k in kinds),
+            "onward": sum(k == "onward" for k in kinds),
+            "brand": sum(k == "brand" for k in kinds),
+            "apps": len(field_apps[fnode]),
+            "scenarios": sum(G.nodes[v]["kind"] == ids.SCENARIO for v in field_vias[fnode]),
+            "sdks": sum(G.nodes[v]["kind"] == ids.SDK for v in field_vias[fnode]),
+        })
+    fields.sort(key=lambda r: (-r["recipients"], not r["sensitive"], r["field"]))
+    recipients = []
+    for rnode, fset in per_recipient.items():
+        r = G.nodes[rnode]
+        sens = sorted(G.nodes[f]["name"] for f in fset if G.nodes[f].get("sensitive"))
+        recipients.append({
+            "recipient": r["name"], "kind": r["recipient_kind"], "sensitive_fields": len(sens),
+            "fields": len(fset), "apps": len(recipient_apps[rnode]), "sensitive": sens,
+        })
+    recipients.sort(key=lambda r: (-r["sensitive_fields"], -r["fields"], r["recipient"]))
+    for i, row in enumerate(fields, 1):
+        row["rank"] = i
+    for i, row in enumerate(recipients, 1):
+        row["rank"] = i
+    if limit:
+        fields, recipients = fields[:limit], recipients[:limit]
+    return {"fields": fields, "recipients": recipients}
+
+
+def recipients_by_apps(G: nx.MultiDiGraph, field: str, *, limit: int | None = None) -> list[dict[str, Any]]:
+    """Cross-app: the recipients of a field, ranked by how many apps give it to them."""
+    name = resolve_field_name(G, field)
+    fnode = ids.field_id(name)
+    apps: dict[str, set[str]] = defaultdict(set)
+    if G.has_node(fnode):
+        for ref in flows_from_field(G, fnode):
+            apps[ref.recipient].add(ref.flow_edge["app"])
+    rows = [
+        {"recipient": G.nodes[r]["name"], "kind": G.nodes[r]["recipient_kind"], "apps": len(a),
+         "app_list": sorted(a)}
+        for r, a in apps.items()
+    ]
+    rows.sort(key=lambda r: (-r["apps"], r["recipient"]))
+    return rows[:limit] if limit else rows
+
+
+def sensitive_to_unnamed(G: nx.MultiDiGraph, *, app: str | None = None) -> list[dict[str, Any]]:
+    """Cross-app: which apps share sensitive fields with unnamed or onward recipients."""
+    check_app(G, app)
+    rows = []
+    for ref in iter_flows(G, app):
+        f = G.nodes[ref.field]
+        r = G.nodes[ref.recipient]
+        if f.get("sensitive") and r["recipient_kind"] in UNNAMED_KINDS:
+            rows.append(flow_row(G, ref))
+    return _dedupe(sort_rows(rows))

@@ -1,0 +1,110 @@
+"""Walking the factored graph back into flows: one row per field, via and recipient.
+
+The graph stores a row of the sharing list as field→scenario and
+scenario→recipient edges (see :mod:`lineage.graph`); :func:`iter_flows` yields
+the flows they stand for, and :func:`flow_row` turns one into the plain dict
+every question, export and backend uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from lineage import ids
+
+
+@dataclass(frozen=True, slots=True)
+class FlowRef:
+    field: str          # field node id
+    via: str            # scenario or SDK node id
+    recipient: str      # recipient node id
+    flow_edge: dict[str, Any]   # field -flows_into-> via
+    recv_edge: dict[str, Any]   # via -received_by-> recipient, or base -entrusts-> onward
+    onward_of: str | None = None   # for an onward processor: the entrusting recipient's node id
+
+
+def _allowed(fields: tuple[str, ...] | None, field_name: str) -> bool:
+    return fields is None or field_name in fields
+
+
+def recipients_of_via(G: nx.MultiDiGraph, via: str, field_name: str,
+                      ) -> Iterator[tuple[str, dict[str, Any], str | None]]:
+    """(recipient node, edge data, entrusting recipient) for one field passing through ``via``."""
+    for _, r, d in G.out_edges(via, data=True):
+        if d["kind"] != ids.RECEIVED_BY or not _allowed(d.get("fields"), field_name):
+            continue
+        yield r, d, None
+        for _, o, e in G.out_edges(r, data=True):
+            if (e["kind"] == ids.ENTRUSTS and e["app"] == d["app"] and via in e["vias"]
+                    and _allowed(e["fields_by_via"].get(via), field_name)):
+                yield o, e, r
+
+
+def flows_from_field(G: nx.MultiDiGraph, fnode: str, app: str | None = None) -> Iterator[FlowRef]:
+    name = G.nodes[fnode]["name"]
+    for _, via, fe in G.out_edges(fnode, data=True):
+        if fe["kind"] != ids.FLOWS_INTO or (app is not None and fe["app"] != app):
+            continue
+        for r, re_, base in recipients_of_via(G, via, name):
+            yield FlowRef(fnode, via, r, fe, re_, base)
+
+
+def iter_flows(G: nx.MultiDiGraph, app: str | None = None) -> Iterator[FlowRef]:
+    """Every flow in the graph (of one app), in no particular order."""
+    for n, d in G.nodes(data=True):
+        if d["kind"] not in (ids.SCENARIO, ids.SDK) or (app is not None and d["app"] != app):
+            continue
+        incoming = [(f, e) for f, _, e in G.in_edges(n, data=True) if e["kind"] == ids.FLOWS_INTO]
+        for f, fe in incoming:
+            name = G.nodes[f]["name"]
+            for r, re_, base in recipients_of_via(G, n, name):
+                yield FlowRef(f, n, r, fe, re_, base)
+
+
+def flow_row(G: nx.MultiDiGraph, ref: FlowRef, *, relation: str | None = None,
+             asked: str | None = None) -> dict[str, Any]:
+    """The plain-data row of one flow (keys documented in docs/graph-model.md)."""
+    f = G.nodes[ref.field]
+    v = G.nodes[ref.via]
+    r = G.nodes[ref.recipient]
+    fe, re_ = ref.flow_edge, ref.recv_edge
+    ev = fe["ev"]
+    channel = fe["channel"]
+    implied = fe["implied_via"]
+    row: dict[str, Any] = {
+        "app": fe["app"],
+        "field": f["name"],
+        "field_as_written": fe["as_written"],
+        "category": f.get("category"),
+        "sensitive": bool(f.get("sensitive")),
+        "channel": channel,
+        "scenario": v["name"] if channel == "sharing" else None,
+        "sdk": v["name"] if channel == "sdk" else None,
+        "via": v["name"],
+        "purpose": v.get("purpose") or "",
+        "frequency": v.get("frequency") or "",
+        "recipient": r["name"],
+        "recipient_as_written": re_.get("as_written") or r["name"],
+        "recipient_kind": r["recipient_kind"],
+        "onward_of": G.nodes[ref.onward_of]["name"] if ref.onward_of else None,
+        "implied_via": implied,
+        "relation": relation or ("implied" if implied else "explicit"),
+        "evidence": {"file": ev.file, "line": ev.line, "text": ev.text},
+        "recipient_evidence": {"file": ev.file, "line": re_.get("line") or ev.line},
+    }
+    if channel == "sdk" and not row["purpose"]:
+        row["purpose"] = v.get("function") or ""
+    if asked is not None:
+        row["asked"] = asked
+    return row
+
+
+ROW_ORDER = ("app", "channel", "via", "recipient", "field", "relation")
+
+
+def sort_rows(rows: list[dict[str, Any]], keys: tuple[str, ...] = ROW_ORDER) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda r: tuple("" if r.get(k) is None else str(r.get(k)) for k in keys))

@@ -1,0 +1,173 @@
+"""Building the lineage graph from a registry (model in ``docs/graph-model.md``).
+
+A ``networkx.MultiDiGraph`` whose nodes are data fields, scenarios, SDKs,
+recipients, permissions, apps and controllers, and whose edges are::
+
+    permission -grants-> field -flows_into-> scenario|sdk -received_by-> recipient -entrusts-> onward
+    field -member_of-> group field;  controller -operates-> app -discloses-> scenario|sdk|permission
+
+A row of the sharing list (or the SDK table) gives every one of its fields to
+every one of its recipients, so a flow is the pair of edges field→scenario and
+scenario→recipient; the graph stores each pair once instead of one edge per
+flow. Where a recipient gets only some of a scenario's fields (after an
+``impact add-partner --fields``), its ``received_by`` edge lists them in
+``fields``. Edges reference the registry's :class:`~registry.model.Evidence`
+objects rather than copying them.
+
+>>> from registry import open_registry
+>>> G = build_graph(open_registry())
+>>> G.nodes["field:身份证号码"]["sensitive"]
+True
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import networkx as nx
+
+from lineage import ids
+from registry.model import Channel, Policy, RecipientKind, Registry
+from registry.vocabulary import load_vocabulary
+
+
+def build_graph(reg: Registry, *, app: str | None = None) -> nx.MultiDiGraph:
+    """The lineage graph of a registry (or of one app in it)."""
+    G = nx.MultiDiGraph(apps={})
+    for name in [app] if app else reg.apps:
+        add_policy(G, reg.policies[name])
+    _vocabulary_hierarchy(G)
+    return G
+
+
+def _ensure_field(G: nx.MultiDiGraph, name: str) -> str:
+    """The node of a field, added from the vocabulary if no policy has it yet."""
+    n = ids.field_id(name)
+    if not G.has_node(n):
+        e = load_vocabulary().fields.get(name)
+        G.add_node(n, kind=ids.FIELD, name=name, category=e.category if e else None,
+                   sensitive=bool(e and e.sensitive), resolved=e is not None)
+    return n
+
+
+def _vocabulary_hierarchy(G: nx.MultiDiGraph) -> None:
+    vocab = load_vocabulary()
+    for node, data in list(G.nodes(data=True)):
+        if data.get("kind") != ids.FIELD:
+            continue
+        entry = vocab.fields.get(data["name"])
+        child = node
+        while entry is not None and entry.parent:
+            parent = _ensure_field(G, entry.parent)
+            if not G.has_edge(child, parent, key=ids.MEMBER_OF):
+                G.add_edge(child, parent, key=ids.MEMBER_OF, kind=ids.MEMBER_OF, app=None,
+                           source="vocabulary")
+            child, entry = parent, vocab.fields.get(entry.parent)
+
+
+def add_policy(G: nx.MultiDiGraph, p: Policy) -> None:
+    """Add one app's policy to the graph."""
+    app = p.app
+    a = ids.app_id(app)
+    G.graph["apps"][app] = {
+        "controller": p.controller, "file": p.source.file, "sha256": p.source.sha256,
+        "imported_at": p.source.imported_at,
+    }
+    G.add_node(a, kind=ids.APP, name=app, controller=p.controller, file=p.source.file,
+               sha256=p.source.sha256, imported_at=p.source.imported_at)
+    if p.controller:
+        c = ids.controller_id(p.controller)
+        G.add_node(c, kind=ids.CONTROLLER, name=p.controller)
+        G.add_edge(c, a, key=f"{ids.OPERATES}|{app}", kind=ids.OPERATES, app=app)
+    for f in p.fields:
+        n = ids.field_id(f.name)
+        if not G.has_node(n):
+            G.add_node(n, kind=ids.FIELD, name=f.name, category=f.category, sensitive=f.sensitive,
+                       resolved=f.resolved)
+    for f in p.fields:
+        if f.parent:
+            _ensure_field(G, f.parent)
+            G.add_edge(ids.field_id(f.name), ids.field_id(f.parent), key=f"{ids.MEMBER_OF}|{app}",
+                       kind=ids.MEMBER_OF, app=app, source="policy")
+    for r in p.recipients:
+        n = ids.recipient_id(r.name)
+        if not G.has_node(n):
+            G.add_node(n, kind=ids.RECIPIENT, name=r.name, recipient_kind=r.kind.value,
+                       legal_entity=r.legal_entity, resolution=r.resolution,
+                       onward_of=r.onward_of, contact=r.contact, as_written=tuple(r.as_written))
+        else:
+            node = G.nodes[n]
+            node["as_written"] = tuple(dict.fromkeys((*node["as_written"], *r.as_written)))
+    for s in p.scenarios:
+        n = ids.scenario_id(app, s.name)
+        G.add_node(n, kind=ids.SCENARIO, app=app, name=s.name, purpose=s.purpose,
+                   frequency=s.frequency, ev=s.evidence)
+        G.add_edge(a, n, key=ids.DISCLOSES, kind=ids.DISCLOSES, app=app)
+    for s in p.sdks:
+        n = ids.sdk_id(app, s.name)
+        G.add_node(n, kind=ids.SDK, app=app, name=s.name, provider=s.provider, contact=s.contact,
+                   policy_url=s.policy_url, function=s.function, need=s.need, purpose=s.purpose,
+                   ev=s.evidence)
+        G.add_edge(a, n, key=ids.DISCLOSES, kind=ids.DISCLOSES, app=app)
+    for perm in p.permissions:
+        n = ids.permission_id(app, perm.name)
+        if not G.has_node(n):
+            G.add_node(n, kind=ids.PERMISSION, app=app, name=perm.name, platforms=(), purpose=perm.purpose,
+                       ev=perm.evidence)
+            G.add_edge(a, n, key=ids.DISCLOSES, kind=ids.DISCLOSES, app=app)
+        node = G.nodes[n]
+        node["platforms"] = tuple(dict.fromkeys((*node["platforms"], perm.platform)))
+        for f in perm.fields:
+            fnode = _ensure_field(G, f)
+            if not G.has_edge(n, fnode, key=ids.GRANTS):  # the first platform row is the evidence
+                G.add_edge(n, fnode, key=ids.GRANTS, kind=ids.GRANTS, app=app, ev=perm.evidence)
+    _add_flows(G, p)
+
+
+def _add_flows(G: nx.MultiDiGraph, p: Policy) -> None:
+    app = p.app
+    kinds = {r.name: r for r in p.recipients}
+    via_fields: dict[str, set[str]] = defaultdict(set)
+    recv: dict[tuple[str, str], dict[str, Any]] = {}
+    entrust: dict[tuple[str, str], dict[str, Any]] = {}
+    for fl in p.flows:
+        v = ids.via_id(app, fl.channel.value, fl.via)
+        fnode = ids.field_id(fl.field)
+        key = f"{ids.FLOWS_INTO}|{fl.implied_via or ''}"
+        if not G.has_edge(fnode, v, key=key):
+            G.add_edge(fnode, v, key=key, kind=ids.FLOWS_INTO, app=app, channel=fl.channel.value,
+                       implied_via=fl.implied_via, as_written=fl.field_as_written, ev=fl.evidence)
+        via_fields[v].add(fl.field)
+        rec = kinds.get(fl.recipient)
+        if rec is not None and rec.kind is RecipientKind.ONWARD and rec.onward_of:
+            e = entrust.setdefault((rec.onward_of, fl.recipient), {"vias": {}, "line": fl.recipient_line,
+                                                                   "as_written": fl.recipient_as_written})
+            e["vias"].setdefault(v, set()).add(fl.field)
+            continue
+        r = recv.setdefault((v, fl.recipient), {"fields": set(), "line": fl.recipient_line,
+                                                 "as_written": fl.recipient_as_written,
+                                                 "channel": fl.channel.value, "file": fl.evidence.file})
+        r["fields"].add(fl.field)
+    for (v, rname), r in recv.items():
+        subset = None if r["fields"] >= via_fields[v] else tuple(sorted(r["fields"]))
+        G.add_edge(v, ids.recipient_id(rname), key=ids.RECEIVED_BY, kind=ids.RECEIVED_BY, app=app,
+                   channel=r["channel"], as_written=r["as_written"], line=r["line"], file=r["file"],
+                   fields=subset)
+    for (base, onward), e in entrust.items():
+        vias = tuple(sorted(e["vias"]))
+        subset = {v: (None if fs >= via_fields[v] else tuple(sorted(fs))) for v, fs in e["vias"].items()}
+        G.add_edge(ids.recipient_id(base), ids.recipient_id(onward), key=f"{ids.ENTRUSTS}|{app}",
+                   kind=ids.ENTRUSTS, app=app, vias=vias, line=e["line"], as_written=e["as_written"],
+                   fields_by_via=subset)
+
+
+def edges_of_kind(G: nx.MultiDiGraph, node: str, kind: str, *, out: bool = True,
+                  app: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
+    """Edges of one kind leaving (or entering) a node, optionally of one app."""
+    it = G.out_edges(node, data=True) if out else G.in_edges(node, data=True)
+    return [(u, v, d) for u, v, d in it if d["kind"] == kind and (app is None or d.get("app") == app)]
+
+
+def channel_of(node_kind: str) -> str:
+    return Channel.SHARING.value if node_kind == ids.SCENARIO else Channel.SDK.value

@@ -1,0 +1,269 @@
+"""What-if analysis for an engineer: adding a partner, losing one, a partner breach.
+
+Each function works on a copy of the registry and returns ``(report, new_registry)``;
+nothing is written unless the caller saves ``new_registry`` (``--apply -o NEW.json``).
+
+>>> from registry import open_registry
+>>> reg = open_registry()
+>>> report, _ = add_partner(reg, "某某数据科技有限公司", scenario="风控审核、信用初审")
+>>> report["new_exposures"][0]["field"], report["sensitive_new"][:1]
+('姓名', ['身份证号码'])
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from lineage.exposure import exposure, fields_of
+from lineage.graph import build_graph
+from lineage.names import _closest, resolve_field_name, resolve_recipient_name
+from registry.errors import SharegraphError, UnknownNameError, UnknownRecipientError
+from registry.model import SDK, Channel, Evidence, Flow, Policy, Recipient, Registry, Scenario
+from registry.normalize import classify_recipient
+from registry.vocabulary import load_vocabulary
+
+
+def _policy(reg: Registry, app: str | None) -> Policy:
+    if app is None:
+        if len(reg.policies) != 1:
+            raise UnknownNameError("app", "(none given)", reg.apps[:3])
+        return next(iter(reg.policies.values()))
+    if app not in reg.policies:
+        raise UnknownNameError("app", app, _closest(app, reg.apps))
+    return reg.policies[app]
+
+
+def _with_policy(reg: Registry, p: Policy) -> Registry:
+    new = Registry(dict(reg.policies))
+    new.add(p)
+    return new
+
+
+def load_partner_yaml(path: str | Path) -> dict[str, Any]:
+    """A partner described in YAML: ``name``, and ``scenario`` or ``sdk``, optional ``fields``, ``app``, ``purpose``."""
+    import yaml
+
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as e:
+        raise SharegraphError(f"{path}: cannot read partner file ({e})") from e
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise SharegraphError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML") from e
+    if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+        raise SharegraphError(f"{path}: a partner file needs a 'name' (and 'scenario' or 'sdk')")
+    if not (data.get("scenario") or data.get("sdk")):
+        raise SharegraphError(f"{path}: partner {data['name']!r} needs a 'scenario' or an 'sdk'")
+    fields = data.get("fields")
+    if fields is not None and not (isinstance(fields, list) and all(isinstance(f, str) for f in fields)):
+        raise SharegraphError(f"{path}: 'fields' must be a list of field names")
+    return data
+
+
+def _ranking(G: nx.MultiDiGraph, app: str) -> dict[str, tuple[int, int]]:
+    return {r["field"]: (r["rank"], r["recipients"]) for r in exposure(G, app=app)["fields"]}
+
+
+def add_partner(
+    reg: Registry,
+    partner: str,
+    *,
+    app: str | None = None,
+    scenario: str | None = None,
+    sdk: str | None = None,
+    fields: list[str] | None = None,
+    purpose: str | None = None,
+) -> tuple[dict[str, Any], Registry]:
+    """Add a partner to a scenario (``fields`` default: all of the scenario's) or as an SDK."""
+    if bool(scenario) == bool(sdk):
+        raise SharegraphError("add-partner needs exactly one of --scenario or --sdk")
+    p = _policy(reg, app)
+    G0 = build_graph(reg, app=p.app)
+    vocab = load_vocabulary()
+    channel = Channel.SHARING if scenario else Channel.SDK
+    via_name = scenario or sdk or ""
+    existing_sdk: SDK | None = None
+    sc: Scenario | None = None
+    if scenario:
+        sc = next((s for s in p.scenarios if s.name == scenario), None)
+        if sc is None:
+            raise UnknownNameError("scenario", scenario, _closest(scenario, [s.name for s in p.scenarios]))
+    else:
+        existing_sdk = next((s for s in p.sdks if s.name == sdk), None)
+        if existing_sdk is None and not fields:
+            raise SharegraphError(f"a new SDK {sdk!r} needs --fields (what it collects)")
+    via_flows = [f for f in p.flows if f.channel is channel and f.via == via_name]
+    row_fields: dict[str, tuple[str, str | None]] = {}  # canonical -> (as written, implied_via)
+    for f in via_flows:
+        row_fields.setdefault(f.field, (f.field_as_written, f.implied_via))
+    if fields:
+        chosen: dict[str, tuple[str, str | None]] = {}
+        for text in fields:
+            name = resolve_field_name(G0, text) if G0.has_node(f"field:{text}") or vocab.resolve_field(text) \
+                else _resolve_or_raise(G0, text)
+            chosen[name] = (text, None)
+            for m, (w, implied) in row_fields.items():  # a group brings its listed members
+                if implied == name:
+                    chosen[m] = (w, implied)
+    else:
+        chosen = row_fields
+    recips = classify_recipient(partner, vocab)
+    known_before: dict[str, list[str]] = {}
+    for r in recips:
+        try:
+            canonical = resolve_recipient_name(G0, r.name)
+        except UnknownRecipientError:
+            continue
+        known_before[canonical] = sorted(G0.nodes[f"recipient:{canonical}"]["as_written"])
+    target = recips[0].name
+    for canonical in known_before:
+        target = canonical
+        break
+    ev = Evidence("impact", 0, "impact", 0, "recipient", f"added by impact add-partner: {partner}")
+    sc_purpose = purpose or (sc.purpose if sc else (existing_sdk.purpose if existing_sdk else ""))
+    freq = sc.frequency if sc else ""
+    new_flows = [
+        Flow(field=name, field_as_written=w, channel=channel, via=via_name, recipient=target,
+             recipient_as_written=partner, purpose=sc_purpose, frequency=freq, evidence=ev,
+             implied_via=implied)
+        for name, (w, implied) in chosen.items()
+    ]
+    old_keys = {(f.field, f.channel, f.via, f.recipient, f.implied_via) for f in p.flows}
+    added = [f for f in new_flows if (f.field, f.channel, f.via, f.recipient, f.implied_via) not in old_keys]
+    new_fields = list(p.fields)
+    names = {f.name for f in p.fields}
+    from registry.model import Field
+
+    for f in added:
+        if f.field not in names:
+            entry = vocab.fields.get(f.field)
+            new_fields.append(Field(f.field, entry.category if entry else None,
+                                    bool(entry and entry.sensitive), entry.parent if entry else None,
+                                    entry is not None, (f.field_as_written,)))
+            names.add(f.field)
+    recipients = list(p.recipients)
+    if target not in {r.name for r in recipients}:
+        recipients.append(Recipient(target, recips[0].kind, (partner,)))
+    sdks = list(p.sdks)
+    if sdk and existing_sdk is None:
+        sdks.append(SDK(name=sdk, provider=target, purpose=sc_purpose, fields=tuple(chosen),
+                        evidence=ev))
+    newp = dataclasses.replace(p, flows=p.flows + tuple(added), fields=tuple(sorted(new_fields, key=lambda f: f.name)),
+                               recipients=tuple(sorted(recipients, key=lambda r: r.name)), sdks=tuple(sdks))
+    new_reg = _with_policy(reg, newp)
+    G1 = build_graph(new_reg, app=p.app)
+    before, after = _ranking(G0, p.app), _ranking(G1, p.app)
+    got_before = {(r["field"]) for r in fields_of(G0, target, app=p.app)} if target in known_before else set()
+    exposures = []
+    for f in sorted({f.field for f in added}, key=lambda n: (not G1.nodes[f"field:{n}"].get("sensitive"), n)):
+        node = G1.nodes[f"field:{f}"]
+        exposures.append({
+            "field": f, "sensitive": bool(node.get("sensitive")), "category": node.get("category"),
+            "already_received_elsewhere": f in got_before,
+            "rank_before": before.get(f, (None, 0))[0], "rank_after": after[f][0],
+            "recipients_before": before.get(f, (None, 0))[1], "recipients_after": after[f][1],
+        })
+    if sc is not None:
+        cell = sc.recipients_text.replace("\n", "、")
+        appendix = {
+            "table": "sharing", "row": sc.evidence.row, "line": sc.evidence.line, "scenario": sc.name,
+            "column": "recipient", "now": cell, "would_be": f"{cell}、{partner}" if cell else partner,
+        }
+        if fields:
+            appendix["note"] = ("the partner receives only some of the row's fields: the policy needs a row "
+                                "of its own for it, or the row must say which fields go to whom")
+    else:
+        appendix = {
+            "table": "sdk", "row": existing_sdk.evidence.row if existing_sdk and existing_sdk.evidence else None,
+            "line": existing_sdk.evidence.line if existing_sdk and existing_sdk.evidence else None,
+            "sdk": sdk, "would_be": {"SDK名称": sdk, "提供者名称": partner, "收集信息": "、".join(chosen)},
+            "note": "a new row of the SDK table" if existing_sdk is None else "the SDK row must name the new provider",
+        }
+    report = {
+        "action": "add-partner", "app": p.app, "partner": partner, "recipient": target,
+        "channel": channel.value, "via": via_name,
+        "already_receives": bool(known_before),
+        "known_as": known_before.get(target, []),
+        "already_receives_fields": sorted(got_before),
+        "new_exposures": exposures,
+        "sensitive_new": [e["field"] for e in exposures if e["sensitive"] and not e["already_received_elsewhere"]],
+        "unchanged": sorted(set(chosen) - {f.field for f in added}),
+        "appendix_change": appendix,
+    }
+    return report, new_reg
+
+
+def _resolve_or_raise(G: nx.MultiDiGraph, text: str) -> str:
+    return resolve_field_name(G, text)
+
+
+def _blast(G: nx.MultiDiGraph, name: str, app: str | None) -> dict[str, Any]:
+    rows = fields_of(G, name, app=app)
+    onward = sorted({r["recipient"] for r in _onward_rows(G, name, app)})
+    return {
+        "recipient": name,
+        "apps": sorted({r["app"] for r in rows}),
+        "fields": sorted({r["field"] for r in rows}),
+        "sensitive_fields": sorted({r["field"] for r in rows if r["sensitive"]}),
+        "scenarios": sorted({(r["app"], r["via"]) for r in rows if r["channel"] == "sharing"}),
+        "sdks": sorted({(r["app"], r["via"]) for r in rows if r["channel"] == "sdk"}),
+        "onward_processors": onward,
+        "flows": len(rows),
+    }
+
+
+def _onward_rows(G: nx.MultiDiGraph, name: str, app: str | None) -> list[dict[str, Any]]:
+    node = f"recipient:{name}"
+    out = []
+    for _, o, d in G.out_edges(node, data=True):
+        if d["kind"] == "entrusts" and (app is None or d["app"] == app):
+            out.append({"recipient": G.nodes[o]["name"]})
+    return out
+
+
+def breach(reg: Registry, partner: str, *, app: str | None = None) -> dict[str, Any]:
+    """A partner breach: every field it holds, from which apps, scenarios and SDKs."""
+    G = build_graph(reg)
+    name = resolve_recipient_name(G, partner)
+    report = _blast(G, name, app)
+    report["action"] = "breach"
+    report["scenarios"] = [{"app": a, "scenario": s} for a, s in report["scenarios"]]
+    report["sdks"] = [{"app": a, "sdk": s} for a, s in report["sdks"]]
+    return report
+
+
+def remove_partner(reg: Registry, partner: str, *, app: str | None = None) -> tuple[dict[str, Any], Registry]:
+    """Losing a partner: the blast radius, and fields left with no recipient in a scenario."""
+    G = build_graph(reg)
+    name = resolve_recipient_name(G, partner)
+    report = _blast(G, name, app)
+    report["action"] = "remove-partner"
+    gone = {name, *report["onward_processors"]}
+    new = Registry(dict(reg.policies))
+    orphans: list[dict[str, Any]] = []
+    for a in [app] if app else reg.apps:
+        p = reg.policies[a]
+        keep = tuple(f for f in p.flows if f.recipient not in gone)
+        if len(keep) == len(p.flows):
+            continue
+        left: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for f in keep:
+            left[(f.via, f.field)].add(f.recipient)
+        for f in p.flows:
+            if f.recipient in gone and not left.get((f.via, f.field)):
+                o = {"app": a, "channel": f.channel.value, "via": f.via, "field": f.field}
+                if o not in orphans:
+                    orphans.append(o)
+        used = {f.recipient for f in keep}
+        new.add(dataclasses.replace(
+            p, flows=keep, recipients=tuple(r for r in p.recipients if r.name in used or r.name not in gone)))
+    report["scenarios"] = [{"app": a, "scenario": s} for a, s in report["scenarios"]]
+    report["sdks"] = [{"app": a, "sdk": s} for a, s in report["sdks"]]
+    report["loses_only_recipient"] = sorted(orphans, key=lambda o: (o["app"], o["via"], o["field"]))
+    return report, new

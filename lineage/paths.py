@@ -1,0 +1,106 @@
+"""Lineage paths: from how a field is collected to every recipient, and beyond.
+
+>>> from registry import open_registry
+>>> from lineage.graph import build_graph
+>>> t = lineage(build_graph(open_registry()), "地理位置信息")
+>>> [c["name"] for c in t["collected_by"] if c["kind"] == "permission"]
+['地理位置']
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import networkx as nx
+
+from lineage import ids
+from lineage.exposure import who_receives
+from lineage.names import check_app, resolve_field_name
+
+
+def _ev(ev: Any) -> dict[str, Any] | None:
+    return {"file": ev.file, "line": ev.line, "text": ev.text} if ev is not None else None
+
+
+def collected_by(G: nx.MultiDiGraph, field: str, *, app: str | None = None) -> list[dict[str, Any]]:
+    """How a field is collected: device permissions that grant it, SDKs that collect it,
+    and business functions the policy's text names (where the registry holds them)."""
+    name = resolve_field_name(G, field)
+    fnode = ids.field_id(name)
+    out: list[dict[str, Any]] = []
+    if not G.has_node(fnode):
+        return out
+    for u, _, d in G.in_edges(fnode, data=True):
+        if d["kind"] == ids.GRANTS and (app is None or d["app"] == app):
+            p = G.nodes[u]
+            out.append({"kind": "permission", "app": d["app"], "name": p["name"],
+                        "platforms": list(p.get("platforms", ())), "purpose": p.get("purpose", ""),
+                        "evidence": _ev(d.get("ev"))})
+    for _, v, d in G.out_edges(fnode, data=True):
+        if d["kind"] == ids.FLOWS_INTO and d["channel"] == "sdk" and (app is None or d["app"] == app):
+            s = G.nodes[v]
+            out.append({"kind": "sdk", "app": d["app"], "name": s["name"], "provider": s.get("provider"),
+                        "purpose": s.get("purpose") or s.get("function") or "", "evidence": _ev(d.get("ev"))})
+    for fn in G.nodes[fnode].get("functions", ()):
+        if app is None or fn["app"] == app:
+            out.append({"kind": "business_function", **fn})
+    out.sort(key=lambda c: (c["kind"], c["app"], c["name"]))
+    uniq = []
+    seen: set[tuple[str, str, str]] = set()
+    for c in out:
+        if (c["kind"], c["app"], c["name"]) not in seen:
+            seen.add((c["kind"], c["app"], c["name"]))
+            uniq.append(c)
+    return uniq
+
+
+def lineage(G: nx.MultiDiGraph, field: str, *, app: str | None = None) -> dict[str, Any]:
+    """The tree of a field's lineage: collection → scenario/SDK → recipient → onward.
+
+    Returns ``{"field", "category", "sensitive", "collected_by": [...],
+    "paths": [{"app", "channel", "via", "purpose", "frequency", "fields": [...],
+    "recipients": [{"recipient", "kind", "as_written", "line", "onward": [...]}]}]}``;
+    each path lists the rows' fields (the field itself, or the member or group it
+    arrives as) with their relation.
+    """
+    check_app(G, app)
+    name = resolve_field_name(G, field)
+    f = G.nodes.get(ids.field_id(name), {})
+    rows = who_receives(G, name, app=app)
+    paths: dict[tuple[str, str, str], dict[str, Any]] = {}
+    recips: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
+    for r in rows:
+        key = (r["app"], r["channel"], r["via"])
+        p = paths.setdefault(key, {
+            "app": r["app"], "channel": r["channel"], "via": r["via"], "purpose": r["purpose"],
+            "frequency": r["frequency"], "fields": [], "recipients": [],
+        })
+        entry = {"field": r["field"], "relation": r["relation"], "implied_via": r["implied_via"],
+                 "evidence": r["evidence"]}
+        if entry not in p["fields"]:
+            p["fields"].append(entry)
+        if r["onward_of"]:
+            base = recips[key].setdefault(r["onward_of"], {
+                "recipient": r["onward_of"], "kind": "company", "as_written": r["onward_of"],
+                "line": None, "onward": []})
+            o = {"recipient": r["recipient"], "kind": r["recipient_kind"],
+                 "line": r["recipient_evidence"]["line"]}
+            if o not in base["onward"]:
+                base["onward"].append(o)
+            continue
+        rec = recips[key].setdefault(r["recipient"], {
+            "recipient": r["recipient"], "kind": r["recipient_kind"],
+            "as_written": r["recipient_as_written"], "line": r["recipient_evidence"]["line"],
+            "onward": []})
+        rec["kind"], rec["line"] = r["recipient_kind"], r["recipient_evidence"]["line"]
+        rec["as_written"] = r["recipient_as_written"]
+    for key, p in paths.items():
+        p["recipients"] = sorted(recips[key].values(), key=lambda x: x["recipient"])
+    return {
+        "field": name,
+        "category": f.get("category"),
+        "sensitive": bool(f.get("sensitive")),
+        "collected_by": collected_by(G, name, app=app),
+        "paths": [paths[k] for k in sorted(paths)],
+    }
