@@ -40,6 +40,10 @@ AppOpt = Annotated[str | None, typer.Option("--app", "-a", help="Only this app's
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV rows.")]
 EvidenceOpt = Annotated[bool, typer.Option("--evidence", "-e", help="Show the evidence (file:line) of each row.")]
+BackendOpt = Annotated[
+    str,
+    typer.Option("--backend", "-b", help="networkx (the registry file, in memory) or neo4j (NEO4J_URI…)."),
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -163,6 +167,19 @@ def _graph(path: Path | None, app_name: str | None = None):
     return build_graph(reg)
 
 
+def _backend(name: str, registry: Path | None, app_name: str | None = None):
+    """The backend that answers the questions: networkx on a registry file, or Neo4j."""
+    if name == "neo4j":
+        from lineage.neo4j_backend import Neo4jBackend
+
+        return Neo4jBackend.from_env()
+    if name != "networkx":
+        raise typer.BadParameter("must be 'networkx' or 'neo4j'", param_hint="--backend")
+    from lineage.backend import NetworkxBackend
+
+    return NetworkxBackend(_graph(registry, app_name))
+
+
 # -- registry commands ---------------------------------------------------------------------
 
 @command("import")
@@ -244,13 +261,12 @@ def who_receives_cmd(
     app_name: AppOpt = None,
     explicit: Annotated[bool, typer.Option("--explicit", help="Only rows that write the field itself.")] = False,
     evidence: EvidenceOpt = False,
+    backend: BackendOpt = "networkx",
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
     """Every recipient of a field, by scenario or SDK, explicit or implied through a group."""
-    from lineage.exposure import who_receives
-
-    rows = who_receives(_graph(registry, app_name), field, app=app_name, include_implied=not explicit)
+    rows = _backend(backend, registry, app_name).who_receives(field, app=app_name, include_implied=not explicit)
     cols = WHO_COLUMNS + (["evidence"] if evidence or as_csv else [])
     render(rows, columns=cols, as_json=as_json, as_csv=as_csv, title=f"who receives {field}")
 
@@ -261,13 +277,12 @@ def fields_of_cmd(
     registry: RegistryOpt = None,
     app_name: AppOpt = None,
     evidence: EvidenceOpt = False,
+    backend: BackendOpt = "networkx",
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
     """What one recipient receives, across scenarios and SDKs, sensitive fields first."""
-    from lineage.exposure import fields_of
-
-    rows = fields_of(_graph(registry, app_name), recipient, app=app_name)
+    rows = _backend(backend, registry, app_name).fields_of(recipient, app=app_name)
     cols = ["app", "field", "sensitive", "category", "relation", "implied_via", "channel", "via",
             "recipient_as_written", "purpose"] + (["evidence"] if evidence or as_csv else [])
     render(rows, columns=cols, as_json=as_json, as_csv=as_csv, title=f"fields received by {recipient}")
@@ -281,16 +296,15 @@ def exposure_cmd(
     sensitive: Annotated[bool | None, typer.Option("--sensitive/--not-sensitive", help="Only sensitive (or only non-sensitive) fields.")] = None,
     channel: Annotated[str | None, typer.Option(help="Only 'sharing' or 'sdk' flows.")] = None,
     limit: Annotated[int | None, typer.Option(help="Show the top N of each ranking.")] = None,
+    backend: BackendOpt = "networkx",
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
     """Fields ranked by how many recipients get them; recipients ranked by sensitive fields."""
-    from lineage.exposure import exposure
-
     if channel not in (None, "sharing", "sdk"):
         raise typer.BadParameter("must be 'sharing' or 'sdk'", param_hint="--channel")
-    data = exposure(_graph(registry, app_name), app=app_name, category=category, sensitive=sensitive,
-                    channel=channel, limit=limit)
+    data = _backend(backend, registry, app_name).exposure(
+        app=app_name, category=category, sensitive=sensitive, channel=channel, limit=limit)
     if as_json:
         render(data, as_json=True)
         return
@@ -308,12 +322,11 @@ def lineage_cmd(
     field: Annotated[str, typer.Argument(help="A data field, by any alias.")],
     registry: RegistryOpt = None,
     app_name: AppOpt = None,
+    backend: BackendOpt = "networkx",
     as_json: JsonOpt = False,
 ) -> None:
     """The paths of a field: how it is collected, through which scenario or SDK, to whom."""
-    from lineage.paths import lineage
-
-    tree = lineage(_graph(registry, app_name), field, app=app_name)
+    tree = _backend(backend, registry, app_name).lineage(field, app=app_name)
     if as_json:
         render(tree, as_json=True)
         return
@@ -475,13 +488,12 @@ def top_recipients_cmd(
     field: Annotated[str, typer.Argument(help="A data field, by any alias.")],
     registry: RegistryOpt = None,
     limit: Annotated[int | None, typer.Option(help="Show the top N.")] = None,
+    backend: BackendOpt = "networkx",
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
     """Cross-app: the recipients of a field, ranked by how many apps give it to them."""
-    from lineage.exposure import recipients_by_apps
-
-    rows = recipients_by_apps(_graph(registry), field, limit=limit)
+    rows = _backend(backend, registry).recipients_by_apps(field, limit=limit)
     render(rows, columns=["recipient", "kind", "apps", "app_list"], as_json=as_json, as_csv=as_csv,
            title=f"recipients of {field} by apps")
 
@@ -491,13 +503,12 @@ def sensitive_unnamed_cmd(
     registry: RegistryOpt = None,
     app_name: AppOpt = None,
     evidence: EvidenceOpt = False,
+    backend: BackendOpt = "networkx",
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
     """Cross-app: which apps share sensitive fields with unnamed or onward recipients."""
-    from lineage.exposure import sensitive_to_unnamed
-
-    rows = sensitive_to_unnamed(_graph(registry, app_name), app=app_name)
+    rows = _backend(backend, registry, app_name).sensitive_to_unnamed(app=app_name)
     cols = ["app", "field", "via", "recipient", "recipient_kind", "onward_of"] + (
         ["evidence"] if evidence or as_csv else [])
     render(rows, columns=cols, as_json=as_json, as_csv=as_csv, title="sensitive fields to unnamed recipients")
