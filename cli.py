@@ -250,8 +250,7 @@ def lint_cmd(registry: RegistryOpt = None, app_name: AppOpt = None, as_json: Jso
 
 # -- questions --------------------------------------------------------------------------------
 
-WHO_COLUMNS = ["app", "field", "relation", "implied_via", "channel", "via", "recipient",
-               "recipient_kind", "purpose", "frequency"]
+WHO_COLUMNS = ["app", "field", "relation", "implied_via", "channel", "via", "recipient"]
 
 
 @command("who-receives")
@@ -283,8 +282,8 @@ def fields_of_cmd(
 ) -> None:
     """What one recipient receives, across scenarios and SDKs, sensitive fields first."""
     rows = _backend(backend, registry, app_name).fields_of(recipient, app=app_name)
-    cols = ["app", "field", "sensitive", "category", "relation", "implied_via", "channel", "via",
-            "recipient_as_written", "purpose"] + (["evidence"] if evidence or as_csv else [])
+    cols = ["app", "field", "sensitive", "relation", "implied_via", "channel", "via",
+            "recipient_as_written"] + (["evidence"] if evidence or as_csv else [])
     render(rows, columns=cols, as_json=as_json, as_csv=as_csv, title=f"fields received by {recipient}")
 
 

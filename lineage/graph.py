@@ -85,11 +85,12 @@ def add_policy(G: nx.MultiDiGraph, p: Policy) -> None:
         if not G.has_node(n):
             G.add_node(n, kind=ids.FIELD, name=f.name, category=f.category, sensitive=f.sensitive,
                        resolved=f.resolved)
-    for f in p.fields:
-        if f.parent:
-            _ensure_field(G, f.parent)
-            G.add_edge(ids.field_id(f.name), ids.field_id(f.parent), key=f"{ids.MEMBER_OF}|{app}",
-                       kind=ids.MEMBER_OF, app=app, source="policy")
+    groups = {(f.name, f.parent) for f in p.fields if f.parent}
+    groups |= {(fl.field, fl.implied_via) for fl in p.flows if fl.implied_via}
+    for child, parent in sorted(groups):  # a field may sit in several groups
+        _ensure_field(G, parent)
+        G.add_edge(ids.field_id(child), ids.field_id(parent), key=f"{ids.MEMBER_OF}|{app}",
+                   kind=ids.MEMBER_OF, app=app, source="policy")
     for r in p.recipients:
         n = ids.recipient_id(r.name)
         if not G.has_node(n):

@@ -103,6 +103,7 @@ class _Builder:
         self.flow_keys: set[tuple[object, ...]] = set()
         self.notes: list[str] = []
         self.unresolved_recipients: list[str] = []
+        self.duplicates: list[str] = []
 
     # -- fields ---------------------------------------------------------------
     def field_of(self, text: str, parent: str | None = None) -> str:
@@ -173,7 +174,7 @@ class _Builder:
                     elif r.name not in self.unresolved_recipients:
                         self.unresolved_recipients.append(r.name)
                 if r.name in seen:
-                    self.notes.append(
+                    self.duplicates.append(
                         f"line {item.line}: {where}: {r.name} is listed again (first at line {seen[r.name]})"
                     )
                     continue
@@ -250,6 +251,7 @@ def build_policy(
             report.unresolved_fields[f.name] = vocab.suggest_fields(f.name)
     report.unresolved_recipients = sorted(b.unresolved_recipients)
     report.left_out.extend(b.notes)
+    report.info.extend(b.duplicates)
     policy = Policy(
         app=app_name,
         controller=controller,
@@ -266,7 +268,7 @@ def build_policy(
         fields=fields,
         recipients=recipients,
         flows=tuple(b.flows),
-        notes=tuple(report.left_out + report.guesses),
+        notes=tuple(report.left_out + report.guesses + report.info),
     )
     report.counts = {
         "tables": len(tables),

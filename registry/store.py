@@ -212,6 +212,16 @@ def load_registry(path: str | Path) -> Registry:
     return registry_from_dict(data, str(path))
 
 
+def _mode_for(p: Path) -> int:
+    """Keep an existing file's mode; a new file gets the usual 0666 less the umask."""
+    try:
+        return p.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def save_registry(reg: Registry, path: str | Path) -> None:
     """Write atomically: a temp file in the same folder, fsync, rename."""
     p = Path(path)
@@ -221,6 +231,7 @@ def save_registry(reg: Registry, path: str | Path) -> None:
         raise RegistryFileError(f"{path}: folder {folder} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
     try:
+        os.chmod(tmp, _mode_for(p))
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(data)
             fh.write("\n")

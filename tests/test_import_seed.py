@@ -143,7 +143,7 @@ def test_same_company_twice_in_one_cell(seed):
     rs = recipients_of(policy, "短信、电话通知及商业营销")
     assert len(rs) == 18  # 20 names written, two of them twice
     assert rs.count("上海深世信息科技有限公司") == 1
-    dup_notes = [n for n in report.left_out if "listed again" in n]
+    dup_notes = [n for n in report.info if "listed again" in n]
     assert len(dup_notes) == 2
     assert any("上海深世信息科技有限公司" in n for n in dup_notes)
     assert any("浙江百应科技有限公司" in n for n in dup_notes)
