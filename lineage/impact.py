@@ -6,8 +6,8 @@ nothing is written unless the caller saves ``new_registry`` (``--apply -o NEW.js
 >>> from registry import open_registry
 >>> reg = open_registry()
 >>> report, _ = add_partner(reg, "某某数据科技有限公司", scenario="风控审核、信用初审")
->>> report["new_exposures"][0]["field"], report["sensitive_new"][:1]
-('姓名', ['身份证号码'])
+>>> report["sensitive_new"]
+['身份证号码', '银行卡号']
 """
 
 from __future__ import annotations
