@@ -449,13 +449,15 @@ def diff_cmd(
     app_name: AppOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """What changed between two registries: sensitive changes first, then recipients, fields, flows."""
+    """What changed between two registries: sensitive changes first (exit 1 if anything changed)."""
     from lineage.diff import diff
     from registry import load_registry
 
     d = diff(load_registry(old), load_registry(new), app=app_name)
     if as_json:
         render(d, as_json=True)
+        if d["changed"]:
+            raise typer.Exit(1)
         return
     for a in d["apps"]:
         typer.echo(f"== {a['app']} ({a['status']})" + ("" if a["changed"] else ": no change"))
