@@ -26,7 +26,7 @@ from registry.model import (
 from registry.normalize import RecipientName, classify_recipient, resolve_brand, resolve_field
 from registry.splitting import Item, split_lines
 from registry.tables import Cell, RawRow, RawTable
-from registry.vocabulary import Vocabulary
+from registry.vocabulary import FieldEntry, Vocabulary
 
 
 @dataclass
@@ -93,12 +93,28 @@ def detect_app(text: str) -> tuple[str | None, str | None]:
     return app, controller
 
 
+@dataclass
+class _FieldSeen:
+    entry: FieldEntry | None
+    seen: list[str] = field(default_factory=list)
+    parent: str | None = None
+
+
+@dataclass
+class _RecipientSeen:
+    kind: RecipientKind
+    seen: list[str] = field(default_factory=list)
+    resolution: str | None = None
+    onward_of: str | None = None
+    contact: str | None = None
+
+
 class _Builder:
     def __init__(self, vocab: Vocabulary, file: str) -> None:
         self.vocab = vocab
         self.file = file
-        self.fields: dict[str, dict[str, object]] = {}
-        self.recipients: dict[str, dict[str, object]] = {}
+        self.fields: dict[str, _FieldSeen] = {}
+        self.recipients: dict[str, _RecipientSeen] = {}
         self.flows: list[Flow] = []
         self.flow_keys: set[tuple[object, ...]] = set()
         self.notes: list[str] = []
@@ -108,15 +124,12 @@ class _Builder:
     # -- fields ---------------------------------------------------------------
     def field_of(self, text: str, parent: str | None = None) -> str:
         fn = resolve_field(text, self.vocab)
-        rec = self.fields.setdefault(
-            fn.canonical,
-            {"entry": fn.entry, "seen": [], "parent": None},
-        )
-        if text not in rec["seen"]:  # type: ignore[operator]
-            rec["seen"].append(text)  # type: ignore[union-attr]
+        rec = self.fields.setdefault(fn.canonical, _FieldSeen(fn.entry))
+        if text not in rec.seen:
+            rec.seen.append(text)
         vocab_parent = fn.entry.parent if fn.entry else None
-        if rec["parent"] is None:
-            rec["parent"] = vocab_parent or (parent if parent != fn.canonical else None)
+        if rec.parent is None:
+            rec.parent = vocab_parent or (parent if parent != fn.canonical else None)
         return fn.canonical
 
     def fields_of(self, items: list[Item]) -> list[tuple[str, Item, str | None]]:
@@ -142,14 +155,11 @@ class _Builder:
     # -- recipients -----------------------------------------------------------
     def recipient(self, r: RecipientName, contact: str = "") -> str:
         rec = self.recipients.setdefault(
-            r.name,
-            {"kind": r.kind, "seen": [], "legal": None, "resolution": None,
-             "onward_of": r.onward_of, "contact": contact or None},
-        )
-        if r.as_written not in rec["seen"]:  # type: ignore[operator]
-            rec["seen"].append(r.as_written)  # type: ignore[union-attr]
-        if contact and not rec["contact"]:
-            rec["contact"] = contact
+            r.name, _RecipientSeen(r.kind, onward_of=r.onward_of, contact=contact or None))
+        if r.as_written not in rec.seen:
+            rec.seen.append(r.as_written)
+        if contact and not rec.contact:
+            rec.contact = contact
         return r.name
 
     def recipients_of(self, cell: Cell, sdks: list[SDK], hint: str, where: str) -> list[tuple[RecipientName, int]]:
@@ -164,13 +174,10 @@ class _Builder:
                         line = sdk.evidence.line if sdk.evidence else 0
                         r = RecipientName(legal, r.as_written, RecipientKind.COMPANY)
                         rec = self.recipients.setdefault(
-                            legal, {"kind": RecipientKind.COMPANY, "seen": [], "legal": None,
-                                    "resolution": None, "onward_of": None, "contact": sdk.contact or None},
-                        )
+                            legal, _RecipientSeen(RecipientKind.COMPANY, contact=sdk.contact or None))
                         note = f"brand {r.as_written} -> {legal}: SDK table, {sdk.name} (line {line})"
-                        rec["resolution"] = "; ".join(
-                            x for x in (rec["resolution"], note) if x and note not in str(rec["resolution"])
-                        ) or note
+                        if note not in (rec.resolution or ""):
+                            rec.resolution = f"{rec.resolution}; {note}" if rec.resolution else note
                     elif r.name not in self.unresolved_recipients:
                         self.unresolved_recipients.append(r.name)
                 if r.name in seen:
@@ -226,23 +233,23 @@ def build_policy(
     fields = tuple(
         Field(
             name=name,
-            category=rec["entry"].category if rec["entry"] else None,  # type: ignore[union-attr]
-            sensitive=bool(rec["entry"].sensitive) if rec["entry"] else False,  # type: ignore[union-attr]
-            parent=rec["parent"],  # type: ignore[arg-type]
-            resolved=rec["entry"] is not None,
-            aliases_seen=tuple(rec["seen"]),  # type: ignore[arg-type]
+            category=rec.entry.category if rec.entry else None,
+            sensitive=bool(rec.entry and rec.entry.sensitive),
+            parent=rec.parent,
+            resolved=rec.entry is not None,
+            aliases_seen=tuple(rec.seen),
         )
         for name, rec in sorted(b.fields.items())
     )
     recipients = tuple(
         Recipient(
             name=name,
-            kind=rec["kind"],  # type: ignore[arg-type]
-            as_written=tuple(rec["seen"]),  # type: ignore[arg-type]
-            legal_entity=name if rec["resolution"] else None,
-            resolution=rec["resolution"],  # type: ignore[arg-type]
-            onward_of=rec["onward_of"],  # type: ignore[arg-type]
-            contact=rec["contact"],  # type: ignore[arg-type]
+            kind=rec.kind,
+            as_written=tuple(rec.seen),
+            legal_entity=name if rec.resolution else None,
+            resolution=rec.resolution,
+            onward_of=rec.onward_of,
+            contact=rec.contact,
         )
         for name, rec in sorted(b.recipients.items())
     )
