@@ -1,0 +1,459 @@
+"""The Neo4j backend: the questions of :class:`lineage.backend.Backend`, answered in Cypher.
+
+Why: the networkx backend loads a registry file into memory on every command; a team
+that keeps many apps' policies in a shared Neo4j (local, a cluster or Aura) asks the
+server instead, and may query the graph in Cypher directly (:func:`query`, read-only).
+The answers are the networkx backend's, row for row and in the same order (the parity
+tests check it): the traversal runs in Cypher (:mod:`lineage.neo4j_queries`), rows are
+shaped and sorted with the same keys as :mod:`lineage.exposure` and :mod:`lineage.paths`.
+
+Connection: ``NEO4J_URI`` (``bolt://``, ``neo4j://``, ``neo4j+s://`` for Aura … passed to
+the driver unchanged), ``NEO4J_USER`` (default ``neo4j``), ``NEO4J_PASSWORD``,
+``NEO4J_DATABASE`` (default ``neo4j``). Every driver failure becomes a one-line
+:class:`registry.errors.BackendError`. Pushing is :func:`lineage.neo4j_push.push`.
+The driver is imported only here and in the push, never by ``cli.py`` at start-up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from lineage import ids
+from lineage import neo4j_queries as Q
+from lineage.exposure import UNNAMED_KINDS, _dedupe
+from lineage.flows import sort_rows
+from lineage.names import _closest
+from lineage.neo4j_push import PushResult, push
+from registry.errors import (
+    BackendError,
+    UnknownFieldError,
+    UnknownNameError,
+    UnknownRecipientError,
+)
+from registry.vocabulary import load_vocabulary, name_key
+
+__all__ = ["Neo4jBackend", "PushResult", "connect", "driver_from_env", "push", "query",
+           "translate_errors"]
+
+T = TypeVar("T")
+NOT_SET = "NEO4J_URI is not set: point it at a server (see docs/neo4j-local.md)"
+
+
+# -- connection and errors ------------------------------------------------------------------------
+
+def _one_line(text: Any) -> str:
+    return " ".join(str(text).split())
+
+
+def _where(driver: Any) -> str:
+    """The server address a driver talks to, for error messages (best effort)."""
+    addr = getattr(getattr(driver, "_pool", None), "address", None)
+    return f" at {addr.host}:{addr.port}" if addr is not None and hasattr(addr, "host") else ""
+
+
+@contextmanager
+def translate_errors(driver: Any, database: str) -> Iterator[None]:
+    """Turn the driver's exceptions into one-line :class:`BackendError`."""
+    from neo4j.exceptions import (
+        AuthError,
+        ClientError,
+        ConfigurationError,
+        DriverError,
+        Neo4jError,
+        ServiceUnavailable,
+        SessionExpired,
+    )
+
+    where = _where(driver)
+    try:
+        yield
+    except AuthError as e:
+        raise BackendError(f"Neo4j{where} refused the login: wrong NEO4J_USER or NEO4J_PASSWORD "
+                           f"({_one_line(e.message or 'authentication failed')})") from e
+    except ClientError as e:
+        if e.code == "Neo.ClientError.Database.DatabaseNotFound":
+            raise BackendError(f"Neo4j{where} has no database {database!r} (NEO4J_DATABASE)") from e
+        raise BackendError(f"Neo4j{where} refused the query: {e.code}: {_one_line(e.message)}") from e
+    except (ServiceUnavailable, SessionExpired) as e:
+        raise BackendError(f"cannot reach Neo4j{where}: {_one_line(e)}") from e
+    except Neo4jError as e:
+        raise BackendError(f"Neo4j{where} failed: {e.code}: {_one_line(e.message)}") from e
+    except ConfigurationError as e:
+        raise BackendError(f"bad Neo4j configuration: {_one_line(e)}") from e
+    except DriverError as e:
+        raise BackendError(f"Neo4j driver error{where}: {_one_line(e) or type(e).__name__}") from e
+    except OSError as e:
+        raise BackendError(f"cannot reach Neo4j{where}: {_one_line(e)}") from e
+
+
+def connect(uri: str, user: str, password: str, database: str = "neo4j", *, verify: bool = True) -> Any:
+    """A driver for ``uri`` (any scheme the driver knows), checked to answer, or BackendError."""
+    import neo4j
+    from neo4j.exceptions import ConfigurationError
+
+    try:
+        driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), user_agent="sharegraph",
+                                            notifications_min_severity="OFF")
+    except (ConfigurationError, ValueError) as e:
+        raise BackendError(f"bad NEO4J_URI {uri!r}: {_one_line(e)}") from e
+    if verify:
+        try:
+            with translate_errors(driver, database):
+                driver.verify_connectivity()
+        except BackendError:
+            driver.close()
+            raise
+    return driver
+
+
+def env_settings() -> dict[str, str]:
+    """NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, or BackendError without a URI."""
+    uri = os.environ.get("NEO4J_URI", "").strip()
+    if not uri:
+        raise BackendError(NOT_SET)
+    return {"uri": uri, "user": os.environ.get("NEO4J_USER") or "neo4j",
+            "password": os.environ.get("NEO4J_PASSWORD", ""),
+            "database": os.environ.get("NEO4J_DATABASE") or "neo4j"}
+
+
+def driver_from_env() -> tuple[Any, str]:
+    """``(driver, database)`` from the environment."""
+    env = env_settings()
+    return connect(env["uri"], env["user"], env["password"], env["database"]), env["database"]
+
+
+# -- read-only Cypher for people -----------------------------------------------------------------
+
+def _plain(v: Any) -> Any:
+    if v is None or isinstance(v, str | int | float | bool):
+        return v
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_plain(x) for x in v]
+    return str(v)
+
+
+def query(driver: Any, cypher: str, params: dict[str, Any] | None = None, *,
+          database: str = "neo4j", limit: int | None = None) -> list[dict[str, Any]]:
+    """Run a read-only Cypher query and return its rows as plain data.
+
+    Refused with a one-line :class:`BackendError` when its plan writes (checked with
+    ``EXPLAIN``); it then runs in a READ transaction, where the server refuses writes too.
+    """
+    import neo4j
+    from neo4j.exceptions import ClientError
+
+    params = dict(params or {})
+    text = cypher.strip().rstrip(";")
+    first = text.split(None, 1)[0].upper() if text else ""
+    explain = text if first == "EXPLAIN" else f"EXPLAIN {text}"
+
+    def plan(tx: Any) -> str:
+        return tx.run(explain, params).consume().query_type
+
+    def run(tx: Any) -> list[dict[str, Any]]:
+        out = []
+        for rec in tx.run(text, params):
+            out.append({k: _plain(v) for k, v in rec.data().items()})
+            if limit is not None and len(out) >= limit:
+                break
+        return out
+
+    with translate_errors(driver, database):
+        try:
+            with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS,
+                                notifications_min_severity="OFF") as s:
+                kind = s.execute_read(plan)
+                if kind != "r":
+                    what = {"w": "write", "rw": "read-write", "s": "schema"}.get(kind, kind)
+                    raise BackendError(f"refused: the query writes (its plan is {what}); "
+                                       "neo4j query is read-only")
+                if first == "EXPLAIN":
+                    return []
+                return s.execute_read(run)
+        except ClientError as e:
+            if e.code == "Neo.ClientError.Statement.AccessMode":
+                raise BackendError(f"refused: the query writes ({_one_line(e.message)}); "
+                                   "neo4j query is read-only") from e
+            raise
+
+
+# -- the backend ------------------------------------------------------------------------------------
+
+class Neo4jBackend:
+    """The questions of :class:`lineage.backend.Backend`, answered by a Neo4j server."""
+
+    def __init__(self, driver: Any, database: str = "neo4j", *, owns_driver: bool = False) -> None:
+        self.driver = driver
+        self.database = database
+        self._owns = owns_driver
+
+    @classmethod
+    def from_env(cls) -> Neo4jBackend:
+        """Connect with NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE."""
+        env = env_settings()
+        driver = connect(env["uri"], env["user"], env["password"], env["database"])
+        return cls(driver, env["database"], owns_driver=True)
+
+    def close(self) -> None:
+        if self._owns:
+            self.driver.close()
+
+    def __enter__(self) -> Neo4jBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- plumbing
+
+    def _read(self, work: Callable[[Any], T]) -> T:
+        from neo4j import READ_ACCESS
+
+        with translate_errors(self.driver, self.database), self.driver.session(
+                database=self.database, default_access_mode=READ_ACCESS,
+                notifications_min_severity="OFF") as s:
+            return s.execute_read(work)
+
+    @staticmethod
+    def _rows(tx: Any, cypher: str, **kw: Any) -> list[dict[str, Any]]:
+        return [r.data() for r in tx.run(cypher, Q.params(**kw))]
+
+    def _state(self, tx: Any, app: str | None) -> list[str]:
+        """The apps not served (push incomplete); UnknownNameError if ``app`` is not complete."""
+        rec = self._rows(tx, Q.STATE, app_key=ids.app_id(app) if app is not None else None)[0]
+        if app is not None and not rec["app_ok"]:
+            names = sorted(r["name"] for r in self._rows(tx, Q.COMPLETE_APPS))
+            raise UnknownNameError("app", app, _closest(app, names))
+        return rec["hidden"]
+
+    def _field(self, tx: Any, text: str, hidden: list[str]) -> str:
+        """lineage.names.resolve_field_name against the server."""
+        text = text.strip()
+        if self._rows(tx, Q.FIELD_EXISTS, key=ids.field_id(text), hidden=hidden):
+            return text
+        vocab = load_vocabulary()
+        entry = vocab.resolve_field(text)
+        if entry is not None:
+            return entry.name
+        names = sorted(r["name"] for r in self._rows(tx, Q.FIELD_NAMES, hidden=hidden))
+        key = name_key(text)
+        for n in names:
+            if name_key(n) == key:
+                return n
+        suggestions = list(dict.fromkeys(_closest(text, names) + vocab.suggest_fields(text)))[:3]
+        raise UnknownFieldError(text, suggestions)
+
+    def _recipient(self, tx: Any, text: str, hidden: list[str]) -> str:
+        """lineage.names.resolve_recipient_name against the server."""
+        text = text.strip()
+        if self._rows(tx, Q.RECIPIENT_EXISTS, key=ids.recipient_id(text), hidden=hidden):
+            return text
+        alias = load_vocabulary().recipient_alias(text)
+        if alias and self._rows(tx, Q.RECIPIENT_EXISTS, key=ids.recipient_id(alias), hidden=hidden):
+            return alias
+        key = name_key(text)
+        recs = sorted(self._rows(tx, Q.RECIPIENT_NAMES, hidden=hidden), key=lambda r: r["name"])
+        for r in recs:
+            if name_key(r["name"]) == key or key in {name_key(a) for a in r["as_written"] or ()}:
+                return str(r["name"])
+        raise UnknownRecipientError(text, _closest(text, [r["name"] for r in recs]))
+
+    def _who(self, tx: Any, field: str, app: str | None, include_implied: bool,
+             hidden: list[str]) -> tuple[str, list[dict[str, Any]]]:
+        name = self._field(tx, field, hidden)
+        recs = self._rows(tx, Q.WHO_RECEIVES, key=ids.field_id(name), app=app, hidden=hidden,
+                          implied=include_implied)
+        recs.sort(key=_order)
+        return name, _dedupe(sort_rows([Q.flow_row(r, asked=name) for r in recs]))
+
+    # -- the questions
+
+    def who_receives(self, field: str, *, app: str | None = None,
+                     include_implied: bool = True) -> list[dict[str, Any]]:
+        """Every recipient of a field (see :func:`lineage.exposure.who_receives`)."""
+        return self._read(lambda tx: self._who(tx, field, app, include_implied, self._state(tx, app)))[1]
+
+    def fields_of(self, recipient: str, *, app: str | None = None) -> list[dict[str, Any]]:
+        """What one recipient receives (see :func:`lineage.exposure.fields_of`)."""
+        def work(tx: Any) -> list[dict[str, Any]]:
+            hidden = self._state(tx, app)
+            name = self._recipient(tx, recipient, hidden)
+            return self._rows(tx, Q.FIELDS_OF, key=ids.recipient_id(name), app=app, hidden=hidden)
+
+        rows = _dedupe([Q.flow_row(r) for r in sorted(self._read(work), key=_order)])
+        return sorted(rows, key=lambda r: (not r["sensitive"], r["field"], r["app"], r["channel"],
+                                           r["via"], r["relation"]))
+
+    def exposure(self, *, app: str | None = None, category: str | None = None,
+                 sensitive: bool | None = None, channel: str | None = None,
+                 limit: int | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Fields ranked by recipients, recipients by sensitive fields (see lineage.exposure.exposure)."""
+        def work(tx: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+            self._state(tx, app)
+            kw = {"app": app, "category": category, "sensitive": sensitive, "channel": channel}
+            return self._rows(tx, Q.EXPOSURE_FIELDS, **kw), self._rows(tx, Q.EXPOSURE_RECIPIENTS, **kw)
+
+        frecs, rrecs = self._read(work)
+        fields = [{
+            "field": r["field"], "category": r["category"], "sensitive": bool(r["sensitive"]),
+            "recipients": r["recipients"], "unnamed": r["unnamed"], "onward": r["onward"],
+            "brand": r["brand"], "apps": r["apps"], "scenarios": r["scenarios"], "sdks": r["sdks"],
+        } for r in frecs]
+        fields.sort(key=lambda r: (-r["recipients"], not r["sensitive"], r["field"]))
+        recipients = []
+        for r in rrecs:
+            sens = sorted(r["sensitive"])
+            recipients.append({"recipient": r["recipient"], "kind": r["kind"], "sensitive_fields": len(sens),
+                               "fields": r["fields"], "apps": r["apps"], "sensitive": sens})
+        recipients.sort(key=lambda r: (-r["sensitive_fields"], -r["fields"], r["recipient"]))
+        for i, row in enumerate(fields, 1):
+            row["rank"] = i
+        for i, row in enumerate(recipients, 1):
+            row["rank"] = i
+        if limit:
+            fields, recipients = fields[:limit], recipients[:limit]
+        return {"fields": fields, "recipients": recipients}
+
+    def lineage(self, field: str, *, app: str | None = None) -> dict[str, Any]:
+        """The tree of a field's lineage (see :func:`lineage.paths.lineage`)."""
+        def work(tx: Any) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]],
+                                   list[dict[str, Any]], list[str]]:
+            hidden = self._state(tx, app)
+            name, rows = self._who(tx, field, app, True, hidden)
+            info = self._rows(tx, Q.FIELD_INFO, key=ids.field_id(name), hidden=hidden)
+            coll = self._rows(tx, Q.COLLECTED_BY, key=ids.field_id(name), app=app, hidden=hidden)
+            return name, rows, info, coll, hidden
+
+        name, rows, info, coll, hidden = self._read(work)
+        f = info[0] if info else None
+        functions = json.loads(f["functions"]) if f and f["functions"] else []
+        return _lineage_tree(name, f, rows, _collected(coll, functions, app, hidden))
+
+    def recipients_by_apps(self, field: str, *, limit: int | None = None) -> list[dict[str, Any]]:
+        """Cross-app: recipients of a field ranked by apps (see lineage.exposure.recipients_by_apps)."""
+        def work(tx: Any) -> list[dict[str, Any]]:
+            hidden = self._state(tx, None)
+            name = self._field(tx, field, hidden)
+            return self._rows(tx, Q.RECIPIENTS_BY_APPS, key=ids.field_id(name), hidden=hidden)
+
+        rows = [{"recipient": r["recipient"], "kind": r["kind"], "apps": len(set(r["apps"])),
+                 "app_list": sorted(set(r["apps"]))} for r in self._read(work)]
+        rows.sort(key=lambda r: (-r["apps"], r["recipient"]))
+        return rows[:limit] if limit else rows
+
+    def sensitive_to_unnamed(self, *, app: str | None = None) -> list[dict[str, Any]]:
+        """Cross-app: sensitive fields shared with unnamed or onward recipients."""
+        def work(tx: Any) -> list[dict[str, Any]]:
+            self._state(tx, app)
+            return self._rows(tx, Q.SENSITIVE_TO_UNNAMED, app=app)
+
+        rows = [Q.flow_row(r) for r in sorted(self._read(work), key=_order)]
+        rows = [r for r in rows if r["sensitive"] and r["recipient_kind"] in UNNAMED_KINDS]
+        return _dedupe(sort_rows(rows))
+
+    def breach(self, partner: str, *, app: str | None = None) -> dict[str, Any]:
+        """A partner breach (see :func:`lineage.impact.breach`)."""
+        def work(tx: Any) -> tuple[str, list[dict[str, Any]]]:
+            hidden = self._state(tx, app)
+            name = self._recipient(tx, partner, hidden)
+            return name, self._rows(tx, Q.ONWARD_OF, key=ids.recipient_id(name), app=app, hidden=hidden)
+
+        name, onward_recs = self._read(work)
+        rows = self.fields_of(name, app=app)
+        return {
+            "recipient": name,
+            "apps": sorted({r["app"] for r in rows}),
+            "fields": sorted({r["field"] for r in rows}),
+            "sensitive_fields": sorted({r["field"] for r in rows if r["sensitive"]}),
+            "scenarios": [{"app": a, "scenario": s}
+                          for a, s in sorted({(r["app"], r["via"]) for r in rows if r["channel"] == "sharing"})],
+            "sdks": [{"app": a, "sdk": s}
+                     for a, s in sorted({(r["app"], r["via"]) for r in rows if r["channel"] == "sdk"})],
+            "onward_processors": sorted({r["recipient"] for r in onward_recs}),
+            "flows": len(rows),
+            "action": "breach",
+        }
+
+
+def _order(rec: dict[str, Any]) -> list[int]:
+    """The order the networkx walk yields rows in (what breaks ties of the sort keys)."""
+    return [-1 if x is None else x for x in rec["ord"]]
+
+
+def _ev(rec: dict[str, Any]) -> dict[str, Any] | None:
+    if rec["file"] is None and rec["line"] is None:
+        return None
+    return {"file": rec["file"], "line": rec["line"], "text": rec["text"]}
+
+
+def _collected(recs: list[dict[str, Any]], functions: list[dict[str, Any]], app: str | None,
+               hidden: list[str]) -> list[dict[str, Any]]:
+    """lineage.paths.collected_by from the records of Q.COLLECTED_BY."""
+    out: list[dict[str, Any]] = []
+    for r in sorted(recs, key=lambda r: r["part"]):
+        if r["kind"] == "permission":
+            out.append({"kind": "permission", "app": r["app"], "name": r["name"],
+                        "platforms": list(r["platforms"] or ()), "purpose": r["purpose"] or "",
+                        "evidence": _ev(r)})
+        else:
+            out.append({"kind": "sdk", "app": r["app"], "name": r["name"], "provider": r["provider"],
+                        "purpose": r["purpose"] or r["function"] or "", "evidence": _ev(r)})
+    for fn in functions:
+        if (app is None or fn["app"] == app) and fn.get("app") not in hidden:
+            out.append({"kind": "business_function", **fn})
+    out.sort(key=lambda c: (c["kind"], c["app"], c["name"]))
+    uniq = []
+    seen: set[tuple[str, str, str]] = set()
+    for c in out:
+        if (c["kind"], c["app"], c["name"]) not in seen:
+            seen.add((c["kind"], c["app"], c["name"]))
+            uniq.append(c)
+    return uniq
+
+
+def _lineage_tree(name: str, info: dict[str, Any] | None, rows: list[dict[str, Any]],
+                  collected: list[dict[str, Any]]) -> dict[str, Any]:
+    """The tree of lineage.paths.lineage from who_receives rows (same assembly, same order)."""
+    paths: dict[tuple[str, str, str], dict[str, Any]] = {}
+    recips: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
+    for r in rows:
+        key = (r["app"], r["channel"], r["via"])
+        p = paths.setdefault(key, {
+            "app": r["app"], "channel": r["channel"], "via": r["via"], "purpose": r["purpose"],
+            "frequency": r["frequency"], "fields": [], "recipients": [],
+        })
+        entry = {"field": r["field"], "relation": r["relation"], "implied_via": r["implied_via"],
+                 "evidence": r["evidence"]}
+        if entry not in p["fields"]:
+            p["fields"].append(entry)
+        if r["onward_of"]:
+            base = recips[key].setdefault(r["onward_of"], {
+                "recipient": r["onward_of"], "kind": "company", "as_written": r["onward_of"],
+                "line": None, "onward": []})
+            o = {"recipient": r["recipient"], "kind": r["recipient_kind"],
+                 "line": r["recipient_evidence"]["line"]}
+            if o not in base["onward"]:
+                base["onward"].append(o)
+            continue
+        rec = recips[key].setdefault(r["recipient"], {
+            "recipient": r["recipient"], "kind": r["recipient_kind"],
+            "as_written": r["recipient_as_written"], "line": r["recipient_evidence"]["line"],
+            "onward": []})
+        rec["kind"], rec["line"] = r["recipient_kind"], r["recipient_evidence"]["line"]
+        rec["as_written"] = r["recipient_as_written"]
+    for key, p in paths.items():
+        p["recipients"] = sorted(recips[key].values(), key=lambda x: x["recipient"])
+    return {
+        "field": name,
+        "category": info["category"] if info else None,
+        "sensitive": bool(info and info["sensitive"]),
+        "collected_by": collected,
+        "paths": [paths[k] for k in sorted(paths)],
+    }
