@@ -8,8 +8,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from registry.build import ImportReport
 from registry.errors import (
     BackendError,
     NoTableError,
@@ -21,7 +21,6 @@ from registry.errors import (
     UnknownRecipientError,
     VocabularyError,
 )
-from registry.importer import SEED_PATH, import_document
 from registry.model import (
     SDK,
     Channel,
@@ -37,7 +36,31 @@ from registry.model import (
     Source,
 )
 from registry.store import load_registry, save_registry
-from registry.vocabulary import DATA_DIR, load_vocabulary
+
+if TYPE_CHECKING:
+    from registry.build import ImportReport
+    from registry.importer import import_document
+    from registry.vocabulary import load_vocabulary
+
+# The importer and the vocabulary are loaded on first use: a question on a
+# registry file needs neither, and the CLI's start-up time is measured.
+_LAZY = {
+    "ImportReport": "registry.build",
+    "import_document": "registry.importer",
+    "load_vocabulary": "registry.vocabulary",
+}
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+SEED_PATH = DATA_DIR / "seed_policy.txt"
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'registry' has no attribute {name!r}")
+
 
 __version__ = "0.1.0"
 
@@ -95,6 +118,8 @@ def import_into(
     The same app imported again replaces its earlier policy. Nothing is written
     here: the caller saves, so that a failed import leaves the file untouched.
     """
+    from registry.importer import import_document
+
     policy, report = import_document(source, app=app)
     reg = Registry()
     if registry_path is not None and Path(registry_path).exists():
