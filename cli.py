@@ -94,7 +94,10 @@ def render(
     as_csv: bool = False,
     title: str | None = None,
 ) -> None:
-    """Print rows as a rich table, JSON or CSV (JSON keeps every key; tables show ``columns``)."""
+    """Print rows as a rich table, JSON or CSV (JSON keeps every key; tables show ``columns``).
+
+    A table goes to a terminal as a rich table, and to a pipe or file as tab-separated lines.
+    """
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
         return
@@ -110,6 +113,9 @@ def render(
         for r in rows:
             w.writerow([neutralize(_cell(r.get(c))) for c in cols])
         return
+    if not sys.stdout.isatty():
+        _render_tsv(cols, [[_cell(r.get(c)) for c in cols] for r in rows])
+        return
     from rich.console import Console
     from rich.table import Table
 
@@ -124,6 +130,16 @@ def render(
         console.print("(no rows)")
 
 
+def _render_tsv(header: list[str], rows: list[list[str]]) -> None:
+    """Piped output: tab-separated lines, one per row, for grep, cut and awk (like `gh`)."""
+
+    def clean(v: str) -> str:
+        return v.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+    out = ["\t".join(header), *("\t".join(clean(v) for v in r) for r in rows)]
+    sys.stdout.write("\n".join(out) + "\n")
+
+
 def _escape(text: str) -> str:
     from rich.markup import escape
 
@@ -131,6 +147,9 @@ def _escape(text: str) -> str:
 
 
 def _render_mapping(data: dict[str, Any], title: str | None) -> None:
+    if not sys.stdout.isatty():
+        _render_tsv(["key", "value"], [[str(k), _cell(v)] for k, v in data.items()])
+        return
     from rich.console import Console
     from rich.table import Table
 
@@ -513,6 +532,79 @@ def sensitive_unnamed_cmd(
     cols = ["app", "field", "via", "recipient", "recipient_kind", "onward_of"] + (
         ["evidence"] if evidence or as_csv else [])
     render(rows, columns=cols, as_json=as_json, as_csv=as_csv, title="sensitive fields to unnamed recipients")
+
+
+# -- neo4j -------------------------------------------------------------------------------------
+
+neo4j_app = typer.Typer(
+    help="Push the lineage graph to a Neo4j server and query it in Cypher "
+    "(NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE; see docs/neo4j.md).",
+    no_args_is_help=True,
+)
+app.add_typer(neo4j_app, name="neo4j")
+
+
+@neo4j_app.command("push")
+@_guard
+def neo4j_push_cmd(
+    registry: RegistryOpt = None,
+    app_name: AppOpt = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per write transaction.")] = 5000,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="Do not show a progress bar.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Rewrite apps already pushed with the same content.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the registry's lineage graph to Neo4j; a new version of an app replaces the old one."""
+    from lineage.neo4j_backend import driver_from_env
+    from lineage.neo4j_push import push
+
+    reg = _registry(registry)
+    driver, database = driver_from_env()
+    try:
+        result = push(driver, reg, app=app_name, database=database, batch_size=batch_size,
+                      progress=not no_progress, force=force).as_dict()
+    finally:
+        driver.close()
+    if as_json:
+        render(result, as_json=True)
+        return
+    line = (f"pushed {len(result['apps'])} app(s): {result['nodes']} nodes, {result['relationships']} "
+            f"relationships, {result['flows']} flows in {result['seconds']} s")
+    if result["unchanged"]:
+        line += f"; {len(result['unchanged'])} app(s) unchanged"
+    if result["replaced"]:
+        line += f"; replaced: {', '.join(result['replaced'])}"
+    typer.echo(line)
+
+
+def _param(text: str) -> tuple[str, Any]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise typer.BadParameter(f"{text!r}: expected NAME=VALUE", param_hint="--param")
+    try:
+        return key.strip(), json.loads(value)
+    except ValueError:
+        return key.strip(), value
+
+
+@neo4j_app.command("query")
+@_guard
+def neo4j_query_cmd(
+    cypher: Annotated[str, typer.Argument(help="A read-only Cypher query, e.g. 'MATCH (f:Field) RETURN count(f)'.")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="A query parameter NAME=VALUE (VALUE read as JSON when it parses, else as text); repeatable.")] = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Run a read-only Cypher query (a query that writes is refused)."""
+    from lineage.neo4j_backend import driver_from_env, query
+
+    params = dict(_param(p) for p in param or [])
+    driver, database = driver_from_env()
+    try:
+        rows = query(driver, cypher, params, database=database)
+    finally:
+        driver.close()
+    render(rows, as_json=as_json, as_csv=as_csv)
 
 
 def main() -> None:
