@@ -43,9 +43,11 @@ def classify_recipient(text: str, vocab: Vocabulary) -> list[RecipientName]:
 
     >>> from registry.vocabulary import load_vocabulary
     >>> v = load_vocabulary()
-    >>> [(r.name, r.kind.value) for r in classify_recipient("A有限公司及其委托的外包服务机构", v)]
-    [('A有限公司', 'company'), ('A有限公司委托的外包服务机构', 'onward')]
+    >>> [(r.name, r.kind.value) for r in classify_recipient("某某科技有限公司及其委托的外包服务机构", v)]
+    [('某某科技有限公司', 'company'), ('某某科技有限公司委托的外包服务机构', 'onward')]
     >>> classify_recipient("合作的持牌金融机构", v)[0].kind.value
+    'unnamed'
+    >>> classify_recipient("合作银行", v)[0].kind.value
     'unnamed'
     """
     for marker in sorted(vocab.onward_markers, key=len, reverse=True):
@@ -64,9 +66,15 @@ def recipient_kind(name: str, vocab: Vocabulary) -> RecipientKind:
     key = name_key(name)
     if name in vocab.affiliates or "关联公司" in name or "关联方" in name:
         return RecipientKind.AFFILIATE
-    if any(key.endswith(name_key(s)) for s in vocab.company_suffixes):
-        return RecipientKind.COMPANY
-    if any(name_key(m) in key for m in vocab.unnamed_markers):
+    markers = [name_key(m) for m in vocab.unnamed_markers]
+    suffix = next((name_key(s) for s in vocab.company_suffixes if key.endswith(name_key(s))), None)
+    if suffix is not None:
+        rest = key[: -len(suffix)]
+        for m in sorted(markers, key=len, reverse=True):
+            rest = rest.replace(m, "")
+        # "合作银行": nothing but category words before the suffix names no one
+        return RecipientKind.COMPANY if len(rest) > 1 else RecipientKind.UNNAMED
+    if any(m in key for m in markers):
         return RecipientKind.UNNAMED
     return RecipientKind.BRAND
 
