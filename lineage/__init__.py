@@ -1,0 +1,38 @@
+"""sharegraph's lineage graph and the questions asked of it.
+
+>>> from registry import open_registry
+>>> from lineage import build_graph, who_receives
+>>> G = build_graph(open_registry())
+>>> who_receives(G, "身份证号")[0]["field"]
+'身份证信息'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Loaded on first use, so that `import lineage.graph` does not pull in every question.
+_EXPORTS = {
+    "build_graph": "lineage.graph",
+    "who_receives": "lineage.exposure",
+    "fields_of": "lineage.exposure",
+    "exposure": "lineage.exposure",
+    "recipients_by_apps": "lineage.exposure",
+    "sensitive_to_unnamed": "lineage.exposure",
+    "lineage": "lineage.paths",
+    "collected_by": "lineage.paths",
+    "add_partner": "lineage.impact",
+    "remove_partner": "lineage.impact",
+    "breach": "lineage.impact",
+    "diff": "lineage.diff",
+    "NetworkxBackend": "lineage.backend",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'lineage' has no attribute {name!r}")
