@@ -289,8 +289,7 @@ def _tables(records: list[_Record], notes: list[str]) -> list[RawTable]:
                 )
             continue
         if table is None or table.kind != kind:
-            line = min((ln for _, _, items in rec.labels for ln, _ in items), default=rec.line)
-            table = RawTable(kind, line, [], [], layout=LAYOUT)
+            table = RawTable(kind, rec.line, [], [], layout=LAYOUT)
             tables.append(table)
         cells: dict[str, Cell] = {}
         for label, roles, items in rec.labels:
@@ -309,5 +308,7 @@ def _tables(records: list[_Record], notes: list[str]) -> list[RawTable]:
                 table.roles.append(name_role)
                 table.headers.append("(heading)")
         first = min((c.line for c in cells.values() if c.line), default=rec.line)
+        if not table.rows:
+            table.line = first
         table.rows.append(RawRow(line=first, cells=cells))
     return tables

@@ -155,10 +155,10 @@ def _describe(err: Any, root: yaml.Node) -> tuple[int, str]:
     path = list(err.absolute_path)
     v = err.validator
     if v in ("anyOf", "oneOf") and err.context:
-        got = _type_name(err.instance)
-        same = [c for c in err.context if _type_name(c.instance) == got and c.validator != "type"]
-        if same:
-            return _describe(min(same, key=lambda c: -len(c.absolute_path)), root)
+        wrong = {c.relative_schema_path[0] for c in err.context if c.validator == "type" and not c.path}
+        same = [c for c in err.context if c.relative_schema_path[0] not in wrong]
+        if same:  # the branch of the right type: its own error says more
+            return _describe(max(same, key=lambda c: len(c.absolute_path)), root)
         return _line(root, path), f"{_where(path)}: expected {err.schema.get('x-expected', 'something else')}"
     if v == "type":
         wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
