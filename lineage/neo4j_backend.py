@@ -41,6 +41,7 @@ __all__ = ["Neo4jBackend", "PushResult", "connect", "driver_from_env", "push", "
            "translate_errors"]
 
 T = TypeVar("T")
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 NOT_SET = "NEO4J_URI is not set: point it at a server (see docs/neo4j-local.md)"
 
 
@@ -94,12 +95,15 @@ def translate_errors(driver: Any, database: str) -> Iterator[None]:
 def connect(uri: str, user: str, password: str, database: str = "neo4j", *, verify: bool = True) -> Any:
     """A driver for ``uri`` (any scheme the driver knows), checked to answer, or BackendError."""
     import neo4j
-    from neo4j.exceptions import ConfigurationError
 
+    scheme = uri.partition("://")[0].lower()
+    if scheme not in BOLT_SCHEMES:
+        raise BackendError(f"NEO4J_URI {uri!r} is not a Bolt URI: use one of "
+                           + ", ".join(f"{s}://" for s in BOLT_SCHEMES))
     try:
         driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), user_agent="sharegraph",
                                             notifications_min_severity="OFF")
-    except (ConfigurationError, ValueError) as e:
+    except Exception as e:  # ConfigurationError, ValueError: a malformed URI or option
         raise BackendError(f"bad NEO4J_URI {uri!r}: {_one_line(e)}") from e
     if verify:
         try:

@@ -306,8 +306,9 @@ class _Pusher:
                 self.after_batch(self.batches)
 
     def drain(self, query: str, **params: Any) -> None:
+        """Delete in batches until nothing is left (these batches are not counted as writes)."""
         while self.write(query, batch=self.batch_size, **params)[0]["deleted"]:
-            self.batches += 1
+            pass
 
 
 def _schema(p: _Pusher) -> None:
@@ -396,7 +397,7 @@ def _push_chunk(p: _Pusher, chunk: list[AppRows], result: PushResult, force: boo
     p.planned += sum(-(-len(rows) // p.batch_size) for _, rows in work)
     for query, rows in work:
         p.batch(query, rows)
-    if stale:
+    if any(begun[c.app]["existed"] for c in todo):   # an old version, or an interrupted push
         for kind in SHARED_KINDS:
             p.drain(_ORPHANS[kind])
     p.write(_COMPLETE, apps=[{"key": ids.app_id(c.app), "sha256": c.sha256} for c in todo],
@@ -448,8 +449,8 @@ def push(
                 with translate_errors(driver, database):
                     written = _push_chunk(p, chunk, result, force)
             except BackendError as e:
-                if app is not None:
-                    head = f"push of app {app} interrupted after {p.batches} of {p.planned} batches"
+                if len(apps) == 1:
+                    head = f"push of app {apps[0]} interrupted after {p.batches} of {p.planned} batches"
                 else:
                     left = ", ".join(current[:3]) + (" …" if len(current) > 3 else "")
                     head = (f"push of {len(apps)} apps interrupted after {p.batches} batches, "
