@@ -80,7 +80,11 @@ def schema() -> dict[str, Any]:
 # -- reading and validating ---------------------------------------------------------------
 
 def _compose(text: str, path: str) -> tuple[Any, yaml.Node]:
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as e:  # a control character YAML does not allow
+        line = text[: e.position].count("\n") + 1
+        raise SourceError(path, f"not valid YAML (character #x{e.character:04x} is not allowed)", line) from e
     try:
         node = loader.get_single_node()
         if node is None:
