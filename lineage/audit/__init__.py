@@ -1,0 +1,1 @@
+"""Disclosure audit (placeholder; the rules land in the next commit)."""

@@ -1,0 +1,255 @@
+"""What every rule sees: one app's policy, the vocabulary and, where found, the policy text.
+
+The registry holds the tables; the prose rules (and the table header check)
+need the document itself. :func:`locate_text` finds it next to the registry, in
+``data/`` or where the import ran, and accepts a file only if its SHA-256 is the
+one recorded at import, so that line numbers quoted from it are the registry's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from lineage.audit.finding import Quote, clip
+from registry.errors import SharegraphError
+from registry.model import SDK, Channel, Evidence, Flow, Policy, Scenario
+from registry.source import SourceText, decode
+from registry.tables import RawRow, RawTable
+from registry.vocabulary import DATA_DIR, Vocabulary, load_vocabulary
+
+TEXT_LAYOUTS = ("flattened-text", "markdown")
+"""Layouts whose lines are prose a reader can quote (an HTML page's lines are markup)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyText:
+    """A policy document as the audit reads it."""
+
+    path: str
+    name: str
+    text: str
+    sha256: str
+    encoding: str = "utf-8"
+    status: str = "found"
+    """``found`` (located, SHA-256 matches), ``given`` (passed in), ``differs`` (passed in, other SHA-256)."""
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+    def source(self) -> SourceText:
+        return SourceText(self.path, self.name, self.text, self.encoding, self.sha256)
+
+
+def read_policy_text(path: str | Path) -> PolicyText:
+    """Read a document the way the importer does (same decoding, same line numbers)."""
+    from registry.source import read_source
+
+    src = read_source(path)
+    return PolicyText(src.path, src.name, src.text, src.sha256, src.encoding)
+
+
+def text_from_string(text: str, name: str = "<text>") -> PolicyText:
+    data = text.encode("utf-8")
+    decoded, enc = decode(data, name)
+    return PolicyText(name, name, decoded, hashlib.sha256(data).hexdigest(), enc, status="given")
+
+
+def locate_text(policy: Policy, search: Sequence[Path] = ()) -> PolicyText | None:
+    """The imported document, if a file with its name and SHA-256 is found.
+
+    Looked for: the recorded path itself, then each directory of ``search`` (the
+    registry's own directory first, as the CLI passes it), then ``data/`` (the
+    bundled seed).
+    """
+    name = Path(policy.source.file).name
+    candidates = [Path(policy.source.file), *(Path(d) / name for d in search), DATA_DIR / name]
+    seen: set[Path] = set()
+    for c in candidates:
+        try:
+            key = c.resolve()
+        except OSError:
+            continue
+        if key in seen or not c.is_file():
+            continue
+        seen.add(key)
+        if hashlib.sha256(c.read_bytes()).hexdigest() == policy.source.sha256:
+            return read_policy_text(c)
+    return None
+
+
+@dataclass
+class AuditContext:
+    """One app's policy, its text (if found) and the lookups the rules share."""
+
+    policy: Policy
+    text: PolicyText | None = None
+    vocab: Vocabulary = field(default_factory=load_vocabulary)
+
+    @property
+    def app(self) -> str:
+        return self.policy.app
+
+    @property
+    def file(self) -> str:
+        return self.text.name if self.text else Path(self.policy.source.file).name
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.lines if self.text else []
+
+    @property
+    def has_prose(self) -> bool:
+        """True when the text is here and its lines can be read as prose."""
+        return self.text is not None and self.policy.source.layout in TEXT_LAYOUTS
+
+    # -- quoting --------------------------------------------------------------------------
+    def quote(self, line: int, fallback: str = "") -> Quote:
+        """The policy's line ``line``, as a quote (``fallback`` when the text is absent)."""
+        if self.lines and 0 < line <= len(self.lines) and self.lines[line - 1].strip():
+            return Quote(self.file, line, clip(self.lines[line - 1]))
+        return Quote(self.file, line, clip(fallback))
+
+    def quote_ev(self, ev: Evidence | None, fallback: str = "") -> list[Quote]:
+        if ev is None:
+            return []
+        return [self.quote(ev.line, fallback or ev.text)]
+
+    # -- tables as read again from the text ---------------------------------------------
+    @cached_property
+    def tables(self) -> list[RawTable]:
+        """The document's tables read again (for headers and empty cells); [] without text."""
+        if self.text is None:
+            return []
+        from registry.importer import read_tables
+
+        try:
+            tables, _ = read_tables(self.text.source(), self.policy.source.layout)
+        except SharegraphError:  # a text the importer read once should not fail now; if it does, no tables
+            return []
+        return tables
+
+    def table(self, kind: str) -> RawTable | None:
+        """The one table of a kind (None if absent or if there are several)."""
+        found = [t for t in self.tables if t.kind == kind]
+        return found[0] if len(found) == 1 else None
+
+    def raw_row(self, kind: str, row: int) -> RawRow | None:
+        t = self.table(kind)
+        if t is None or not 0 < row <= len(t.rows):
+            return None
+        return t.rows[row - 1]
+
+    @cached_property
+    def table_lines(self) -> set[int]:
+        """Lines that belong to a table (header to last cell): prose readers skip them."""
+        out: set[int] = set()
+        for t in self.tables:
+            last = max((ln for r in t.rows for c in r.cells.values() for ln, _ in c.items),
+                       default=t.line)
+            out.update(range(t.line, last + 1))
+        return out
+
+    # -- the registry's rows -------------------------------------------------------------
+    @cached_property
+    def flows_by_via(self) -> dict[tuple[Channel, str], list[Flow]]:
+        out: dict[tuple[Channel, str], list[Flow]] = defaultdict(list)
+        for f in self.policy.flows:
+            out[(f.channel, f.via)].append(f)
+        return out
+
+    def scenario_flows(self, s: Scenario) -> list[Flow]:
+        return self.flows_by_via.get((Channel.SHARING, s.name), [])
+
+    def sdk_flows(self, s: SDK) -> list[Flow]:
+        return self.flows_by_via.get((Channel.SDK, s.name), [])
+
+    def scenario_recipients(self, s: Scenario) -> list[str]:
+        """Recipients of a row, in the order the cell names them."""
+        return list(dict.fromkeys(f.recipient for f in self.scenario_flows(s)))
+
+    def scenario_fields(self, s: Scenario) -> list[str]:
+        return list(dict.fromkeys(f.field for f in self.scenario_flows(s)))
+
+    def recipient_line(self, s: Scenario, recipient: str | None = None) -> int:
+        """Where a row names a recipient (its recipient cell when ``recipient`` is None)."""
+        lines = [f.recipient_line for f in self.scenario_flows(s)
+                 if f.recipient_line and (recipient is None or f.recipient == recipient)]
+        if lines:
+            return min(lines)
+        raw = self.raw_row("sharing", s.evidence.row)
+        if raw is not None and "recipient" in raw.cells and raw.cells["recipient"].line:
+            return raw.cells["recipient"].line
+        return s.evidence.line
+
+    def sharing_rows_of(self, recipient: str) -> list[Scenario]:
+        return [s for s in self.policy.scenarios if recipient in self.scenario_recipients(s)]
+
+    def sdks_of(self, provider: str) -> list[SDK]:
+        return [s for s in self.policy.sdks if s.provider == provider]
+
+    # -- the field hierarchy -------------------------------------------------------------
+    def sensitive(self, name: str) -> bool:
+        f = self.policy.field(name)
+        if f is not None:
+            return f.sensitive
+        e = self.vocab.fields.get(name)
+        return bool(e and e.sensitive)
+
+    def ancestors(self, name: str) -> list[str]:
+        """Groups above a field: the vocabulary's parents, and the policy's own groups."""
+        out: list[str] = []
+        frontier = [name]
+        while frontier:
+            n = frontier.pop(0)
+            for p in self._parents.get(n, ()):
+                if p not in out and p != name:
+                    out.append(p)
+                    frontier.append(p)
+        return out
+
+    def descendants(self, name: str) -> list[str]:
+        out: list[str] = []
+        frontier = [name]
+        while frontier:
+            n = frontier.pop(0)
+            for c in self._children.get(n, ()):
+                if c not in out and c != name:
+                    out.append(c)
+                    frontier.append(c)
+        return out
+
+    @cached_property
+    def _parents(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for e in self.vocab.fields.values():
+            if e.parent:
+                out[e.name].add(e.parent)
+        for f in self.policy.fields:
+            if f.parent:
+                out[f.name].add(f.parent)
+        for fl in self.policy.flows:
+            if fl.implied_via:
+                out[fl.field].add(fl.implied_via)
+        return out
+
+    @cached_property
+    def _children(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for child, parents in self._parents.items():
+            for p in parents:
+                out[p].add(child)
+        return out
+
+    def related(self, a: str, b: str) -> bool:
+        """True if two fields are one, or one is a group the other belongs to."""
+        return a == b or b in self.ancestors(a) or a in self.ancestors(b)
+
+
+def sorted_unique(items: Iterable[str]) -> list[str]:
+    return sorted(set(items))
