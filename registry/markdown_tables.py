@@ -41,9 +41,22 @@ def split_row(line: str) -> list[str] | None:
     >>> split_row(r"| a | b \\| c |")
     [' a ', ' b \\\\| c ']
     """
+    if "|" not in line:
+        return None
+    # the common case, no escapes, is a plain split
+    cells = line.split("|") if "\\" not in line else _split_escaped(line)
+    if cells is None:
+        return None
+    if not cells[0].strip():
+        cells = cells[1:]
+    if cells and not cells[-1].strip():
+        cells = cells[:-1]
+    return cells
+
+
+def _split_escaped(line: str) -> list[str] | None:
     cells: list[str] = []
     cur: list[str] = []
-    pipes = 0
     i = 0
     while i < len(line):
         ch = line[i]
@@ -52,19 +65,14 @@ def split_row(line: str) -> list[str] | None:
             i += 2
             continue
         if ch == "|":
-            pipes += 1
             cells.append("".join(cur))
             cur = []
         else:
             cur.append(ch)
         i += 1
-    if not pipes:
-        return None
+    if not cells:
+        return None  # every pipe was escaped
     cells.append("".join(cur))
-    if not cells[0].strip():
-        cells = cells[1:]
-    if cells and not cells[-1].strip():
-        cells = cells[:-1]
     return cells
 
 
