@@ -3,18 +3,19 @@
 Whatever the input, a reader either returns tables or raises a
 :class:`~registry.errors.SharegraphError` (a one-line message, never a
 traceback), and no flow is made of text the input did not hold: every flow's
-``field_as_written`` is found verbatim in the document's text. Inputs are random
+``field_as_written`` is found verbatim in the document's text (word by word in
+HTML and Markdown, whose markup between words is dropped). Inputs are random
 text built from the tokens tables and lists are made of, and the fixtures of
 tests/fixtures/import mutated (lines deleted, duplicated, swapped, random
 unicode inserted, the document cut short).
 
-A longer, coverage-guided run with atheris is tests/fuzz/fuzz_readers.py
-(not part of this suite; see docs/registry-as-code.md).
+``SHAREGRAPH_FUZZ_EXAMPLES=5000`` runs more examples a test (200 by default).
 """
 
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -33,7 +34,11 @@ from registry.vocabulary import load_vocabulary
 FIX = Path(__file__).resolve().parent / "fixtures" / "import"
 SEED = Path(__file__).resolve().parent.parent / "data" / "seed_policy.txt"
 VOCAB = load_vocabulary(FIX / "vocab")
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=int(os.environ.get("SHAREGRAPH_FUZZ_EXAMPLES", "200")),  # more for a longer hunt
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 TOKENS = [
     "\n", "\n", " ", "\t", "|", "|", "---", ":---:", "\\|", "<br>", "<br/>", "<table>", "</table>", "<tr>",
