@@ -17,6 +17,7 @@ import networkx as nx
 
 from lineage import ids
 from lineage.flows import (
+    MEMBERS_INDEX,
     FlowRef,
     flow_row,
     flows_from_field,
@@ -33,13 +34,19 @@ def _hierarchy(G: nx.MultiDiGraph, fnode: str, *, down: bool) -> list[str]:
     """Members below a group (down) or groups above a field (up), nearest first."""
     out: list[str] = []
     frontier = [fnode]
+    adj = G._pred if down else G._succ
+    # a field node's neighbours are mostly the scenarios and SDKs of every app: read the
+    # hierarchy index (lineage.graph) where there is one, and check its edges still exist
+    index = G.graph.get(MEMBERS_INDEX, {}).get("down" if down else "up")
     while frontier:
         nxt = []
         for n in frontier:
-            edges = G.in_edges(n, data=True) if down else G.out_edges(n, data=True)
-            for u, v, d in edges:
-                other = u if down else v
-                if d["kind"] == ids.MEMBER_OF and other not in out and other != fnode:
+            near = adj[n]
+            cands = (((o, near[o]) for o in index.get(n, ()) if o in near) if index is not None
+                     else near.items())
+            for other, keys in cands:
+                if (other not in out and other != fnode
+                        and any(d["kind"] == ids.MEMBER_OF for d in keys.values())):
                     out.append(other)
                     nxt.append(other)
         frontier = nxt

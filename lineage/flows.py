@@ -31,26 +31,48 @@ def _allowed(fields: tuple[str, ...] | None, field_name: str) -> bool:
     return fields is None or field_name in fields
 
 
+# G.graph[FLOWS_BY_APP][field node][app]: the scenario/SDK nodes the field flows into in that
+# app, in edge order (kept by lineage.graph). A popular field has a flows_into edge per row of
+# every app; with the index, a question about one app reads its dozen, not the thousands.
+FLOWS_BY_APP = "flows_into_by_app"
+# G.graph[MEMBERS_INDEX]["up"][field node]: its groups; ["down"][group node]: its members (nodes
+# joined by member_of edges, in edge order; kept by lineage.graph).
+MEMBERS_INDEX = "member_of_index"
+
+
 def recipients_of_via(G: nx.MultiDiGraph, via: str, field_name: str,
                       ) -> Iterator[tuple[str, dict[str, Any], str | None]]:
     """(recipient node, edge data, entrusting recipient) for one field passing through ``via``."""
-    for _, r, d in G.out_edges(via, data=True):
-        if d["kind"] != ids.RECEIVED_BY or not _allowed(d.get("fields"), field_name):
-            continue
-        yield r, d, None
-        for _, o, e in G.out_edges(r, data=True):
-            if (e["kind"] == ids.ENTRUSTS and e["app"] == d["app"] and via in e["vias"]
-                    and _allowed(e["fields_by_via"].get(via), field_name)):
-                yield o, e, r
+    succ = G._succ  # the adjacency dicts: no view objects per edge on this hot path
+    for r, rkeys in succ[via].items():
+        for d in rkeys.values():
+            if d["kind"] != ids.RECEIVED_BY or not _allowed(d.get("fields"), field_name):
+                continue
+            yield r, d, None
+            # entrusts edges are keyed entrusts|<app> (lineage.graph): look up this app's edge
+            # to each onward processor instead of scanning one edge per app
+            ekey = f"{ids.ENTRUSTS}|{d['app']}"
+            for o, okeys in succ[r].items():
+                e = okeys.get(ekey)
+                if (e is not None and e["kind"] == ids.ENTRUSTS and e["app"] == d["app"]
+                        and via in e["vias"] and _allowed(e["fields_by_via"].get(via), field_name)):
+                    yield o, e, r
 
 
 def flows_from_field(G: nx.MultiDiGraph, fnode: str, app: str | None = None) -> Iterator[FlowRef]:
     name = G.nodes[fnode]["name"]
-    for _, via, fe in G.out_edges(fnode, data=True):
-        if fe["kind"] != ids.FLOWS_INTO or (app is not None and fe["app"] != app):
-            continue
-        for r, re_, base in recipients_of_via(G, via, name):
-            yield FlowRef(fnode, via, r, fe, re_, base)
+    out = G._succ[fnode]
+    index = G.graph.get(FLOWS_BY_APP)
+    if app is not None and index is not None:
+        pairs = [(v, out[v]) for v in index.get(fnode, {}).get(app, ()) if v in out]
+    else:
+        pairs = list(out.items())
+    for via, keys in pairs:
+        for fe in keys.values():
+            if fe["kind"] != ids.FLOWS_INTO or (app is not None and fe["app"] != app):
+                continue
+            for r, re_, base in recipients_of_via(G, via, name):
+                yield FlowRef(fnode, via, r, fe, re_, base)
 
 
 def iter_flows(G: nx.MultiDiGraph, app: str | None = None) -> Iterator[FlowRef]:

@@ -22,12 +22,14 @@ True
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from typing import Any
 
 import networkx as nx
 
 from lineage import ids
+from lineage.flows import FLOWS_BY_APP, MEMBERS_INDEX
 from registry.model import Channel, Policy, RecipientKind, Registry
 from registry.vocabulary import load_vocabulary
 
@@ -61,9 +63,20 @@ def _vocabulary_hierarchy(G: nx.MultiDiGraph) -> None:
         while entry is not None and entry.parent:
             parent = _ensure_field(G, entry.parent)
             if not G.has_edge(child, parent, key=ids.MEMBER_OF):
-                G.add_edge(child, parent, key=ids.MEMBER_OF, kind=ids.MEMBER_OF, app=None,
-                           source="vocabulary")
+                _add_member_of(G, child, parent, ids.MEMBER_OF, app=None, source="vocabulary")
             child, entry = parent, vocab.fields.get(entry.parent)
+
+
+def _add_member_of(G: nx.MultiDiGraph, child: str, parent: str, key: str, **attrs: Any) -> None:
+    """A member_of edge, and the group hierarchy index (a field node also has an edge per row)."""
+    G.add_edge(child, parent, key=key, kind=ids.MEMBER_OF, **attrs)
+    index = G.graph.setdefault(MEMBERS_INDEX, {"up": {}, "down": {}})
+    ups = index["up"].setdefault(child, [])
+    if parent not in ups:
+        ups.append(parent)
+    downs = index["down"].setdefault(parent, [])
+    if child not in downs:
+        downs.append(child)
 
 
 def add_policy(G: nx.MultiDiGraph, p: Policy) -> None:
@@ -89,8 +102,8 @@ def add_policy(G: nx.MultiDiGraph, p: Policy) -> None:
     groups |= {(fl.field, fl.implied_via) for fl in p.flows if fl.implied_via}
     for child, parent in sorted(groups):  # a field may sit in several groups
         _ensure_field(G, parent)
-        G.add_edge(ids.field_id(child), ids.field_id(parent), key=f"{ids.MEMBER_OF}|{app}",
-                   kind=ids.MEMBER_OF, app=app, source="policy")
+        _add_member_of(G, ids.field_id(child), ids.field_id(parent), sys.intern(f"{ids.MEMBER_OF}|{app}"),
+                       app=app, source="policy")
     for r in p.recipients:
         n = ids.recipient_id(r.name)
         if not G.has_node(n):
@@ -132,13 +145,17 @@ def _add_flows(G: nx.MultiDiGraph, p: Policy) -> None:
     via_fields: dict[str, set[str]] = defaultdict(set)
     recv: dict[tuple[str, str], dict[str, Any]] = {}
     entrust: dict[tuple[str, str], dict[str, Any]] = {}
+    index: dict[str, dict[str, list[str]]] = G.graph.setdefault(FLOWS_BY_APP, {})
     for fl in p.flows:
         v = ids.via_id(app, fl.channel.value, fl.via)
         fnode = ids.field_id(fl.field)
-        key = f"{ids.FLOWS_INTO}|{fl.implied_via or ''}"
+        key = sys.intern(f"{ids.FLOWS_INTO}|{fl.implied_via or ''}")  # one string, not one per edge
         if not G.has_edge(fnode, v, key=key):
             G.add_edge(fnode, v, key=key, kind=ids.FLOWS_INTO, app=app, channel=fl.channel.value,
                        implied_via=fl.implied_via, as_written=fl.field_as_written, ev=fl.evidence)
+            vias = index.setdefault(fnode, {}).setdefault(app, [])
+            if v not in vias:
+                vias.append(v)
         via_fields[v].add(fl.field)
         rec = kinds.get(fl.recipient)
         if rec is not None and rec.kind is RecipientKind.ONWARD and rec.onward_of:
