@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from lineage.audit.finding import Quote, clip
+from lineage.audit.prose import Statement, extract_statements
 from registry.errors import SharegraphError
 from registry.model import SDK, Channel, Evidence, Flow, Policy, Scenario
 from registry.source import SourceText, decode
@@ -109,11 +110,12 @@ class AuditContext:
         return self.text is not None and self.policy.source.layout in TEXT_LAYOUTS
 
     # -- quoting --------------------------------------------------------------------------
-    def quote(self, line: int, fallback: str = "") -> Quote:
-        """The policy's line ``line``, as a quote (``fallback`` when the text is absent)."""
+    def quote(self, line: int, fallback: str = "", focus: str = "") -> Quote:
+        """The policy's line ``line`` as a quote, cut around ``focus`` when the line is long
+        (``fallback`` when the text is absent)."""
         if self.lines and 0 < line <= len(self.lines) and self.lines[line - 1].strip():
-            return Quote(self.file, line, clip(self.lines[line - 1]))
-        return Quote(self.file, line, clip(fallback))
+            return Quote(self.file, line, clip(self.lines[line - 1], focus=focus))
+        return Quote(self.file, line, clip(fallback, focus=focus))
 
     def quote_ev(self, ev: Evidence | None, fallback: str = "") -> list[Quote]:
         if ev is None:
@@ -154,6 +156,14 @@ class AuditContext:
                        default=t.line)
             out.update(range(t.line, last + 1))
         return out
+
+    # -- the prose ----------------------------------------------------------------------------
+    @cached_property
+    def statements(self) -> list[Statement]:
+        """Collection and sharing statements of sections 一 and 二 ([] without prose)."""
+        if not self.has_prose or self.text is None:
+            return []
+        return extract_statements(self.text.text, vocab=self.vocab, skip_lines=self.table_lines)
 
     # -- the registry's rows -------------------------------------------------------------
     @cached_property

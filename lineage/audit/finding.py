@@ -39,10 +39,23 @@ class Quote:
         return {"file": self.file, "line": self.line, "text": self.text}
 
 
-def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
-    """One line of at most ``limit`` characters (an ellipsis marks a cut)."""
+def clip(text: str, limit: int = QUOTE_LIMIT, focus: str = "") -> str:
+    """One line of at most ``limit`` characters (an ellipsis marks a cut), around ``focus`` if given.
+
+    >>> clip("a" * 300 + "目标" + "b" * 300, 20, "目标")
+    '…aaaaaaaa目标bbbbbbbb…'
+    """
     flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    if len(flat) <= limit:
+        return flat
+    at = flat.find(focus) if focus else -1
+    if at < 0:
+        return flat[: limit - 1] + "…"
+    start = max(0, min(at - (limit - len(focus)) // 2, len(flat) - limit))
+    end = start + limit
+    head = "…" if start > 0 else ""
+    tail = "…" if end < len(flat) else ""
+    return head + flat[start + len(head): end - len(tail)] + tail
 
 
 AboutValue = str | int | tuple[str, ...]

@@ -80,7 +80,7 @@ _SHORT = 12
 _PRIOR = re.compile(r"前述(?:个人)?信息包括(?:您的)?(?P<d>[^。；]+)")
 _REFERENT = re.compile(r"^(?:上述|前述|该等|这些)")
 _PURPOSE_AFTER = re.compile(r"^[^，；。]*?[，,]?\s*(?:以用于|用于|以便|以)(?P<p>[^，；。]+)")
-_PURPOSE_BEFORE = re.compile(r"(?:^|，)为了?(?P<p>[^，；。]{2,80})，")
+_PURPOSE_BEFORE = re.compile(r"(?:^|，)为了?(?P<p>[^；。]{2,120}?)，(?=我们|将|向|与|并)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,7 +339,7 @@ def _clauses(paragraph: str) -> list[str]:
 
 
 @dataclass
-class _Para:
+class Paragraph:
     line: int
     text: str
     section: str
@@ -350,7 +350,7 @@ class _Extractor:
     def __init__(self, vocab: Vocabulary) -> None:
         self.r = _Resolver(vocab)
 
-    def paragraph(self, p: _Para) -> list[Statement]:
+    def paragraph(self, p: Paragraph) -> list[Statement]:
         out: list[Statement] = []
         referents = re.search(r"包括(?P<l>[^。；]+?)等", p.text)
         for clause in _clauses(_prepare(p.text)):
@@ -370,7 +370,7 @@ class _Extractor:
                    else s for s in out]
         return out
 
-    def _collect(self, clause: str, p: _Para) -> list[tuple[int, Statement]]:
+    def _collect(self, clause: str, p: Paragraph) -> list[tuple[int, Statement]]:
         out: list[tuple[int, Statement]] = []
         for m in _COLLECT.finditer(clause):
             verb = m.group("v") or m.group("v2") or m.group("v3")
@@ -390,7 +390,7 @@ class _Extractor:
             )))
         return out
 
-    def _share(self, clause: str, p: _Para, earlier: list[Statement],
+    def _share(self, clause: str, p: Paragraph, earlier: list[Statement],
                collected: list[tuple[int, Statement]]) -> list[tuple[int, Statement]]:
         """Provision statements of one clause, in the four shapes policies use."""
         out: list[tuple[int, Statement]] = []
@@ -441,7 +441,7 @@ class _Extractor:
                 _partner(partner), m.group("d"))
         return out
 
-    def _entrust(self, clause: str, p: _Para) -> list[tuple[int, Statement]]:
+    def _entrust(self, clause: str, p: Paragraph) -> list[tuple[int, Statement]]:
         """``委托…处理您的个人信息``: entrusted processing (PIPL Art. 21), not provision."""
         out: list[tuple[int, Statement]] = []
         for m in _ENTRUST.finditer(clause):
@@ -466,7 +466,7 @@ class _Extractor:
         items = self.r.items(d) if d else ()
         return items, not items
 
-    def _stmt(self, p: _Para, clause: str, verb: str, items: tuple[DataItem, ...], general: bool,
+    def _stmt(self, p: Paragraph, clause: str, verb: str, items: tuple[DataItem, ...], general: bool,
               partner: str, after: str, before: str) -> Statement:
         return Statement(SHARE, p.line, p.section, p.path[-1] if p.path else "", verb, items,
                          partner=partner, purpose=_purpose(after, before), text=clause.strip(),
@@ -480,11 +480,11 @@ def _replace(s: Statement, **kw: object) -> Statement:
 
 
 def paragraphs(lines: Sequence[str], sections: Iterable[str] = ("一", "二"),
-               skip: Iterable[int] = ()) -> list[_Para]:
+               skip: Iterable[int] = ()) -> list[Paragraph]:
     """The prose lines of the given sections with their heading path, tables skipped."""
     spans = section_spans(lines)
     skipped = set(skip)
-    out: list[_Para] = []
+    out: list[Paragraph] = []
     for numeral in sections:
         span = spans.get(numeral)
         if span is None:
@@ -501,7 +501,7 @@ def paragraphs(lines: Sequence[str], sections: Iterable[str] = ("一", "二"),
                 level, text = h
                 path = [(lv, t) for lv, t in path if lv < level] + [(level, text)]
                 continue
-            out.append(_Para(no, raw, numeral, tuple(t for _, t in path)))
+            out.append(Paragraph(no, raw, numeral, tuple(t for _, t in path)))
     return out
 
 
