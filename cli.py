@@ -607,6 +607,65 @@ def neo4j_query_cmd(
     render(rows, as_json=as_json, as_csv=as_csv)
 
 
+# -- audit -------------------------------------------------------------------------------------
+
+FAIL_LEVELS = ("error", "warning", "note")
+
+
+@command("audit")
+def audit_cmd(
+    registry: RegistryOpt = None,
+    app_name: AppOpt = None,
+    text: Annotated[Path | None, typer.Option(
+        "--text", "-t", dir_okay=False,
+        help="The policy document (default: found beside the registry or in data/ by its SHA-256).")] = None,
+    fail_on: Annotated[str | None, typer.Option(
+        "--fail-on", metavar="LEVEL",
+        help="Exit 1 if a finding of LEVEL or more severe exists (error, warning, note): a release gate.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Audit the disclosures: Art. 23 completeness, unnamed recipients, sensitive data and consent,
+    tables against the policy's prose, each recipient's capacity, duplicates (see docs/audit.md)."""
+    if fail_on is not None and fail_on not in FAIL_LEVELS:
+        raise typer.BadParameter("must be error, warning or note", param_hint="--fail-on")
+    from lineage.audit import at_least, audit, counts
+
+    findings = audit(_registry(registry), app=app_name, text=text,
+                     search=[registry.resolve().parent] if registry is not None else [])
+    failed = fail_on is not None and any(at_least(f.level, fail_on) for f in findings)
+    if as_json:
+        render({"format": "sharegraph-audit", "version": 1, "counts": counts(findings),
+                "fail_on": fail_on, "failed": failed, "findings": [f.as_dict() for f in findings]},
+               as_json=True)
+    else:
+        _print_audit(findings, counts(findings), fail_on, failed)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print_audit(findings: list[Any], totals: dict[str, int], fail_on: str | None, failed: bool) -> None:
+    """Findings grouped by level, most severe first; errors and warnings with their quotes."""
+    apps = sorted({f.get("app") for f in findings if f.get("app")})
+    out = ["audit" + (f" of {', '.join(apps)}" if apps else "") + ": "
+           + ", ".join(f"{n} {level}{'s' if n != 1 else ''}" for level, n in totals.items())]
+    for level in FAIL_LEVELS:
+        group = [f for f in findings if f.level == level]
+        if not group:
+            continue
+        out.append(f"\n== {level} ({len(group)})")
+        for f in group:
+            where = f"{f.evidence[0].file}:{f.evidence[0].line}" if f.evidence else ""
+            app_tag = f"[{f.get('app')}] " if len(apps) > 1 else ""
+            out.append(f"{f.rule} {app_tag}{where}  {f.reason}" + (f"  ({f.clause})" if f.clause else ""))
+            if level != "note":
+                out.extend(f"    {q.line}: {q.text[:120]}" for q in f.evidence[:3])
+    if fail_on is not None:
+        n = sum(totals[lv] for lv in FAIL_LEVELS[: FAIL_LEVELS.index(fail_on) + 1])
+        out.append(f"\n--fail-on {fail_on}: {n} finding(s) at {fail_on} or above"
+                   + (" -> exit 1" if failed else " -> pass"))
+    _lines(out)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from lineage.audit.clauses import GBT_92, GBT_97, PIPL_17, PIPL_23, TC260_SDK, cite
 from lineage.audit.context import AuditContext
-from lineage.audit.finding import ERROR, NOTE, WARNING, Finding, Quote
+from lineage.audit.finding import ERROR, NOTE, WARNING, Finding, Quote, clip
 from registry.model import SDK, RecipientKind, Scenario
 
 SHARING_ELEMENTS = {
@@ -32,10 +32,11 @@ _PHONE_OR_MAIL = re.compile(r"@|\d[\d\s-]{6,}")
 
 
 def _header_quote(ctx: AuditContext, kind: str) -> list[Quote]:
+    """The table's header row, its cells joined (a flattened table puts each on its own line)."""
     t = ctx.table(kind)
     if t is None:
         return []
-    return [ctx.quote(t.line, " | ".join(t.headers))]
+    return [Quote(ctx.file, t.line, clip(" | ".join(t.headers)))]
 
 
 def _sharing_value(s: Scenario, role: str) -> str:
@@ -140,25 +141,39 @@ def _sdk_about(ctx: AuditContext, s: SDK) -> dict[str, object]:
             "sdk": s.name, "recipient": s.provider}
 
 
-def _sdk_quotes(ctx: AuditContext, s: SDK) -> list[Quote]:
-    return ctx.quote_ev(s.evidence, f"{s.name} | {s.provider}")
+def _sdk_quotes(ctx: AuditContext, s: SDK, roles: tuple[str, ...] = ()) -> list[Quote]:
+    """The SDK's name line; with ``roles``, those cells of its row as ``header：text`` (empty shows)."""
+    quotes = ctx.quote_ev(s.evidence, f"{s.name} | {s.provider}")
+    t = ctx.table("sdk")
+    raw = ctx.raw_row("sdk", s.evidence.row) if s.evidence else None
+    if roles and t is not None and raw is not None and quotes:
+        header = dict(zip(t.roles, t.headers, strict=False))
+        cells = [f"{header.get('sdk_name', 'SDK')}：{raw.text('sdk_name')}"]
+        cells += [f"{header.get(r, r)}：{raw.text(r)}" for r in roles if r in header]
+        quotes = [Quote(ctx.file, quotes[0].line, clip("；".join(cells)))]
+    return quotes
 
 
 def sdk_row_incomplete(ctx: AuditContext) -> Iterator[Finding]:
     """SG104: an SDK row leaves an Art. 23 element empty: provider, contact, purpose or data."""
     for s in ctx.policy.sdks:
-        missing = []
+        missing: list[str] = []
+        roles: list[str] = []
         if not s.provider.strip():
             missing.append("its provider")
+            roles.append("provider")
         if not s.contact.strip():
             missing.append("the provider's contact")
+            roles.append("contact")
         if not (s.function.strip() or s.need.strip() or s.purpose.strip()):
             missing.append("any purpose (basic function, business need and purpose are all empty)")
+            roles.extend(("function", "need", "purpose"))
         if not s.data_text.strip():
             missing.append("the personal information it collects")
+            roles.append("data")
         if missing:
             yield Finding.make(
-                "SG104", ERROR, about=_sdk_about(ctx, s), evidence=_sdk_quotes(ctx, s),
+                "SG104", ERROR, about=_sdk_about(ctx, s), evidence=_sdk_quotes(ctx, s, tuple(roles)),
                 reason=f"SDK {s.name!r} ({s.provider or 'no provider'}) does not give " + "; ".join(missing),
                 clause=cite(PIPL_23, GBT_97, TC260_SDK),
             )
