@@ -125,11 +125,22 @@ def registry_to_dict(reg: Registry) -> dict[str, Any]:
     }
 
 
+def _s(x: Any) -> Any:
+    """An interned string (a name recurs in every app that uses it); anything else as is."""
+    return sys.intern(x) if type(x) is str else x
+
+
 def policy_from_dict(d: dict[str, Any]) -> Policy:
     intern = sys.intern
     texts = d.get("texts", [])
+    # one int object per distinct line number, not one per flow (32 bytes each past 256)
+    ints: dict[int, int] = {}
+
+    def num(x: Any) -> Any:
+        return ints.setdefault(x, x) if type(x) is int else x
+
     evs = [
-        Evidence(intern(r[0]), r[1], intern(r[2]), r[3], intern(r[4]), texts[r[5]])
+        Evidence(intern(r[0]), num(r[1]), intern(r[2]), r[3], intern(r[4]), texts[r[5]])
         for r in d.get("evidence", [])
     ]
 
@@ -150,29 +161,29 @@ def policy_from_dict(d: dict[str, Any]) -> Policy:
         ),
         sdks=tuple(
             SDK(s["name"], s["provider"], s["contact"], s["policy_url"], s["function"], s["need"],
-                s["purpose"], s["data_text"], tuple(s["fields"]), ev(s["evidence"]))
+                s["purpose"], s["data_text"], tuple(map(_s, s["fields"])), ev(s["evidence"]))
             for s in d.get("sdks", ())
         ),
         permissions=tuple(
             Permission(x["name"], x["platform"], x["purpose"], x["can_disable"], x["impact"],
-                       tuple(x["fields"]), ev(x["evidence"]))
+                       tuple(map(_s, x["fields"])), ev(x["evidence"]))
             for x in d.get("permissions", ())
         ),
         fields=tuple(
-            Field(f["name"], f["category"], f["sensitive"], f["parent"], f["resolved"],
-                  tuple(f["aliases_seen"]))
+            Field(_s(f["name"]), _s(f["category"]), f["sensitive"], _s(f["parent"]), f["resolved"],
+                  tuple(map(_s, f["aliases_seen"])))
             for f in d.get("fields", ())
         ),
         recipients=tuple(
-            Recipient(r["name"], RecipientKind(r["kind"]), tuple(r["as_written"]), r["legal_entity"],
-                      r["resolution"], r["onward_of"], r["contact"])
+            Recipient(_s(r["name"]), RecipientKind(r["kind"]), tuple(map(_s, r["as_written"])),
+                      _s(r["legal_entity"]), _s(r["resolution"]), _s(r["onward_of"]), _s(r["contact"]))
             for r in d.get("recipients", ())
         ),
         flows=tuple(
             Flow(intern(f["field"]), intern(f["field_as_written"]), Channel(f["channel"]),
                  intern(f["via"]), intern(f["recipient"]), intern(f["recipient_as_written"]),
                  intern(f["purpose"]), intern(f["frequency"]), evs[f["evidence"]],
-                 f["implied_via"] and intern(f["implied_via"]), f.get("recipient_line", 0))
+                 f["implied_via"] and intern(f["implied_via"]), num(f.get("recipient_line", 0)))
             for f in d.get("flows", ())
         ),
     )
