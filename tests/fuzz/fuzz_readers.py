@@ -15,12 +15,16 @@ e.g. -runs=100000, -max_len=20000, a folder to keep new inputs in first).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
-import atheris
+try:
+    import atheris
+except ImportError:  # imported without atheris (pytest --doctest-modules collects every module)
+    atheris = None
 
-with atheris.instrument_imports():
+with atheris.instrument_imports() if atheris else contextlib.nullcontext():
     from registry.build import build_policy
     from registry.errors import SharegraphError
     from registry.flattened import read_flattened
@@ -60,6 +64,8 @@ def one_input(data: bytes) -> None:
 
 
 def main() -> None:
+    if atheris is None:
+        sys.exit("this fuzzer needs atheris: .venv/bin/pip install atheris")
     atheris.Setup(sys.argv, one_input)
     atheris.Fuzz()
 
