@@ -44,8 +44,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from registry.errors import SourceError
-from registry.paragraph_lists import match_table_header, read_paragraph_lists
-from registry.tables import Cell, RawRow, RawTable
+from registry.paragraph_lists import read_paragraph_lists
+from registry.tables import Cell, RawRow, RawTable, match_header
 
 LAYOUT = "html"
 _LINE_CAP = 65535
@@ -221,7 +221,7 @@ def _match(grid_row: list[_GCell | None]) -> tuple[str, list[str | None]] | None
     filled = [i for i, t in enumerate(texts) if t.strip()]
     if len(filled) < 2:
         return None
-    m = match_table_header([texts[i] for i in filled])
+    m = match_header([texts[i] for i in filled])
     if m is None:
         return None
     roles: list[str | None] = [None] * len(texts)

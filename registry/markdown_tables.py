@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 
-from registry.paragraph_lists import match_table_header, read_paragraph_lists
-from registry.tables import Cell, RawRow, RawTable
+from registry.paragraph_lists import read_paragraph_lists
+from registry.tables import Cell, RawRow, RawTable, match_header
 
 LAYOUT = "markdown"
 _SEP_CELL = re.compile(r"^\s*:?-+:?\s*$")
@@ -111,7 +111,7 @@ def _match(headers: list[str]) -> tuple[str, list[str | None]] | None:
     filled = [i for i, h in enumerate(headers) if h.strip()]
     if len(filled) < 2:
         return None
-    m = match_table_header([headers[i] for i in filled])
+    m = match_header([headers[i] for i in filled])
     if m is None:
         return None
     roles: list[str | None] = [None] * len(headers)

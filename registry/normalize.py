@@ -89,12 +89,7 @@ def resolve_brand(
     match, the SDKs whose function or purpose shares a word with ``hint`` (the
     scenario's purpose) are preferred; still ambiguous means unresolved.
     """
-    key = name_key(brand)
-    tokens = {key}
-    for b in vocab.brands:
-        if key == name_key(b.name) or key in {name_key(t) for t in b.tokens}:
-            tokens |= {name_key(t) for t in (b.name, *b.tokens)}
-    tokens = {t for t in tokens if len(t) >= 2}
+    tokens = _brand_tokens(name_key(brand), vocab)
     matches = [
         s for s in sdks
         if any(t in name_key(s.name) or t in name_key(s.provider) for t in tokens)
@@ -109,6 +104,22 @@ def resolve_brand(
     if len(providers) == 1:
         return matches[0].provider, matches[0]
     return None
+
+
+def _brand_tokens(key: str, vocab: Vocabulary) -> frozenset[str]:
+    """The brand's own key and, if the vocabulary knows the brand, all its tokens."""
+    table = _BRAND_TABLES.get(id(vocab))
+    if table is None or table[0] is not vocab:
+        by_key: dict[str, set[str]] = {}
+        for b in vocab.brands:
+            keys = {name_key(t) for t in (b.name, *b.tokens)}
+            for k in keys:
+                by_key.setdefault(k, set()).update(keys)
+        table = _BRAND_TABLES[id(vocab)] = (vocab, by_key)
+    return frozenset(t for t in {key, *table[1].get(key, ())} if len(t) >= 2)
+
+
+_BRAND_TABLES: dict[int, tuple[Vocabulary, dict[str, set[str]]]] = {}
 
 
 def _shares_word(a: str, b: str) -> bool:

@@ -37,7 +37,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from registry.tables import Cell, RawRow, RawTable, header_specs, match_header, role_of
+from registry.tables import Cell, RawRow, RawTable, header_specs, role_of
 from registry.vocabulary import name_key
 
 LAYOUT = "paragraph-list"
@@ -80,44 +80,6 @@ def label_roles(label: str) -> dict[str, str]:
     True
     """
     return dict(_label_index().get(name_key(label.strip(_EDGE + "【】[]「」")), {}))
-
-
-def match_table_header(headers: list[str]) -> tuple[str, list[str | None]] | None:
-    """:func:`~registry.tables.match_header`, also for long headers that are exact synonyms.
-
-    ``match_header`` refuses any header over 24 characters (a sentence is not a
-    header), which English headers often are: ``Personal information collected``.
-    Here such a header is taken when it equals a synonym, scored as
-    ``match_header`` scores, and shorter headers are matched exactly as there.
-
-    >>> match_table_header(["SDK name", "Third party", "Personal information collected"])
-    ('sdk', ['sdk_name', 'provider', 'data'])
-    """
-    m = match_header(headers)
-    if m is not None or len(headers) < 2 or any(not h.strip() for h in headers):
-        return m
-    keys = [name_key(h) for h in headers]
-    known = {syn for spec in header_specs() for syns in spec.synonyms.values() for syn in syns}
-    if all(len(k) <= 24 for k in keys) or any(len(k) > 24 and k not in known for k in keys):
-        return None
-    best: tuple[int, str, list[str | None]] | None = None
-    for spec in header_specs():
-        roles: list[str | None] = []
-        score = 0
-        for h, k in zip(headers, keys, strict=True):
-            role, sc = role_of(h, spec)
-            if (len(k) > 24 and sc != 1000) or role in roles:
-                role, sc = None, 0
-            roles.append(role)
-            score += sc
-        if all(r in roles for r in spec.required) and (best is None or score > best[0]):
-            best = (score, spec.kind, roles)
-    if best is None:
-        return None
-    matched = sum(r is not None for r in best[2])
-    if matched < 2 or matched * 2 < len(headers):
-        return None
-    return best[1], best[2]
 
 
 @dataclass(slots=True)

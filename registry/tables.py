@@ -95,6 +95,11 @@ def header_specs(path: Path | None = None) -> tuple[HeaderSpec, ...]:
     return specs
 
 
+@functools.cache
+def _all_synonyms() -> frozenset[str]:
+    return frozenset(syn for spec in header_specs() for syns in spec.synonyms.values() for syn in syns)
+
+
 def role_of(header: str, spec: HeaderSpec) -> tuple[str | None, int]:
     """The role a header plays in a table of ``spec``'s kind, and how well it matched.
 
@@ -116,18 +121,24 @@ def match_header(headers: list[str]) -> tuple[str, list[str | None]] | None:
 
     >>> match_header(["SDK名称", "提供者名称", "收集信息"])
     ('sdk', ['sdk_name', 'provider', 'data'])
+    >>> match_header(["SDK name", "Third party", "Personal information collected"])
+    ('sdk', ['sdk_name', 'provider', 'data'])
     >>> match_header(["姓名", "年龄"]) is None
     True
     """
-    if len(headers) < 2 or any(len(name_key(h)) > 24 or not h.strip() for h in headers):
+    known = _all_synonyms()
+    keys = [name_key(h) for h in headers]
+    # a header over 24 characters is a sentence, unless it is exactly a synonym
+    # (English headers run long: "Personal information collected")
+    if len(headers) < 2 or any(not k or (len(k) > 24 and k not in known) for k in keys):
         return None
     best: tuple[int, str, list[str | None]] | None = None
     for spec in header_specs():
         roles: list[str | None] = []
         score = 0
-        for h in headers:
+        for h, k in zip(headers, keys, strict=True):
             role, s = role_of(h, spec)
-            if role in roles:  # a role is taken once; a second such column is kept as text
+            if role in roles or (len(k) > 24 and s != 1000):  # a role is taken once
                 role, s = None, 0
             roles.append(role)
             score += s

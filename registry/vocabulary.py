@@ -30,6 +30,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SENSITIVITY = (True, False)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
     """The form names are compared in: NFKC, case-folded, no white space.
 
