@@ -36,7 +36,8 @@ from registry.vocabulary import Vocabulary, load_vocabulary
 
 COLLECT, SHARE, ENTRUST = "collect", "share", "entrust"
 
-_SECTION = re.compile(r"^\s*([一二三四五六七八九十]+)、\s*(\S.*)$")
+_SECTION = re.compile(r"^\s*(?:#+\s*)?([一二三四五六七八九十]+)、\s*(\S.*)$")
+_MD_HEADING = re.compile(r"^\s*#+\s*")
 _HEADINGS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*(\S.*)$")),
     (2, re.compile(r"^([A-Z])\s*([\u4e00-\u9fff].*)$")),
@@ -165,7 +166,7 @@ def section_spans(lines: Sequence[str]) -> dict[str, range]:
     followed by the longest stretch before the next heading is the section.
     """
     marks = [(no, m.group(1)) for no, raw in enumerate(lines, 1)
-             if (m := _SECTION.match(raw)) and len(raw.strip()) <= _HEADING_MAX]
+             if (m := _SECTION.match(raw)) and len(_MD_HEADING.sub("", raw).strip()) <= _HEADING_MAX]
     best: dict[str, range] = {}
     for i, (no, numeral) in enumerate(marks):
         end = marks[i + 1][0] if i + 1 < len(marks) else len(lines) + 1
@@ -175,7 +176,7 @@ def section_spans(lines: Sequence[str]) -> dict[str, range]:
 
 
 def _heading(text: str) -> tuple[int, str] | None:
-    t = text.strip()
+    t = _MD_HEADING.sub("", text).strip()
     if not t or len(t) > _HEADING_MAX or any(p in t for p in "。；;") or t.endswith(("：", ":")):
         return None
     for level, rx in _HEADINGS:
@@ -400,7 +401,7 @@ class _Extractor:
                 anaphora: bool = False) -> None:
             if not partner or partner in _SELF or _US.match(partner):
                 return
-            if _NEGATION.search(clause[:pos]) or data.strip().endswith(("的情形", "的情况")):
+            if _NEGATION.search(clause[:pos]) or data.strip().endswith(("的情形", "的情况", "清单")):
                 return
             before = earlier + [s for q, s in sorted(collected + out, key=lambda x: x[0]) if q < pos]
             items, general = self._share_items("其" if anaphora else data, before)
@@ -495,6 +496,10 @@ def paragraphs(lines: Sequence[str], sections: Iterable[str] = ("一", "二"),
                 continue
             raw = lines[no - 1].strip()
             if not raw:
+                continue
+            if raw.startswith("#"):  # a Markdown heading is never a paragraph, however long
+                level = len(raw) - len(raw.lstrip("#"))
+                path = [(lv, t) for lv, t in path if lv < level] + [(level, _MD_HEADING.sub("", raw))]
                 continue
             h = _heading(raw)
             if h is not None:

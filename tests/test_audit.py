@@ -1,0 +1,598 @@
+"""The disclosure audit (lineage/audit, ``sharegraph audit``).
+
+Seed findings are asserted from reading data/seed_policy.txt (line numbers are the
+document's). A corrected copy of the seed, made here by editing the text, must
+audit clean: no error and no warning (notes stay: they inventory what is so, such
+as the sensitive fields each row shares and each recipient's duties). Every rule
+also has a small Markdown policy that breaks only it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lineage.audit import LEVELS, Finding, at_least, audit, counts, rule_catalogue
+from lineage.audit.context import AuditContext, locate_text
+from lineage.audit.sensitive import consent_statements
+from registry import SEED_PATH, Registry, import_document, open_registry, save_registry
+
+APP = "你我贷"
+
+
+# -- the seed ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_findings() -> list[Finding]:
+    return audit(open_registry())
+
+
+def only(findings: list[Finding], rule: str, **about: object) -> list[Finding]:
+    out = [f for f in findings if f.rule == rule]
+    for key, value in about.items():
+        out = [f for f in out if f.get(key) == value]
+    return out
+
+
+def lines_of(f: Finding) -> set[int]:
+    return {q.line for q in f.evidence}
+
+
+def test_seed_text_is_found_by_its_sha256(seed_registry) -> None:
+    policy = seed_registry.policies[APP]
+    text = locate_text(policy)
+    assert text is not None and Path(text.path).resolve() == SEED_PATH.resolve()
+
+
+def test_gaode_sdk_row_gives_no_purpose(seed_findings) -> None:
+    (f,) = only(seed_findings, "SG104", sdk="高德地图SDK")
+    assert f.level == "error" and f.get("recipient") == "高德软件有限公司"
+    assert lines_of(f) == {1700}
+    assert "basic function, business need and purpose are all empty" in f.reason
+    assert f.evidence[0].text == "SDK名称：高德地图SDK；SDK基本功能：；业务需求：；使用目的："
+    assert [x.get("sdk") for x in only(seed_findings, "SG104")] == ["高德地图SDK"]
+
+
+def test_sharing_list_has_no_contact_column_one_finding_for_the_table(seed_findings) -> None:
+    (f,) = only(seed_findings, "SG102")
+    assert f.level == "error" and f.get("table") == "sharing" and f.get("row") is None
+    assert lines_of(f) == {2124}
+    assert "共享信息接收方" in f.evidence[0].text and "contact" in f.reason
+    assert not only(seed_findings, "SG103")  # not one per row
+    assert not only(seed_findings, "SG101")  # every row has data, recipient, purpose, frequency
+
+
+def test_purpose_that_repeats_the_scenario(seed_findings) -> None:
+    (f,) = only(seed_findings, "SG105")
+    assert f.get("scenario") == "获取定位信息" and lines_of(f) == {2451}
+
+
+def test_xiaomi_contact_is_a_web_page(seed_findings) -> None:
+    (f,) = only(seed_findings, "SG107")
+    assert f.level == "note" and f.get("sdk") == "小米推送SDK"
+
+
+def test_unnamed_licensed_financial_institutions(seed_findings) -> None:
+    (f,) = only(seed_findings, "SG201")
+    assert f.level == "error"
+    assert f.get("recipient") == "合作的持牌金融机构" and f.get("scenario") == "借款申请"
+    assert lines_of(f) == {2444}
+    assert "17 sensitive field(s)" in f.reason
+
+
+def test_onward_processor_of_guangxi_jiashu(seed_findings) -> None:
+    (f,) = only(seed_findings, "SG202")
+    assert f.level == "warning"
+    assert f.get("recipient") == "广西嘉数信息科技有限公司委托的外包服务机构"
+    assert f.get("scenario") == "贷后管理（逾期提醒、催收）"
+    # the row, and the policy's own ban on re-entrustment (委托处理, line 1898)
+    assert lines_of(f) == {2390, 1898} and "转委托" in next(q.text for q in f.evidence if q.line == 1898)
+
+
+def test_unresolved_brands(seed_findings) -> None:
+    found = {f.get("recipient"): f for f in only(seed_findings, "SG203")}
+    assert set(found) == {"app store", "旦米"}
+    assert lines_of(found["app store"]) == {2225} and found["app store"].get("scenario") == "推送通知"
+    assert lines_of(found["旦米"]) == {2252} and found["旦米"].get("scenario") == "短信、电话通知及商业营销"
+    # brands the SDK table resolves are notes, not warnings
+    resolved = {f.get("recipient") for f in only(seed_findings, "SG204")}
+    assert resolved == {"小米移动软件有限公司", "华为软件技术有限公司", "维沃移动通信有限公司",
+                        "广东欢太科技有限公司", "珠海市魅族通讯设备有限公司"}
+    assert {f.level for f in only(seed_findings, "SG204")} == {"note"}
+
+
+def test_duplicates_in_the_sms_row(seed_findings) -> None:
+    dup = only(seed_findings, "SG601")
+    assert {f.get("recipient") for f in dup} == {"上海深世信息科技有限公司", "浙江百应科技有限公司"}
+    assert {f.get("scenario") for f in dup} == {"短信、电话通知及商业营销"}
+    assert all(f.level == "warning" and "2 times" in f.reason and lines_of(f) == {2252} for f in dup)
+
+
+def test_jiguang_provider_with_two_contacts(seed_findings) -> None:
+    (f,) = only(seed_findings, "SG602")
+    assert f.get("recipient") == "深圳市和讯华谷信息技术有限公司"
+    assert f.get("sdk") == ("极光推送SDK", "一键登录SDK")
+    assert "0755-83881462" in f.reason and "compliance@jiguang.cn" in f.reason
+    assert lines_of(f) == {1254, 1264, 1754, 1764}  # each SDK's name and contact cell
+
+
+def test_sensitive_fields_shared_with_their_recipients(seed_findings) -> None:
+    by_row = {f.get("scenario"): f for f in only(seed_findings, "SG301", table="sharing")}
+    assert set(by_row["认证服务"].get("fields")) == {"信用卡卡号", "信用卡有效期", "身份证正反面照片",
+                                                  "车辆行驶证照片", "面部照片"}
+    assert set(by_row["认证服务"].get("recipients")) == {
+        "北京旷视科技有限公司", "腾讯云计算（北京）有限责任公司", "迈容智能科技（上海）有限公司"}
+    apply = by_row["借款申请"]
+    assert apply.get("recipients") == ("合作的持牌金融机构",)
+    assert {"身份证号码", "面部照片", "面部识别视频", "银行卡号", "婚姻状态", "地理位置信息"} <= set(apply.get("fields"))
+    assert by_row["获取定位信息"].get("fields") == ("地理位置信息",)
+    assert by_row["获取定位信息"].get("recipients") == ("高德软件有限公司",)
+    # 会员中心 row shares 姓名、手机号码、联系地址: nothing sensitive
+    assert "会员中心及app营销活动合作的服务供应商" not in by_row
+    by_sdk = {f.get("sdk"): f for f in only(seed_findings, "SG301", table="sdk")}
+    assert by_sdk["腾讯云人脸核身SDK"].get("fields") == ("身份证正反面照片", "银行卡信息", "驾驶证或行驶证照片")
+    # not covered by a separate consent for provision: warnings, and they say so
+    assert {f.level for f in only(seed_findings, "SG301")} == {"warning"}
+    assert all("does not say it asks separate consent for providing it" in f.reason
+               for f in only(seed_findings, "SG301"))
+
+
+def test_separate_consent_covers_collection_not_sharing(seed_findings, seed_registry) -> None:
+    ctx = AuditContext(seed_registry.policies[APP], locate_text(seed_registry.policies[APP]))
+    found = {c.line: c for c in consent_statements(ctx)}
+    assert (found[704].separate, found[704].scope, found[704].sensitive) == (True, "collection", True)
+    assert (found[1814].separate, found[1814].scope) == (False, "provision")  # 明确同意, not 单独同意
+    assert (found[1949].separate, found[1949].scope) == (True, "cross-border")
+    (f,) = only(seed_findings, "SG302")
+    assert f.level == "error"
+    assert {704, 1814, 1949} <= lines_of(f)
+    assert "separate consent for collecting and using sensitive personal information (line 704)" in f.reason
+    assert "explicit consent for providing personal information (line 1814)" in f.reason
+
+
+def test_prose_says_shared_the_list_omits(seed_findings) -> None:
+    warn = {f.get("statement"): f for f in only(seed_findings, "SG401") if f.level == "warning"}
+    # 二（一）7 (1): the data given to 信息导流合作方 includes what no row lists
+    steer = warn["line 1841: 我们的信息导流合作方"]
+    assert set(steer.get("fields")) == {"职位名称", "工作性质", "芝麻分", "花呗额度", "京东守约信息", "微信支付分"}
+    assert warn["line 1853: 合作的数据服务机构"].get("fields") == ("证件类型",)
+    assert len(warn) == 2
+    # provisions the law requires are notes
+    legal = {f.get("statement") for f in only(seed_findings, "SG401") if f.level == "note"}
+    assert legal == {"line 1817: 消费者权益保护部门及监管机关",
+                     "line 1820: 中国人民银行金融信用信息基础数据库或依法设立的征信机构"}
+
+
+def test_row_for_a_partner_kind_omits_what_the_prose_gives_it(seed_findings) -> None:
+    notes = only(seed_findings, "SG402")
+    auth = [f for f in notes if f.get("scenario") == "认证服务"]
+    # 信用卡认证 gives 银行绑定手机号 to the 认证服务机构 (lines 104 and 1859); the row lacks it
+    assert {f.get("fields") for f in auth} == {("银行卡预留手机号",)}
+    assert {f.get("statement") for f in auth} == {"line 104: 合作的信用卡认证服务机构",
+                                                 "line 1859: 合作的认证服务机构"}
+    (collect,) = [f for f in notes if f.get("scenario") == "贷后管理（逾期提醒、催收）"]
+    assert collect.get("fields") == ("身份证号码",)
+    assert all(f.level == "note" for f in notes)
+
+
+def test_listed_but_never_said_to_be_collected(seed_findings) -> None:
+    fields = {f.get("field") for f in only(seed_findings, "SG403")}
+    # read in the seed: 2.2 asks 工作单位名称 and 职位名称, never the employer's address or phone,
+    # social insurance, the ID card's address or proof of spending
+    assert {"单位地址", "单位电话", "单位是否缴纳社保", "身份证地址", "消费凭证", "工作地址"} <= fields
+    # and what 2.2 and 2.4 do collect is not reported
+    assert not fields & {"姓名", "身份证号码", "银行卡号", "婚姻状态", "学历信息", "设备型号"}
+    f = only(seed_findings, "SG403", field="消费凭证")[0]
+    assert "the sharing prose names it, line 1847" in f.reason
+
+
+def test_sdk_data_outside_the_collection_prose(seed_findings) -> None:
+    found = {f.get("field"): f for f in only(seed_findings, "SG404")}
+    assert set(found) == {"驾驶证或行驶证照片", "Cookie信息", "OpenID"}
+    assert found["OpenID"].get("sdk") == "华为推送SDK"
+
+
+def test_permission_data_shared_without_the_permission_table_saying_so(seed_findings) -> None:
+    found = {f.get("permission"): f for f in only(seed_findings, "SG405")}
+    assert {p for p, f in found.items() if f.level == "warning"} == {"相机", "地理位置", "通讯录"}
+    assert found["获取应用程序列表"].level == "note"  # 应用程序列表 is not sensitive
+    assert "高德软件有限公司" in found["地理位置"].get("recipients")
+    assert 424 in lines_of(found["地理位置"])
+
+
+def test_capacity_and_duties_of_each_recipient(seed_findings) -> None:
+    duties = {(f.get("recipient"), f.get("table")): f for f in only(seed_findings, "SG501")}
+    bank = duties[("合作的持牌金融机构", "sharing")]
+    assert "provision" in bank.reason and "line 1847" in bank.reason
+    assert "Art. 55" in bank.reason and "Art. 29" in bank.reason
+    onward = duties[("广西嘉数信息科技有限公司委托的外包服务机构", "sharing")]
+    assert ": entrusted;" in onward.reason
+    jiguang_sdk = duties[("深圳市和讯华谷信息技术有限公司", "sdk")]
+    assert ": unstated;" in jiguang_sdk.reason and jiguang_sdk.get("sdk") == ("极光推送SDK", "一键登录SDK")
+    assert ("深圳市和讯华谷信息技术有限公司", "sharing") in duties  # also a row's recipient
+    assert all(f.level == "note" for f in duties.values())
+    (mixed,) = only(seed_findings, "SG502")
+    assert mixed.level == "warning" and 1877 in lines_of(mixed) and "委托目的" in mixed.reason
+    (sdk,) = only(seed_findings, "SG503")
+    assert sdk.level == "warning" and len(sdk.get("recipients")) == 14
+
+
+def test_seed_totals_and_order(seed_findings) -> None:
+    assert counts(seed_findings) == {"error": 4, "warning": 55, "note": 97}
+    assert {f.rule for f in seed_findings if f.level == "error"} == {"SG102", "SG104", "SG201", "SG302"}
+    assert seed_findings == audit(open_registry())  # deterministic
+    assert seed_findings == sorted(seed_findings, key=Finding.sort_key)
+
+
+def test_finding_shape_is_the_html_reports(seed_findings) -> None:
+    for f in seed_findings:
+        d = json.loads(json.dumps(f.as_dict(), ensure_ascii=False))
+        assert set(d) == {"rule", "level", "about", "evidence", "reason", "clause"}
+        assert d["level"] in LEVELS and d["rule"].startswith("SG") and len(d["rule"]) == 5
+        assert all(set(e) == {"file", "line", "text"} for e in d["evidence"])
+        assert "\n" not in d["reason"]
+
+
+def test_every_rule_is_catalogued() -> None:
+    ids = [r["rule"] for r in rule_catalogue()]
+    assert len(ids) == len(set(ids)) and all(i.startswith("SG") for i in ids)
+
+
+def test_audit_without_the_text(tmp_path: Path, seed_registry) -> None:
+    reg_path = tmp_path / "reg.json"
+    save_registry(seed_registry, reg_path)
+    reg = open_registry(reg_path)
+    policy = reg.policies[APP]
+    moved = Registry()
+    moved.add(type(policy)(**{**{k: getattr(policy, k) for k in policy.__dataclass_fields__},
+                              "source": type(policy.source)("elsewhere.txt", "0" * 64, "t")}))
+    fs = audit(moved)
+    assert only(fs, "SG001")
+    assert not only(fs, "SG403") and not only(fs, "SG502")
+    (consent,) = only(fs, "SG302")
+    assert consent.level == "note"
+    # the table rules still run from the registry alone
+    assert only(fs, "SG104") and only(fs, "SG102") and only(fs, "SG601")
+
+
+# -- the corrected seed -----------------------------------------------------------------------
+
+def corrected_seed(text: str) -> str:
+    """The seed with every error and warning fixed by hand, each edit naming the rule it answers."""
+    lines = text.split("\n")
+
+    def sub(old: str, new: str) -> None:
+        nonlocal lines
+        joined = "\n".join(lines)
+        assert old in joined, old
+        lines = joined.replace(old, new, 1).split("\n")
+
+    def replace_cell(old: str, new: str, nth: int = 1) -> None:
+        hits = [i for i, line in enumerate(lines) if line.strip() == old]
+        i = hits[nth - 1]
+        lines[i] = lines[i][: len(lines[i]) - len(lines[i].lstrip())] + new
+
+    # SG104: the 高德地图SDK row's three empty cells (function, need, purpose), filled
+    url = lines.index("https://lbs.amap.com/pages/privacy/")
+    imei = next(i for i in range(url, url + 20) if lines[i].strip() == "IMEI")
+    region: list[str] = []
+    for cell in ("定位服务", "判断用户所在地区是否可提供借款服务", "获取设备位置，判断所在地区是否可提供借款服务"):
+        region += ["\t\t\t\t", "", "", "", "\t\t\t\t\t" + cell]
+    lines[url + 1: imei] = [*region, "\t\t\t\t", "", "", ""]
+    # SG602: one contact for 深圳市和讯华谷信息技术有限公司
+    replace_cell("compliance@jiguang.cn", "0755-83881462")
+    # SG201, SG202, SG203, SG601: every recipient named, once
+    sub("合作的持牌金融机构", "重庆富民银行股份有限公司")
+    sub("广西嘉数信息科技有限公司及其委托的外包服务机构", "广西嘉数信息科技有限公司")
+    sub("、app store", "、Apple Inc.")
+    sub("、旦米、", "、上海旦米信息科技有限公司、")  # a made-up legal name for the brand
+    sub("百融云创科技股份有限公司、上海深世信息科技有限公司、浙江百应科技有限公司、", "百融云创科技股份有限公司、")
+    # SG105: a purpose that says what the recipient does
+    replace_cell("获取定位信息", "判断用户所在地区是否可提供借款服务", nth=2)
+    # SG401: what the prose gives 信息导流合作方 and 数据服务机构, listed in their rows
+    sub("姓名、性别、手机号码、审批状态、授信额度",
+        "姓名、性别、手机号码、职位名称、工作性质、芝麻分、花呗额度、京东守约信息、微信支付分、审批状态、授信额度")
+    sub("\t\t\t\t\t姓名、身份证号码、手机号码、银行卡号\n", "\t\t\t\t\t姓名、身份证号码、证件类型、手机号码、银行卡号\n")
+    # SG403: collection prose for every field the list shares (2.2, 3 and 4 of section 一)
+    sub("银行卡号、银行卡预留手机号。\n",
+        "银行卡号、银行卡预留手机号。您申请借款时，我们还会收集、使用您的工作地址、单位地址、单位电话、"
+        "单位是否缴纳社保、职业信息、身份证地址、证件类型、消费凭证。\n")
+    sub("银行卡号码、优惠券信息。",
+        "银行卡号码、优惠券信息。我们还会收集、使用您的审批状态、还款日期、还款金额、应还日期、还款方式、"
+        "还款期次、是否上报征信、银行卡开户行、银行卡尾号。")
+    sub("短信和电话的方式通知您。",
+        "短信和电话的方式通知您。我们还会收集、使用您的注册天数、注册后最近一次登录天数、权益开通日期、"
+        "权益费金额，用于告知您权益开通状态。")
+    # SG302 (and SG301 down to notes): separate consent for providing personal information
+    sub("具体方式以服务或功能页面展示的实际情况为准。",
+        "具体方式以服务或功能页面展示的实际情况为准。我们向其他个人信息处理者提供您的个人信息（包括敏感个人信息）"
+        "前，会告知您接收方的名称、联系方式、处理目的、处理方式和个人信息的种类，并取得您的单独同意。")
+    # SG502: the partners are other handlers, said without processor words
+    sub("我们要求这些合作方只能出于为我们提供服务的目的使用您的信息，而不得出于其自身利益使用您的信息。",
+        "这些合作方作为独立的个人信息处理者，只能在本隐私政策及《与第三方共享个人信息清单》所述的目的和范围内处理您的信息。")
+    sub("委托目的", "共享目的")
+    # SG503: the SDK providers' capacity
+    sub("你我贷借款APP调用第三方SDK的信息如下：",
+        "上述第三方SDK的提供者作为独立的个人信息处理者处理其SDK收集的个人信息。你我贷借款APP调用第三方SDK的信息如下：")
+    # SG405: the permission table says where the data goes (both platforms' rows)
+    for purpose in ("使用身份认证、额度提升、人脸识别、意见反馈功能拍摄照片、面部识别图像或录制视频",
+                    "判断用户所在地区是否可提供借款服务，提供匹配的借款服务",
+                    "方便用户在资料填写环节填写联系人信息，进行资信评估"):
+        for i, line in enumerate(lines):
+            if line.strip() == purpose:
+                lines[i] = line + "；相关信息按《与第三方共享个人信息清单》及第三方SDK列表共享"
+    # SG102: a contact column for the sharing list: a header cell, and a cell after each row's
+    # last cell (a row ends where a tab line and five blank lines follow, or the file ends)
+    head = lines.index("共享信息接收方")
+    lines[head + 1: head + 1] = ["", "", "", "", "接收方联系方式"]
+    ends = [i for i in range(head, len(lines))
+            if lines[i].startswith("\t\t\t\t\t") and lines[i].strip()
+            and lines[i + 1: i + 2] == ["\t\t\t\t"] and not any(x.strip() for x in lines[i + 1: i + 7])
+            and (i + 6 >= len(lines) or lines[i + 6] == "")]
+    assert len(ends) == 13
+    for n, i in enumerate(reversed(ends)):
+        lines[i + 1: i + 1] = ["\t\t\t\t", "", "", "", f"\t\t\t\t\t客服电话400-000-{13 - n:04d}"]
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def corrected(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Finding]]:
+    path = tmp_path_factory.mktemp("corrected") / "seed_policy_corrected.txt"
+    path.write_text(corrected_seed(SEED_PATH.read_text(encoding="utf-8")), encoding="utf-8")
+    policy, report = import_document(path)
+    assert report.counts["sharing_rows"] == 13 and report.counts["sdks"] == 15
+    reg = Registry()
+    reg.add(policy)
+    return path, audit(reg, text=path)
+
+
+def test_corrected_seed_audits_clean(corrected) -> None:
+    _, findings = corrected
+    loud = [f"{f.rule} {f.line} {f.reason}" for f in findings if at_least(f.level, "warning")]
+    assert loud == []
+    assert counts(findings)["error"] == counts(findings)["warning"] == 0
+
+
+def test_corrected_seed_keeps_its_notes(corrected) -> None:
+    _, findings = corrected
+    rules = {f.rule for f in findings}
+    assert {"SG301", "SG501", "SG204"} <= rules  # inventory and duties stay
+    consented = only(findings, "SG301")
+    assert consented and all("asks separate consent for providing it" in f.reason for f in consented)
+    (contact,) = [f for f in only(findings, "SG501") if f.get("recipient") == "重庆富民银行股份有限公司"]
+    assert "provision" in contact.reason
+
+
+# -- one rule at a time, on small Markdown policies -------------------------------------------
+
+BASE = """\
+# 示例借款隐私政策
+
+示例借款（在本隐私政策中，指示例小额贷款有限公司）非常重视您的个人信息保护。
+
+## 一、我们如何收集和使用您的个人信息
+
+### 1. 实名认证
+
+为完成实名认证，我们将收集、使用您的姓名、身份证号码、面部照片。
+
+### 2. 借款服务
+
+您申请借款时，我们将收集、使用您的手机号码、银行卡号、地理位置信息。
+
+## 二、我们如何共享、转让、委托处理、公开披露您的个人信息
+
+### （一）共享您的个人信息
+
+为完成实名认证，我们会将您的姓名、身份证号码、面部照片共享给认证服务机构。
+
+为办理放款和还款，我们会将您的姓名、手机号码、银行卡号共享给第三方支付机构。
+
+我们向其他个人信息处理者提供您的个人信息前，会告知您接收方的名称、联系方式、处理目的、处理方式和个人信息的种类，并取得您的单独同意。
+
+第三方SDK的提供者作为独立的个人信息处理者处理其SDK收集的个人信息。
+
+## 附录：与第三方共享个人信息清单
+
+| 业务场景 | 共享信息 | 共享方式 | 共享目的 | 接收方 | 联系方式 |
+|---|---|---|---|---|---|
+| 实名认证 | 姓名、身份证号码、面部照片 | 认证时共享一次 | 核验身份 | 示例认证科技有限公司 | 400-000-0001 |
+| 放款还款 | 姓名、手机号码、银行卡号 | 每次放款、还款时共享 | 完成放款与还款 | 示例支付有限公司 | 400-000-0002 |
+
+## 第三方SDK清单
+
+| SDK名称 | 提供者名称 | 联系方式 | 隐私政策链接 | 使用目的 | 收集信息 |
+|---|---|---|---|---|---|
+| 示例定位SDK | 示例定位科技有限公司 | 400-000-0003 | https://example.com/privacy | 判断用户所在地区 | 地理位置信息 |
+
+## 设备权限
+
+| 权限名称 | 设备类型 | 权限开启目的或功能 |
+|---|---|---|
+| 地理位置 | Android | 判断所在地区；位置信息由第三方SDK收集，见第三方SDK清单 |
+"""
+
+AuditMd = Callable[..., list[Finding]]
+
+
+@pytest.fixture
+def audit_md(tmp_path: Path) -> AuditMd:
+    """Audit BASE with some replacements (old, new) applied."""
+
+    def run(*edits: tuple[str, str]) -> list[Finding]:
+        text = BASE
+        for old, new in edits:
+            assert old in text, old
+            text = text.replace(old, new)
+        path = tmp_path / "policy.md"
+        path.write_text(text, encoding="utf-8")
+        policy, _ = import_document(path)
+        reg = Registry()
+        reg.add(policy)
+        return audit(reg, text=path)
+
+    return run
+
+
+def loud(findings: list[Finding]) -> set[str]:
+    return {f.rule for f in findings if at_least(f.level, "warning")}
+
+
+ROW1 = "| 实名认证 | 姓名、身份证号码、面部照片 | 认证时共享一次 | 核验身份 | 示例认证科技有限公司 | 400-000-0001 |"
+SDK1 = "| 示例定位SDK | 示例定位科技有限公司 | 400-000-0003 | https://example.com/privacy | 判断用户所在地区 | 地理位置信息 |"
+CONSENT = "我们向其他个人信息处理者提供您的个人信息前，会告知您接收方的名称、联系方式、处理目的、处理方式和个人信息的种类，并取得您的单独同意。"
+
+
+def test_base_fixture_is_clean(audit_md: AuditMd) -> None:
+    fs = audit_md()
+    assert loud(fs) == set()
+    assert {f.rule for f in fs} == {"SG301", "SG501"}
+
+
+@pytest.mark.parametrize(("edits", "rule", "level"), [
+    pytest.param([(ROW1, ROW1.replace("| 核验身份 |", "|  |"))], "SG101", "error", id="SG101-empty-purpose"),
+    pytest.param([(ROW1, ROW1.replace("| 400-000-0001 |", "|  |"))], "SG103", "error", id="SG103-empty-contact"),
+    pytest.param([(SDK1, SDK1.replace("| 判断用户所在地区 |", "|  |"))], "SG104", "error", id="SG104-sdk-no-purpose"),
+    pytest.param([(SDK1, SDK1.replace("| 400-000-0003 |", "|  |"))], "SG104", "error", id="SG104-sdk-no-contact"),
+    pytest.param([(ROW1, ROW1.replace("| 核验身份 |", "| 实名认证 |"))], "SG105", "warning", id="SG105"),
+    pytest.param([(SDK1, SDK1.replace("https://example.com/privacy", " "))], "SG106", "warning", id="SG106"),
+    pytest.param([(SDK1, SDK1.replace("400-000-0003", "https://example.com/contact"))], "SG107", "note", id="SG107"),
+    pytest.param([("示例认证科技有限公司 |", "合作的持牌金融机构 |")], "SG201", "error", id="SG201"),
+    pytest.param([("示例支付有限公司 |", "示例支付有限公司及其委托的外包服务机构 |")], "SG202", "warning", id="SG202"),
+    pytest.param([("示例认证科技有限公司 |", "旦米 |")], "SG203", "warning", id="SG203"),
+    pytest.param([(CONSENT, "")], "SG302", "error", id="SG302"),
+    pytest.param([("共享给第三方支付机构", "共享给第三方支付机构；我们会将您的婚姻状态共享给第三方支付机构")],
+                 "SG401", "warning", id="SG401"),
+    pytest.param([("| 放款还款 | 姓名、手机号码、银行卡号 |", "| 放款还款 | 姓名、手机号码、银行卡号、学历信息 |")],
+                 "SG403", "warning", id="SG403"),
+    pytest.param([("| 判断用户所在地区 | 地理位置信息 |", "| 判断用户所在地区 | 地理位置信息、IMEI |")],
+                 "SG404", "note", id="SG404"),
+    pytest.param([("判断所在地区；位置信息由第三方SDK收集，见第三方SDK清单", "判断所在地区")],
+                 "SG405", "warning", id="SG405"),
+    pytest.param([(CONSENT, CONSENT + "\n\n我们要求这些合作方只能出于为我们提供服务的目的使用您的信息。")],
+                 "SG502", "warning", id="SG502"),
+    pytest.param([("第三方SDK的提供者作为独立的个人信息处理者处理其SDK收集的个人信息。", "")],
+                 "SG503", "warning", id="SG503"),
+    pytest.param([("| 示例认证科技有限公司 |", "| 示例认证科技有限公司、示例认证科技有限公司 |")],
+                 "SG601", "warning", id="SG601"),
+    pytest.param([(SDK1, SDK1 + "\n" + SDK1.replace("示例定位SDK", "示例推送SDK").replace("400-000-0003", "dpo@example.com"))],
+                 "SG602", "warning", id="SG602"),
+    pytest.param([(SDK1, SDK1 + "\n" + SDK1)], "SG603", "warning", id="SG603"),
+    pytest.param([("| 姓名、身份证号码、面部照片 |", "| 姓名、身份证号码、面部照片、姓名 |")], "SG604", "note", id="SG604"),
+])  # fmt: skip
+def test_each_rule_on_a_small_policy(audit_md: AuditMd, edits: list[tuple[str, str]], rule: str,
+                                     level: str) -> None:
+    fs = audit_md(*edits)
+    hits = only(fs, rule)
+    assert hits, f"{rule} not found; got {sorted({f.rule for f in fs})}"
+    assert {f.level for f in hits} == {level}
+    # the edit breaks only its own rule (SG302 turns SG301 into warnings; SG201 and SG203
+    # recipients bring no other loud finding)
+    allowed = {rule, "SG301"} if rule == "SG302" else {rule}
+    assert loud(fs) <= allowed
+
+
+def test_sensitive_sharing_without_consent_is_a_warning_per_row(audit_md: AuditMd) -> None:
+    fs = audit_md((CONSENT, ""))
+    rows = only(fs, "SG301", table="sharing")
+    assert {f.get("scenario") for f in rows} == {"实名认证", "放款还款"}
+    assert {f.level for f in rows} == {"warning"}
+    assert only(fs, "SG301", table="sharing", scenario="实名认证")[0].get("fields") == ("身份证号码", "面部照片")
+
+
+def test_row_matching_a_partner_kind(audit_md: AuditMd) -> None:
+    fs = audit_md(("共享给认证服务机构", "共享给认证服务机构；我们会将您的手机号码共享给认证服务机构"))
+    (f,) = only(fs, "SG402")
+    assert f.get("scenario") == "实名认证" and f.get("fields") == ("手机号码",) and f.level == "note"
+
+
+def test_brand_resolved_by_the_sdk_table_is_a_note(audit_md: AuditMd) -> None:
+    push = "| 小米推送SDK | 小米移动软件有限公司 | privacy@xiaomi.com | https://privacy.mi.com | 推送消息 | 地理位置信息 |"
+    fs = audit_md((SDK1, SDK1 + "\n" + push), ("示例支付有限公司 |", "示例支付有限公司、小米 |"))
+    (f,) = only(fs, "SG204")
+    assert f.level == "note" and f.get("recipient") == "小米移动软件有限公司"
+
+
+def test_entrusted_processing_in_the_prose(audit_md: AuditMd) -> None:
+    fs = audit_md(("为办理放款和还款，我们会将您的姓名、手机号码、银行卡号共享给第三方支付机构。",
+                   "为办理放款和还款，我们会委托第三方支付机构处理您的姓名、手机号码、银行卡号。"))
+    (f,) = only(fs, "SG501", recipient="示例支付有限公司")
+    assert ": entrusted;" in f.reason and "Art. 21" in f.reason
+
+
+def test_text_that_differs_from_the_import(audit_md: AuditMd, tmp_path: Path) -> None:
+    fs = audit_md()
+    assert not only(fs, "SG002")
+    other = tmp_path / "other.md"
+    other.write_text(BASE.replace("示例借款", "另一借款"), encoding="utf-8")
+    policy, _ = import_document(tmp_path / "policy.md")
+    reg = Registry()
+    reg.add(policy)
+    (f,) = only(audit(reg, text=other), "SG002")
+    assert f.level == "warning"
+
+
+# -- the command line -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def run_cli(runner: CliRunner, *args: str):
+    from cli import app
+
+    return runner.invoke(app, ["audit", *args])
+
+
+@pytest.mark.parametrize(("fail_on", "code"), [(None, 0), ("error", 1), ("warning", 1), ("note", 1)])
+def test_fail_on_exit_codes_on_the_seed(runner: CliRunner, fail_on: str | None, code: int) -> None:
+    res = run_cli(runner, *(["--fail-on", fail_on] if fail_on else []))
+    assert res.exit_code == code, res.output
+    assert "audit of 你我贷: 4 errors, 55 warnings, 97 notes" in res.output
+    assert "== error (4)" in res.output and "SG104 seed_policy.txt:1700" in res.output
+
+
+def test_fail_on_passes_a_clean_registry(runner: CliRunner, corrected, tmp_path: Path) -> None:
+    path, _ = corrected
+    reg_path = tmp_path / "registry.json"
+    policy, _ = import_document(path)
+    reg = Registry()
+    reg.add(policy)
+    save_registry(reg, reg_path)
+    # the text is found beside the registry by name and SHA-256; or given with --text
+    (tmp_path / path.name).write_bytes(path.read_bytes())
+    for extra in ([], ["--text", str(path)]):
+        res = run_cli(runner, "--registry", str(reg_path), "--fail-on", "warning", *extra)
+        assert res.exit_code == 0, res.output
+        assert "--fail-on warning: 0 finding(s) at warning or above -> pass" in res.output
+    res = run_cli(runner, "--registry", str(reg_path), "--fail-on", "note")
+    assert res.exit_code == 1
+
+
+def test_bad_fail_on_level(runner: CliRunner) -> None:
+    res = run_cli(runner, "--fail-on", "fatal")
+    assert res.exit_code == 2 and "error, warning or note" in res.output
+
+
+def test_unknown_app(runner: CliRunner) -> None:
+    res = run_cli(runner, "--app", "nope")
+    assert res.exit_code == 2 and "unknown app" in res.output
+
+
+def test_json_shape(runner: CliRunner) -> None:
+    res = run_cli(runner, "--json", "--fail-on", "error")
+    assert res.exit_code == 1
+    data = json.loads(res.output)
+    assert data["format"] == "sharegraph-audit" and data["version"] == 1
+    assert data["counts"] == {"error": 4, "warning": 55, "note": 97}
+    assert data["fail_on"] == "error" and data["failed"] is True
+    first = data["findings"][0]
+    assert set(first) == {"rule", "level", "about", "evidence", "reason", "clause"}
+    assert first["rule"] == "SG102" and first["about"] == {"app": APP, "table": "sharing"}
+    assert first["evidence"] == [{"file": "seed_policy.txt", "line": 2124,
+                                  "text": "项目名称/业务场景 | 共享信息 | 共享场景、频率 | 共享目的 | 共享信息接收方"}]
