@@ -203,23 +203,65 @@ def _backend(name: str, registry: Path | None, app_name: str | None = None):
 
 @command("import")
 def import_cmd(
-    source: Annotated[Path, typer.Argument(help="Policy document (text, HTML, Markdown) to import.")],
+    sources: Annotated[list[Path], typer.Argument(help="Policy documents (text, HTML, Markdown, registry-as-code YAML) or folders of them.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Registry file to create or add to.",
                                          dir_okay=False)] = Path("registry.json"),
-    app_name: Annotated[str | None, typer.Option("--app", "-a", help="App name (default: the name the document gives itself).")] = None,
+    app_name: Annotated[str | None, typer.Option("--app", "-a", help="App name (default: the name the document gives itself); one document only.")] = None,
+    layout: Annotated[str | None, typer.Option("--layout", help="flattened-text, html, markdown or registry-yaml (default: from the extension and content).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1, nothing written) if anything was left out, guessed or unresolved.")] = False,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bar when importing many documents.")] = True,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import a privacy policy's sharing list, SDK table and permission table into a registry."""
-    from registry import import_into, save_registry
+    """Import privacy policies' sharing lists, SDK tables and permission tables into a registry."""
+    from registry import document_paths, import_into, save_registry
 
-    reg, _policy, report = import_into(source, output, app=app_name)
-    if strict and report.problems:
-        _print_report(report, as_json)
-        typer.echo(f"error: {source}: --strict: {report.problems} problem(s) found; {output} not written", err=True)
+    paths = document_paths(list(sources))
+    if len(paths) == 1 and not sources[0].is_dir():
+        reg, _policy, report = import_into(paths[0], output, app=app_name, layout=layout)
+        if strict and report.problems:
+            _print_report(report, as_json)
+            typer.echo(f"error: {paths[0]}: --strict: {report.problems} problem(s) found; {output} not written",
+                       err=True)
+            raise typer.Exit(1)
+        save_registry(reg, output)
+        _print_report(report, as_json, written=str(output))
+        return
+    if app_name is not None:
+        raise typer.BadParameter("--app names one document's app; give one document", param_hint="--app")
+    if not paths:
+        raise typer.BadParameter("no policy documents found", param_hint="SOURCES")
+    _import_many(paths, output, layout, strict, progress, as_json)
+
+
+def _import_many(paths: list[Path], output: Path, layout: str | None, strict: bool, progress: bool,
+                 as_json: bool) -> None:
+    from registry import Registry, load_registry, save_registry
+    from registry.importer import import_many
+
+    reg = load_registry(output) if output.exists() else Registry()
+    result = import_many(paths, reg, progress=progress and sys.stderr.isatty(), layout=layout)
+    problems = sum(r.problems for r in result.reports) + len(result.failed)
+    summary = {
+        "documents": len(paths), "imported": len(result.reports), "failed": result.failed,
+        "apps": len(result.registry.policies), "problems": problems,
+        "flows": sum(r.counts.get("flows", 0) for r in result.reports),
+    }
+    if strict and problems:
+        render(summary, as_json=as_json)
+        typer.echo(f"error: --strict: {problems} problem(s) in {len(paths)} documents; {output} not written",
+                   err=True)
         raise typer.Exit(1)
-    save_registry(reg, output)
-    _print_report(report, as_json, written=str(output))
+    if result.reports:
+        save_registry(result.registry, output)
+        summary["written"] = str(output)
+    if as_json:
+        render({**summary, "reports": [r.as_dict() for r in result.reports]}, as_json=True)
+    else:
+        _lines([f"imported {summary['imported']} of {summary['documents']} documents "
+                f"({summary['flows']} flows) into {output}" if result.reports else "nothing imported"]
+               + [f"  failed: {f}" for f in result.failed])
+    if result.failed:
+        raise typer.Exit(2)
 
 
 def _print_report(report: Any, as_json: bool, written: str | None = None) -> None:

@@ -93,6 +93,7 @@ __all__ = [
     "UnknownRecipientError",
     "VocabularyError",
     "__version__",
+    "document_paths",
     "import_document",
     "import_into",
     "load_registry",
@@ -112,6 +113,7 @@ def import_into(
     registry_path: str | Path | None,
     *,
     app: str | None = None,
+    layout: str | None = None,
 ) -> tuple[Registry, Policy, ImportReport]:
     """Import a document into the registry at ``registry_path`` (new if absent).
 
@@ -120,11 +122,24 @@ def import_into(
     """
     from registry.importer import import_document
 
-    policy, report = import_document(source, app=app)
+    policy, report = import_document(source, app=app, layout=layout)
     reg = Registry()
     if registry_path is not None and Path(registry_path).exists():
         reg = load_registry(registry_path)
     if policy.app in reg.policies:
-        report.guesses.append(f"app {policy.app!r} was already in the registry; its policy was replaced")
+        report.info.append(f"app {policy.app!r} was already in the registry; its policy was replaced")
     reg.add(policy)
     return reg, policy, report
+
+
+def document_paths(sources: list[str | Path]) -> list[Path]:
+    """The documents named: files as given, folders by their policy files (sorted)."""
+    suffixes = {".txt", ".html", ".htm", ".md", ".markdown", ".yaml", ".yml"}
+    out: list[Path] = []
+    for s in sources:
+        p = Path(s)
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in suffixes))
+        else:
+            out.append(p)
+    return out

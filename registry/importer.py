@@ -35,6 +35,9 @@ _EXTENSIONS = {".html": "html", ".htm": "html", ".xhtml": "html", ".md": "markdo
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
 
 
+LAYOUTS = ("flattened-text", "html", "markdown", "registry-yaml")
+
+
 def sniff_layout(src: SourceText) -> tuple[str, str | None]:
     """The layout, and a note saying so when it was guessed from the content.
 
@@ -119,10 +122,19 @@ def import_document(
     app: str | None = None,
     vocab: Vocabulary | None = None,
     imported_at: str | None = None,
+    layout: str | None = None,
 ) -> tuple[Policy, ImportReport]:
-    """Import one policy document; raises SourceError/NoTableError on bad input."""
+    """Import one policy document; raises SourceError/NoTableError on bad input.
+
+    ``layout`` (one of :data:`LAYOUTS`) overrides the detection by extension and content.
+    """
     src = read_source(path)
-    layout, guess = sniff_layout(src)
+    if layout is None:
+        layout, guess = sniff_layout(src)
+    elif layout not in LAYOUTS:
+        raise SourceError(src.path, f"unknown layout {layout!r} (one of {', '.join(LAYOUTS)})")
+    else:
+        guess = None
     if layout == "registry-yaml":
         from registry.registry_yaml import has_marker, import_registry_yaml
 
@@ -168,6 +180,7 @@ def import_many(
     vocab: Vocabulary | None = None,
     imported_at: str | None = None,
     stop_on_error: bool = False,
+    layout: str | None = None,
 ) -> BatchResult:
     """Import many documents into one registry, with a progress bar on stderr.
 
@@ -182,7 +195,7 @@ def import_many(
 
     def one(p: str | Path) -> None:
         try:
-            policy, report = import_document(p, vocab=vocab, imported_at=imported_at)
+            policy, report = import_document(p, vocab=vocab, imported_at=imported_at, layout=layout)
         except SharegraphError as e:
             if stop_on_error:
                 raise

@@ -95,3 +95,28 @@ def test_strict_import_fails_and_writes_nothing(tmp_path):
     p = run("import", str(SEED_PATH), "-o", str(out), "--strict")
     assert p.returncode == 1
     assert "--strict" in p.stderr and not out.exists()
+
+
+def test_import_a_folder_of_policies(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "seed.txt").write_bytes(SEED_PATH.read_bytes())
+    (docs / "empty.txt").write_bytes(b"")
+    (docs / "notes.bin").write_bytes(b"\x00")  # not a policy file: not picked up
+    out = tmp_path / "reg.json"
+    p = run("import", str(docs), "-o", str(out))
+    assert p.returncode == 2  # one document failed
+    assert "imported 1 of 2 documents" in p.stdout
+    assert "empty.txt" in p.stdout and "empty" in p.stdout
+    assert load_registry(out).apps == ["你我贷"]
+
+
+def test_import_with_forced_layout(tmp_path):
+    src = tmp_path / "seed.html"  # a wrong extension: the layout is forced back to text
+    src.write_bytes(SEED_PATH.read_bytes())
+    out = tmp_path / "reg.json"
+    p = run("import", str(src), "-o", str(out), "--layout", "flattened-text")
+    assert p.returncode == 0, p.stderr
+    assert len(load_registry(out).policies["你我贷"].flows) == len(open_registry().policies["你我贷"].flows)
+    bad = run("import", str(src), "-o", str(out), "--layout", "pdf")
+    assert bad.returncode == 2 and "unknown layout 'pdf'" in bad.stderr
