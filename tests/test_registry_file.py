@@ -7,7 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from registry import SEED_PATH, SEED_REGISTRY, import_document, load_registry, open_registry, save_registry
+from registry import (
+    SEED_PATH,
+    import_document,
+    load_registry,
+    open_registry,
+    save_registry,
+)
 from registry.model import Registry
 from registry.store import registry_to_dict
 
