@@ -14,6 +14,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Iterable
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -706,6 +707,45 @@ def _print_audit(findings: list[Any], totals: dict[str, int], fail_on: str | Non
         out.append(f"\n--fail-on {fail_on}: {n} finding(s) at {fail_on} or above"
                    + (" -> exit 1" if failed else " -> pass"))
     _lines(out)
+
+
+# -- export ------------------------------------------------------------------------------------
+
+EXPORT_FORMATS = ("csv", "xlsx", "json", "graphml", "html", "markdown", "yaml")  # = lineage.exports.FORMATS
+ExportFormat = Enum("ExportFormat", {f: f for f in EXPORT_FORMATS}, type=str)
+GroupBy = Enum("GroupBy", {g: g for g in ("field", "recipient")}, type=str)
+
+
+@command("export")
+def export_cmd(
+    fmt: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="csv (record of processing, UTF-8 with BOM), xlsx, json (the graph), graphml (Gephi, "
+             "yEd, Cytoscape), html (offline report), markdown (summary), yaml (registry as code).")],
+    output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False, help="File to write.")],
+    registry: RegistryOpt = None,
+    app_name: AppOpt = None,
+    field: Annotated[str | None, typer.Option(
+        "--field", help="Only the flows of this field (as who-receives: its members and groups too).")] = None,
+    recipient: Annotated[str | None, typer.Option(
+        "--recipient", help="Only the flows to this recipient (as fields-of).")] = None,
+    group_by: Annotated[GroupBy | None, typer.Option(
+        "--group-by", help="csv and xlsx: one row per field or per recipient, other values joined.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the lineage to a file for auditors: CSV, XLSX, JSON, GraphML, HTML report, Markdown, YAML
+    (see docs/exports.md)."""
+    from lineage.exports import export
+
+    result = export(_registry(registry), fmt.value, output, app=app_name, field=field, recipient=recipient,
+                    group_by=group_by.value if group_by is not None else None,
+                    search=[registry.resolve().parent] if registry is not None else [])
+    if as_json:
+        render(result, as_json=True)
+        return
+    counts = ", ".join(f"{v} {k}" for k, v in result.items()
+                       if k not in ("format", "path") and isinstance(v, int))
+    typer.echo(f"wrote {result['path']} ({result['format']}" + (f": {counts}" if counts else "") + ")")
 
 
 def main() -> None:

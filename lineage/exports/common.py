@@ -1,0 +1,342 @@
+"""What every export shares: the selection of flows, provenance, the table rows, atomic writes.
+
+The rows of an export are the flows of the lineage graph (:func:`lineage.flows.flow_row`),
+chosen exactly as the terminal chooses them: ``--field`` gives the rows of
+:func:`lineage.exposure.who_receives` (hierarchy-aware), ``--recipient`` those of
+:func:`lineage.exposure.fields_of`, both together the rows of the first naming the
+second's recipient, and neither every flow (of ``--app``) in :func:`lineage.flows.sort_rows`
+order. So an export holds what ``sharegraph who-receives`` or ``fields-of`` prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from lineage import ids
+from lineage.export_safety import neutralize
+from registry.errors import SharegraphError, UnknownNameError
+from registry.model import Registry
+
+TOOL = "sharegraph"
+GROUP_BY = ("field", "recipient")
+
+
+class ExportError(SharegraphError):
+    """An export that cannot be made: unwritable path, bad option, foreign graph file."""
+
+
+def tool_version() -> str:
+    from registry import __version__
+
+    return __version__
+
+
+# -- selection ---------------------------------------------------------------------------------
+
+@dataclass
+class Selection:
+    """The graph an export draws from and the flow rows it selected."""
+
+    G: nx.MultiDiGraph
+    rows: list[dict[str, Any]]
+    scope: dict[str, str | None]
+    registry: Registry | None = None
+    apps: list[str] = field(default_factory=list)
+    """The apps in scope (all of the graph's, or ``--app``)."""
+
+    @property
+    def filtered(self) -> bool:
+        """True when --field or --recipient narrowed the graph to some of its flows."""
+        return bool(self.scope.get("field") or self.scope.get("recipient"))
+
+
+def _check_app(apps: list[str], app: str | None) -> None:
+    if app is not None and app not in apps:
+        from lineage.names import _closest
+
+        raise UnknownNameError("app", app, _closest(app, apps))
+
+
+def select(
+    registry_or_graph: Registry | nx.MultiDiGraph,
+    *,
+    app: str | None = None,
+    field: str | None = None,
+    recipient: str | None = None,
+    group_by: str | None = None,
+) -> Selection:
+    """Build the graph (of one app with ``app``) and pick the flow rows the options ask for."""
+    from lineage.exposure import fields_of, who_receives
+    from lineage.flows import flow_row, iter_flows, sort_rows
+    from lineage.names import resolve_field_name, resolve_recipient_name
+
+    if group_by is not None and group_by not in GROUP_BY:
+        raise ExportError(f"--group-by must be one of {', '.join(GROUP_BY)}, not {group_by!r}")
+    reg: Registry | None = None
+    if isinstance(registry_or_graph, Registry):
+        reg = registry_or_graph
+        _check_app(reg.apps, app)
+        from lineage.graph import build_graph
+
+        G = build_graph(reg, app=app)  # one app's graph is all a scoped export needs
+    else:
+        G = registry_or_graph
+        _check_app(sorted(G.graph.get("apps", {})), app)
+    apps = [app] if app else sorted(G.graph.get("apps", {}))
+    scope: dict[str, str | None] = {"app": app, "field": None, "recipient": None, "group_by": group_by}
+    if field is not None:
+        rows = who_receives(G, field, app=app)
+        scope["field"] = resolve_field_name(G, field)
+        if recipient is not None:
+            name = resolve_recipient_name(G, recipient)
+            scope["recipient"] = name
+            rows = [r for r in rows if r["recipient"] == name]
+        for r in rows:
+            r.pop("asked", None)
+    elif recipient is not None:
+        rows = fields_of(G, recipient, app=app)
+        scope["recipient"] = resolve_recipient_name(G, recipient)
+    else:
+        rows = sort_rows([flow_row(G, ref) for ref in iter_flows(G, app)])
+    return Selection(G, dedupe(rows), scope, reg, apps)
+
+
+def dedupe(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop rows that repeat an earlier row's flow (same app, field, via, recipient, relation…)."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for r in rows:
+        key = (r["app"], r["field"], r["field_as_written"], r["channel"], r["via"], r["recipient"],
+               r["onward_of"], r["relation"], r["implied_via"])
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+def sources(G: nx.MultiDiGraph, apps: list[str]) -> list[dict[str, Any]]:
+    """The source document of each app in scope: name, SHA-256, when it was imported."""
+    known = G.graph.get("apps", {})
+    return [{"app": a, "file": known[a].get("file"), "sha256": known[a].get("sha256"),
+             "imported_at": known[a].get("imported_at")} for a in apps if a in known]
+
+
+def provenance(sel: Selection) -> dict[str, Any]:
+    """What every export carries: the tool and its version, the scope, the source documents."""
+    return {"tool": TOOL, "tool_version": tool_version(), "scope": dict(sel.scope),
+            "sources": sources(sel.G, sel.apps)}
+
+
+# -- table rows (csv, xlsx) -------------------------------------------------------------------
+
+COLUMNS = (
+    "app", "field", "field_as_written", "category", "sensitive", "relation", "implied_via",
+    "channel", "scenario", "sdk", "purpose", "frequency", "recipient", "recipient_as_written",
+    "recipient_kind", "onward_of", "source_file", "source_line", "recipient_line",
+    "source_sha256", "imported_at", "tool_version",
+)  # fmt: skip
+"""The columns of a flow row in the CSV and the XLSX ``flows`` sheet (docs/exports.md)."""
+
+INT_COLUMNS = ("source_line", "recipient_line")
+
+# Folded rows: the key, counts, then every other column joined; lines become file:line.
+_FOLDED_REST = tuple(c for c in COLUMNS if c not in ("source_file", "source_line", "recipient_line"))
+
+
+def folded_columns(group_by: str) -> tuple[str, ...]:
+    other = "recipients" if group_by == "field" else "fields"
+    rest = [c for c in _FOLDED_REST if c != group_by]
+    i = rest.index("onward_of") + 1
+    rest[i:i] = ["source", "recipient_source"]
+    return (group_by, "flows", other, *rest)
+
+
+def table_columns(group_by: str | None) -> tuple[str, ...]:
+    return COLUMNS if group_by is None else folded_columns(group_by)
+
+
+def yes_no(value: Any) -> str:
+    return "yes" if value else "no"
+
+
+def table_records(sel: Selection) -> list[dict[str, Any]]:
+    """One plain record per flow, keyed by :data:`COLUMNS` (strings; lines as ints)."""
+    known = sel.G.graph.get("apps", {})
+    version = tool_version()
+    out = []
+    for r in sel.rows:
+        src = known.get(r["app"], {})
+        ev = r["evidence"]
+        rec = {
+            "app": r["app"], "field": r["field"], "field_as_written": r["field_as_written"],
+            "category": r["category"], "sensitive": yes_no(r["sensitive"]),
+            "relation": r["relation"], "implied_via": r["implied_via"], "channel": r["channel"],
+            "scenario": r["scenario"], "sdk": r["sdk"], "purpose": r["purpose"],
+            "frequency": r["frequency"], "recipient": r["recipient"],
+            "recipient_as_written": r["recipient_as_written"], "recipient_kind": r["recipient_kind"],
+            "onward_of": r["onward_of"], "source_file": ev["file"], "source_line": ev["line"],
+            "recipient_line": r["recipient_evidence"]["line"],
+            "source_sha256": src.get("sha256"), "imported_at": src.get("imported_at"),
+            "tool_version": version,
+        }  # fmt: skip
+        out.append({k: ("" if v is None else v) for k, v in rec.items()})
+    return out
+
+
+def _where(file: str, line: Any) -> str:
+    return f"{file}:{line}" if file else ""
+
+
+def _sort_key(value: str) -> tuple[Any, ...]:
+    """file:line sorts by file, then line as a number; anything else as text."""
+    head, sep, tail = value.rpartition(":")
+    if sep and tail.isdigit():
+        return (head, int(tail), value)
+    return (value, -1, value)
+
+
+def fold(records: list[dict[str, Any]], group_by: str) -> list[dict[str, Any]]:
+    """One record per field (or recipient): other values ``; ``-joined, deduplicated, sorted."""
+    if group_by not in GROUP_BY:
+        raise ExportError(f"--group-by must be one of {', '.join(GROUP_BY)}, not {group_by!r}")
+    other = "recipient" if group_by == "field" else "field"
+    cols = folded_columns(group_by)
+    joined = cols[3:]
+    groups: dict[str, dict[str, set[str]]] = {}
+    counts: dict[str, int] = defaultdict(int)
+    for rec in records:
+        key = str(rec[group_by])
+        g = groups.setdefault(key, {c: set() for c in (*joined, other)})
+        counts[key] += 1
+        values = dict(rec, source=_where(rec["source_file"], rec["source_line"]),
+                      recipient_source=_where(rec["source_file"], rec["recipient_line"]))
+        for c in (*joined, other):
+            v = values[c]
+            if v != "" and v is not None:
+                g[c].add(str(v))
+    out = []
+    for key in sorted(groups):
+        g = groups[key]
+        row: dict[str, Any] = {group_by: key, "flows": counts[key], cols[2]: len(g[other])}
+        for c in joined:
+            row[c] = "; ".join(sorted(g[c], key=_sort_key))
+        out.append(row)
+    return out
+
+
+def table(sel: Selection, group_by: str | None = None) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
+    """The columns and records of the flows table, folded when ``group_by`` is given."""
+    records = table_records(sel)
+    if group_by is not None:
+        records = fold(records, group_by)
+    return table_columns(group_by), records
+
+
+_XML_BAD = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text an XML file (XLSX, GraphML) can hold: forbidden control characters become U+FFFD."""
+    return _XML_BAD.sub("\ufffd", text)
+
+
+def cell(value: Any) -> str:
+    """A spreadsheet cell: text, neutralized against formula injection (OWASP)."""
+    return neutralize("" if value is None else str(value))
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+def _mode_for(p: Path) -> int:
+    """Keep an existing file's mode; a new file gets 0666 less the umask."""
+    try:
+        return p.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A temporary path beside ``path``; renamed over it when the block succeeds, else removed.
+
+    A failed export never leaves a half-written file, nor replaces an older good one.
+    """
+    p = Path(path)
+    folder = p.parent if str(p.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError(f"{path}: folder {folder} does not exist")
+    if p.is_dir():
+        raise ExportError(f"{path}: is a folder")
+    tmp = folder / f".{p.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+        os.chmod(tmp, _mode_for(p))
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"{path}: cannot write ({e.strerror or e})") from e
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_text(path: str | Path, produce: Callable[[], str], *, encoding: str = "utf-8") -> None:
+    """Write text atomically (``produce`` runs first, so an error leaves nothing behind)."""
+    text = produce()
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding=encoding, newline="")
+
+
+# -- subgraph of a selection (json, graphml) ---------------------------------------------------
+
+def selected_graph(sel: Selection) -> nx.MultiDiGraph:
+    """The whole graph (of the app in scope); with --field/--recipient, the selected flows' part.
+
+    The part holds each selected flow's edges (field -flows_into-> scenario|SDK
+    -received_by-> recipient, and -entrusts-> onward recipient) and the app that
+    discloses each scenario or SDK (app -discloses-> scenario|SDK), with all their
+    attributes.
+    """
+    G = sel.G
+    if not sel.filtered:
+        return G
+    edges: dict[tuple[str, str, str], None] = {}
+    for r in sel.rows:
+        app = r["app"]
+        fnode = ids.field_id(r["field"])
+        via = ids.via_id(app, r["channel"], r["via"])
+        implied = "" if r["relation"] == "group" else (r["implied_via"] or "")
+        wanted = [(fnode, via, f"{ids.FLOWS_INTO}|{implied}"), (ids.app_id(app), via, ids.DISCLOSES)]
+        if r["onward_of"]:
+            base = ids.recipient_id(r["onward_of"])
+            wanted += [(via, base, ids.RECEIVED_BY),
+                       (base, ids.recipient_id(r["recipient"]), f"{ids.ENTRUSTS}|{app}")]
+        else:
+            wanted.append((via, ids.recipient_id(r["recipient"]), ids.RECEIVED_BY))
+        for e in wanted:
+            if not G.has_edge(*e):
+                raise ExportError(f"internal: flow edge {e} is not in the graph")
+            edges[e] = None
+    H = nx.MultiDiGraph(apps={a: dict(G.graph["apps"][a]) for a in sel.apps if a in G.graph["apps"]})
+    for u, v, k in edges:
+        for n in (u, v):
+            if n not in H:
+                H.add_node(n, **G.nodes[n])
+        H.add_edge(u, v, key=k, **G.edges[u, v, k])
+    return H

@@ -1,0 +1,112 @@
+"""HTML: the self-contained lineage report (:func:`lineage.report_html.render_html`).
+
+This module builds the ``sharegraph-report`` dict render_html draws: provenance (the
+source documents and their SHA-256, the tool version, when each was imported, when
+the report was made), the scope, a summary, the selected flows, and the disclosure
+audit's findings when :mod:`lineage.audit` is installed and the export was given a
+registry (the audit reads the policies, not the graph).
+
+``generated_at`` is the current UTC time, or ``SOURCE_DATE_EPOCH`` when set, for
+reproducible builds.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from lineage.exports.common import Selection, provenance, write_text
+
+REPORT_FORMAT = "sharegraph-report"
+REPORT_VERSION = 1
+
+
+def generated_at() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def report_flow(row: dict[str, Any]) -> dict[str, Any]:
+    """A flow row in the keys render_html packs (lineage.report_html.FLOW_COLUMNS)."""
+    ev = row["evidence"]
+    return {
+        "app": row["app"], "field": row["field"], "field_as_written": row["field_as_written"],
+        "category": row["category"], "sensitive": bool(row["sensitive"]), "channel": row["channel"],
+        "via": row["via"], "purpose": row["purpose"], "frequency": row["frequency"],
+        "recipient": row["recipient"], "recipient_as_written": row["recipient_as_written"],
+        "recipient_kind": row["recipient_kind"], "implied_via": row["implied_via"],
+        "file": ev["file"], "line": ev["line"], "evidence": ev["text"],
+    }  # fmt: skip
+
+
+def summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Counts and the names an auditor looks for first (shared by the HTML and Markdown exports)."""
+
+    def names(pred: Any, key: str) -> list[str]:
+        return sorted({r[key] for r in rows if pred(r)})
+
+    return {
+        "flows": len(rows),
+        "fields": len({r["field"] for r in rows}),
+        "recipients": len({r["recipient"] for r in rows}),
+        "scenarios": len({(r["app"], r["via"]) for r in rows if r["channel"] == "sharing"}),
+        "sdks": len({(r["app"], r["via"]) for r in rows if r["channel"] == "sdk"}),
+        "sensitive_fields": names(lambda r: r["sensitive"], "field"),
+        "unnamed_recipients": names(lambda r: r["recipient_kind"] == "unnamed", "recipient"),
+        "onward_recipients": names(lambda r: r["recipient_kind"] == "onward", "recipient"),
+    }
+
+
+def title(scope: dict[str, Any], apps: Sequence[str]) -> str:
+    if scope.get("app"):
+        head = scope["app"]
+    elif len(apps) == 1:
+        head = apps[0]
+    else:
+        head = f"{len(apps)} apps"
+    parts = [f"{k} {scope[k]}" for k in ("field", "recipient") if scope.get(k)]
+    return f"{head} — data sharing lineage" + (f" ({', '.join(parts)})" if parts else "")
+
+
+def audit_findings(sel: Selection, search: Sequence[Path] = ()) -> list[dict[str, Any]] | None:
+    """The disclosure audit's findings for the apps in scope, or None where there is no audit."""
+    if sel.registry is None:
+        return None
+    try:
+        from lineage.audit import audit
+    except ImportError:
+        return None
+    findings = audit(sel.registry, app=sel.scope.get("app"), search=tuple(search))
+    return [f.as_dict() for f in findings]
+
+
+def build_report(sel: Selection, *, search: Sequence[Path] = ()) -> dict[str, Any]:
+    """The ``sharegraph-report`` dict of a selection (the shape render_html documents)."""
+    prov = provenance(sel)
+    scope = {k: sel.scope.get(k) for k in ("app", "field", "recipient")}
+    report: dict[str, Any] = {
+        "format": REPORT_FORMAT, "version": REPORT_VERSION, "tool_version": prov["tool_version"],
+        "generated_at": generated_at(), "title": title(scope, sel.apps), "scope": scope,
+        "sources": prov["sources"], "summary": summary(sel.rows),
+        "flows": [report_flow(r) for r in sel.rows],
+    }  # fmt: skip
+    findings = audit_findings(sel, search)
+    if findings is not None:
+        report["audit"] = findings
+    return report
+
+
+def write_html(sel: Selection, path: str | Path, *, search: Sequence[Path] = ()) -> dict[str, Any]:
+    from lineage.report_html import render_html
+
+    report = build_report(sel, search=search)
+    page = render_html(report)
+    write_text(path, lambda: page)
+    out = {"flows": len(report["flows"])}
+    if "audit" in report:
+        out["findings"] = len(report["audit"])
+    return out

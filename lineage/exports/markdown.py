@@ -1,0 +1,118 @@
+"""Markdown: a short summary of the lineage for a ticket or a wiki page.
+
+Provenance, counts, the sensitive fields and who gets them, the unnamed and onward
+recipients, and the fields that reach the most recipients. Every string that comes
+from a policy is escaped (:func:`md`): it cannot close a table cell, open a code
+span, a link or an emphasis, or inject HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from lineage.exports.common import Selection, provenance, write_text
+from lineage.exports.html import summary, title
+
+TOP = 10
+"""Rows of the top-fields table."""
+NAMES = 12
+"""Recipients named per cell before ``… and N more``."""
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}|~#!])")
+
+
+def md(value: Any) -> str:
+    r"""Policy text made inert in Markdown: one line, HTML escaped, markup characters escaped.
+
+    >>> md("a|b `x` <script>*y*</script>")
+    'a\\|b \\`x\\` &lt;script&gt;\\*y\\*&lt;/script&gt;'
+    """
+    text = " ".join(str("" if value is None else value).split())
+    text = html.escape(text, quote=False)
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _names(items: list[str]) -> str:
+    shown = ", ".join(md(x) for x in items[:NAMES])
+    rest = len(items) - NAMES
+    return shown + (f" … and {rest} more" if rest > 0 else "")
+
+
+def render_markdown(sel: Selection) -> str:
+    prov = provenance(sel)
+    rows = sel.rows
+    s = summary(rows)
+    scope = {k: v for k, v in sel.scope.items() if v and k != "group_by"}
+    out = [f"# {md(title(sel.scope, sel.apps))}", ""]
+    out.append(f"Made by {prov['tool']} {md(prov['tool_version'])}. Scope: "
+               + ("; ".join(f"{k} = {md(v)}" for k, v in scope.items()) or "the whole registry")
+               + ".")
+    out += ["", "| App | Source document | SHA-256 | Imported at |", "|---|---|---|---|"]
+    out += [f"| {md(x['app'])} | {md(x['file'])} | `{x['sha256']}` | {md(x['imported_at'])} |"
+            for x in prov["sources"]]
+
+    per_field: dict[str, set[str]] = defaultdict(set)
+    per_field_vias: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    sensitive: dict[str, bool] = {}
+    category: dict[str, str] = {}
+    per_recipient: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        per_field[r["field"]].add(r["recipient"])
+        per_field_vias[r["field"]].add((r["app"], r["via"]))
+        sensitive[r["field"]] = bool(r["sensitive"])
+        category[r["field"]] = r["category"] or ""
+        if r["recipient_kind"] in ("unnamed", "onward"):
+            rec = per_recipient.setdefault(r["recipient"], {"kind": r["recipient_kind"], "fields": set(),
+                                                            "vias": set(), "of": set()})
+            rec["fields"].add(r["field"])
+            rec["vias"].add(r["via"])
+            if r["onward_of"]:
+                rec["of"].add(r["onward_of"])
+
+    out += ["", "## Counts", "",
+            f"- Flows (field → scenario or SDK → recipient): {s['flows']}",
+            f"- Data fields: {s['fields']} ({len(s['sensitive_fields'])} sensitive)",
+            f"- Recipients: {s['recipients']} ({len(s['unnamed_recipients'])} unnamed, "
+            f"{len(s['onward_recipients'])} onward)",
+            f"- Scenarios of the sharing list: {s['scenarios']}; SDKs: {s['sdks']}"]
+
+    out += ["", "## Sensitive fields and who gets them", ""]
+    if s["sensitive_fields"]:
+        out += ["| Field | Category | Recipients | Who |", "|---|---|---:|---|"]
+        for f in sorted(s["sensitive_fields"], key=lambda f: (-len(per_field[f]), f)):
+            out.append(f"| {md(f)} | {md(category[f])} | {len(per_field[f])} | "
+                       f"{_names(sorted(per_field[f]))} |")
+    else:
+        out.append("None in this scope.")
+
+    out += ["", "## Unnamed and onward recipients", "",
+            "The policy names a category or an unnamed processor, not a company.", ""]
+    if per_recipient:
+        out += ["| Recipient | Kind | Entrusted by | Fields | Through |", "|---|---|---|---:|---|"]
+        for name in sorted(per_recipient):
+            rec = per_recipient[name]
+            out.append(f"| {md(name)} | {rec['kind']} | {_names(sorted(rec['of'])) or '—'} | "
+                       f"{len(rec['fields'])} | {_names(sorted(rec['vias']))} |")
+    else:
+        out.append("None in this scope.")
+
+    out += ["", f"## Top fields by recipients (top {TOP})", ""]
+    if per_field:
+        out += ["| # | Field | Sensitive | Recipients | Scenarios and SDKs |", "|---:|---|---|---:|---:|"]
+        ranked = sorted(per_field, key=lambda f: (-len(per_field[f]), not sensitive[f], f))[:TOP]
+        for i, f in enumerate(ranked, 1):
+            out.append(f"| {i} | {md(f)} | {'yes' if sensitive[f] else 'no'} | {len(per_field[f])} | "
+                       f"{len(per_field_vias[f])} |")
+    else:
+        out.append("No flows in this scope.")
+    return "\n".join(out) + "\n"
+
+
+def write_markdown(sel: Selection, path: str | Path) -> dict[str, Any]:
+    text = render_markdown(sel)
+    write_text(path, lambda: text)
+    return {"flows": len(sel.rows)}
