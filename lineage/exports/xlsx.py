@@ -1,0 +1,178 @@
+"""XLSX: the flows and four views of them in one workbook, for an auditor's Excel.
+
+Sheets: ``flows`` (the CSV's rows, folded with ``--group-by``), ``recipients``
+(what each receives), ``fields`` (who receives each), ``sdks`` (the SDK rows in
+scope and what they collect) and ``summary`` (counts and provenance). Each sheet
+has its header row frozen, an autofilter and column widths fitted to the text.
+
+Written by pandas with openpyxl. openpyxl stores a string that begins with ``=``
+as a formula, so every text cell goes through
+:func:`lineage.export_safety.neutralize` first (a leading quote), and the sheets
+are checked for formula cells before the file is renamed into place.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from lineage import ids
+from lineage.exports.common import (
+    ExportError,
+    Selection,
+    atomic_path,
+    cell,
+    provenance,
+    table,
+    xml_safe,
+    yes_no,
+)
+from lineage.exports.html import summary
+
+SHEETS = ("flows", "recipients", "fields", "sdks", "summary")
+MAX_WIDTH = 60
+SEP = "; "
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, int | float):
+        return value
+    return xml_safe(cell(value))
+
+
+def _width(value: Any) -> int:
+    text = str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _join(values: Any) -> str:
+    return SEP.join(sorted({str(v) for v in values if v not in (None, "")}))
+
+
+def recipients_sheet(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    cols = ["recipient", "recipient_kind", "onward_of", "fields", "sensitive_fields", "sensitive",
+            "receives", "via", "apps"]
+    acc: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        a = acc.setdefault(r["recipient"], {"kind": r["recipient_kind"], "of": set(), "fields": set(),
+                                            "sens": set(), "via": set(), "apps": set()})
+        a["fields"].add(r["field"])
+        a["via"].add(r["via"])
+        a["apps"].add(r["app"])
+        if r["onward_of"]:
+            a["of"].add(r["onward_of"])
+        if r["sensitive"]:
+            a["sens"].add(r["field"])
+    out = [[name, a["kind"], _join(a["of"]), len(a["fields"]), len(a["sens"]), _join(a["sens"]),
+            _join(a["fields"]), _join(a["via"]), _join(a["apps"])]
+           for name, a in sorted(acc.items(), key=lambda kv: (-len(kv[1]["sens"]), -len(kv[1]["fields"]), kv[0]))]
+    return cols, out
+
+
+def fields_sheet(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    cols = ["field", "category", "sensitive", "recipients", "received_by", "via", "apps"]
+    acc: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        a = acc.setdefault(r["field"], {"category": r["category"], "sensitive": r["sensitive"],
+                                        "recipients": set(), "via": set(), "apps": set()})
+        a["recipients"].add(r["recipient"])
+        a["via"].add(r["via"])
+        a["apps"].add(r["app"])
+    out = [[name, a["category"], yes_no(a["sensitive"]), len(a["recipients"]), _join(a["recipients"]),
+            _join(a["via"]), _join(a["apps"])]
+           for name, a in sorted(acc.items(), key=lambda kv: (-len(kv[1]["recipients"]), kv[0]))]
+    return cols, out
+
+
+def sdks_sheet(sel: Selection) -> tuple[list[str], list[list[Any]]]:
+    """The SDK rows in scope (those the selected flows pass through, or all of them)."""
+    cols = ["app", "sdk", "provider", "contact", "policy_url", "function", "need", "purpose",
+            "collects", "recipients", "source_file", "source_line"]
+    G = sel.G
+    collects: dict[str, set[str]] = defaultdict(set)
+    recipients: dict[str, set[str]] = defaultdict(set)
+    for r in sel.rows:
+        if r["channel"] == "sdk":
+            n = ids.sdk_id(r["app"], r["via"])
+            collects[n].add(r["field"])
+            recipients[n].add(r["recipient"])
+    if sel.filtered:
+        nodes = sorted(collects)
+    else:
+        nodes = sorted(n for n, d in G.nodes(data=True)
+                       if d["kind"] == ids.SDK and d["app"] in set(sel.apps))
+    out = []
+    for n in nodes:
+        d = G.nodes[n]
+        ev = d.get("ev")
+        out.append([d["app"], d["name"], d.get("provider"), d.get("contact"), d.get("policy_url"),
+                    d.get("function"), d.get("need"), d.get("purpose"), _join(collects[n]),
+                    _join(recipients[n]), ev.file if ev else None, ev.line if ev else None])
+    return cols, out
+
+
+def summary_sheet(sel: Selection) -> tuple[list[str], list[list[Any]]]:
+    prov = provenance(sel)
+    s = summary(sel.rows)
+    scope = {k: v for k, v in sel.scope.items() if v}
+    rows: list[list[Any]] = [
+        ["tool", f"{prov['tool']} {prov['tool_version']}"],
+        ["scope", "; ".join(f"{k} = {v}" for k, v in scope.items()) or "the whole registry"],
+    ]
+    for src in prov["sources"]:
+        rows += [[f"source: {src['app']}", src["file"]],
+                 [f"sha256: {src['app']}", src["sha256"]],
+                 [f"imported_at: {src['app']}", src["imported_at"]]]
+    rows += [["flows", s["flows"]], ["fields", s["fields"]], ["recipients", s["recipients"]],
+             ["scenarios", s["scenarios"]], ["sdks", s["sdks"]],
+             ["sensitive fields", len(s["sensitive_fields"])],
+             ["sensitive field names", SEP.join(s["sensitive_fields"])],
+             ["unnamed recipients", SEP.join(s["unnamed_recipients"])],
+             ["onward recipients", SEP.join(s["onward_recipients"])]]
+    return ["item", "value"], rows
+
+
+def _frame(columns: list[str] | tuple[str, ...], rows: list[list[Any]]) -> Any:
+    import pandas as pd
+
+    data = [[_text(v) for v in row] for row in rows]
+    return pd.DataFrame(data, columns=list(columns), dtype=object)
+
+
+def write_xlsx(sel: Selection, path: str | Path, *, group_by: str | None = None) -> dict[str, Any]:
+    import pandas as pd
+
+    columns, records = table(sel, group_by)
+    flows = [[rec[c] for c in columns] for rec in records]  # lines stay numbers
+    sheets = {
+        "flows": (list(columns), flows),
+        "recipients": recipients_sheet(sel.rows),
+        "fields": fields_sheet(sel.rows),
+        "sdks": sdks_sheet(sel),
+        "summary": summary_sheet(sel),
+    }
+    with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        for name, (cols, rows) in sheets.items():
+            _frame(cols, rows).to_excel(writer, sheet_name=name, index=False)
+            _format(writer.sheets[name], cols, rows)
+    return {"rows": len(flows), "sheets": list(SHEETS)}
+
+
+def _format(ws: Any, cols: list[str], rows: list[list[Any]]) -> None:
+    """Freeze the header, add an autofilter, fit widths; refuse any formula cell."""
+    from openpyxl.utils import get_column_letter
+
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    sample = rows[:2000]
+    for i, c in enumerate(cols):
+        width = max([_width(c), *(_width(r[i]) for r in sample if r[i] is not None)])
+        ws.column_dimensions[get_column_letter(i + 1)].width = min(MAX_WIDTH, max(8, width + 2))
+    for row in ws.iter_rows():
+        for c in row:
+            if c.data_type == "f":
+                raise ExportError(f"internal: sheet {ws.title} cell {c.coordinate} would be a formula")
