@@ -55,6 +55,14 @@ def test_heldout_floors(heldout_scores: dict) -> None:
     assert heldout_scores["all"]["items"]["recall"] >= 0.9
 
 
+def test_blind_heldout_figures() -> None:
+    """heldout2 was written after the extractor was frozen; its figures are a floor, not a target."""
+    r = evaluate((FIXTURES / "heldout2_policy.txt").read_text(encoding="utf-8"),
+                 FIXTURES / "heldout2_prose_expected.yaml")["all"]
+    assert r["statements"]["precision"] >= 0.95 and r["statements"]["recall"] >= 0.6
+    assert r["items"]["precision"] >= 0.85 and r["items"]["recall"] >= 0.7
+
+
 def test_expected_file_is_what_the_bench_reads() -> None:
     assert EXPECTED == FIXTURES / "seed_prose_expected.yaml"
 
