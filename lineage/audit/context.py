@@ -213,6 +213,27 @@ class AuditContext:
 
     def ancestors(self, name: str) -> list[str]:
         """Groups above a field: the vocabulary's parents, and the policy's own groups."""
+        hit = self._up.get(name)
+        if hit is None:
+            hit = self._up[name] = self._walk_up(name)
+        return hit
+
+    def descendants(self, name: str) -> list[str]:
+        """Fields below a group, in the vocabulary or in the policy's rows."""
+        hit = self._down.get(name)
+        if hit is None:
+            hit = self._down[name] = self._walk_down(name)
+        return hit
+
+    @cached_property
+    def _up(self) -> dict[str, list[str]]:
+        return {}
+
+    @cached_property
+    def _down(self) -> dict[str, list[str]]:
+        return {}
+
+    def _walk_up(self, name: str) -> list[str]:
         out: list[str] = []
         frontier = [name]
         while frontier:
@@ -223,7 +244,7 @@ class AuditContext:
                     frontier.append(p)
         return out
 
-    def descendants(self, name: str) -> list[str]:
+    def _walk_down(self, name: str) -> list[str]:
         out: list[str] = []
         frontier = [name]
         while frontier:
