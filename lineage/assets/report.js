@@ -7,7 +7,7 @@
   var PAGE_SIZE = 50;        // table rows per page
   var LIST_CAP = 8;          // list items shown in a cell before "N more"
   var LAYER_COLORS = { f: '#4e79a7', v: '#9c755f', r: '#59a14f', sensitive: '#c62828', other: '#9e9e9e' };
-  var LEVEL_ORDER = ['error', 'warning', 'info'];
+  var LEVEL_ORDER = ['error', 'warning', 'note'];
 
   var raw = JSON.parse(document.getElementById('report-data').textContent);
   var flows = decodeFlows(raw.flows);
@@ -131,7 +131,7 @@
     }
     var byLevel = new Map();
     raw.audit.forEach(function (f) {
-      var lvl = String(f.level || 'info');
+      var lvl = String(f.level || 'note');
       if (!byLevel.has(lvl)) byLevel.set(lvl, []);
       byLevel.get(lvl).push(f);
     });
