@@ -427,6 +427,19 @@ def test_group_by_only_for_tables(seed_registry: Registry, tmp_path: Path) -> No
     assert list(tmp_path.iterdir()) == []
 
 
+def test_html_refuses_a_report_too_big_to_open(seed_registry: Registry, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import lineage.exports.html as html_mod
+
+    monkeypatch.setattr(html_mod, "MAX_REPORT_FLOWS", 100)
+    with pytest.raises(ExportError, match=r"1,137 flows in scope: an HTML report holds at most 100"):
+        export(seed_registry, "html", tmp_path / "all.html")
+    with pytest.raises(ExportError, match="narrow it with --app, --field or --recipient"):
+        export(seed_registry, "html", tmp_path / "dev.html", field="设备信息")  # 203 rows
+    assert list(tmp_path.iterdir()) == []
+    assert export(seed_registry, "html", tmp_path / "id.html", field="身份证号码")["flows"] == 51
+
+
 # -- CLI -------------------------------------------------------------------------------------
 
 def test_cli_formats_match_the_library() -> None:

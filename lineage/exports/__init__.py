@@ -86,6 +86,13 @@ def export(
     """
     fmt = fmt.lower()
     _check(fmt, group_by, field, recipient)
+    if fmt == "html" and isinstance(registry_or_graph, Registry) and not (field or recipient):
+        from lineage.exports.html import check_report_size
+
+        # refuse an oversized report before building its graph (the registry knows its size)
+        if app is None or app in registry_or_graph.policies:
+            reg = registry_or_graph
+            check_report_size(sum(len(reg.policies[a].flows) for a in ([app] if app else reg.apps)))
     if fmt == "yaml":
         result = _yaml(registry_or_graph, app, path)
     else:

@@ -8,6 +8,11 @@ registry (the audit reads the policies, not the graph).
 
 ``generated_at`` is the current UTC time, or ``SOURCE_DATE_EPOCH`` when set, for
 reproducible builds.
+
+A report holds at most :data:`MAX_REPORT_FLOWS` flows. Above 2,000 diagram links the
+page already aggregates its diagram (:func:`lineage.report_html.plan_diagram`); above
+the flow limit the page itself becomes too heavy for a browser (measured in
+docs/benchmarks-export.md), so the export refuses and says how to narrow it.
 """
 
 from __future__ import annotations
@@ -18,10 +23,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from lineage.exports.common import Selection, provenance, write_text
+from lineage.exports.common import ExportError, Selection, provenance, write_text
 
 REPORT_FORMAT = "sharegraph-report"
 REPORT_VERSION = 1
+MAX_REPORT_FLOWS = 200_000
+"""About 16 MB of HTML that Chromium opens in ~5 s with ~300 MB of heap (bench/bench_export.py)."""
+
+
+def check_report_size(flows: int, limit: int | None = None) -> None:
+    """Refuse a report too big to open: say how to narrow it, and which formats take it all."""
+    limit = MAX_REPORT_FLOWS if limit is None else limit
+    if flows > limit:
+        raise ExportError(
+            f"{flows:,} flows in scope: an HTML report holds at most {limit:,} (a bigger page is too "
+            "heavy to open); narrow it with --app, --field or --recipient, or write the whole "
+            "registry as csv, xlsx, json or graphml")
 
 
 def generated_at() -> str:
@@ -100,9 +117,11 @@ def build_report(sel: Selection, *, search: Sequence[Path] = ()) -> dict[str, An
     return report
 
 
-def write_html(sel: Selection, path: str | Path, *, search: Sequence[Path] = ()) -> dict[str, Any]:
+def write_html(sel: Selection, path: str | Path, *, search: Sequence[Path] = (),
+               max_flows: int | None = None) -> dict[str, Any]:
     from lineage.report_html import render_html
 
+    check_report_size(len(sel.rows), max_flows)
     report = build_report(sel, search=search)
     page = render_html(report)
     write_text(path, lambda: page)
