@@ -477,8 +477,10 @@ def write_doc(sections: dict[str, str], info: dict[str, str], argv: list[str]) -
             parts[name] = f"{title}\n\n_Measured {info['date']}, commit {info['commit']}._\n{rest}"
         elif m:
             parts[name] = m.group(1)
+    for m in re.finditer(r"<!-- bench:([\w-]+) -->\n(.*?)\n<!-- /bench:\1 -->", old, re.S):
+        parts.setdefault(m.group(1), m.group(2))  # sections other benchmarks wrote stay
     body = [header]
-    for name in SECTIONS:
+    for name in [*SECTIONS, *(n for n in parts if n not in SECTIONS)]:
         if name in parts:
             body.append(f"<!-- bench:{name} -->\n{parts[name]}\n<!-- /bench:{name} -->")
     DOC.write_text("\n\n".join(body) + "\n", encoding="utf-8")
