@@ -418,6 +418,17 @@ def test_failed_export_leaves_no_file(seed_registry: Registry, tmp_path: Path,
         export(seed_registry, "csv", tmp_path / "no" / "such" / "dir.csv")
 
 
+def test_xlsx_refuses_more_rows_than_excel_holds(seed_registry: Registry, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import lineage.exports.xlsx as xlsx_mod
+
+    monkeypatch.setattr(xlsx_mod, "EXCEL_MAX_ROWS", 1137)  # the seed's flows + header do not fit
+    with pytest.raises(ExportError, match="1,137 rows: an Excel sheet holds 1,136 below its header"):
+        export(seed_registry, "xlsx", tmp_path / "seed.xlsx")
+    assert list(tmp_path.iterdir()) == []
+    export(seed_registry, "xlsx", tmp_path / "by-field.xlsx", group_by="field")  # 129 rows fit
+
+
 def test_group_by_only_for_tables(seed_registry: Registry, tmp_path: Path) -> None:
     for fmt in ("json", "graphml", "html", "markdown"):
         with pytest.raises(ExportError, match="--group-by applies to csv and xlsx"):

@@ -32,6 +32,8 @@ from lineage.exports.common import (
 from lineage.exports.html import summary
 
 SHEETS = ("flows", "recipients", "fields", "sdks", "summary")
+EXCEL_MAX_ROWS = 1_048_576
+"""Rows in an Excel sheet, the header included."""
 MAX_WIDTH = 60
 SEP = "; "
 
@@ -147,6 +149,9 @@ def write_xlsx(sel: Selection, path: str | Path, *, group_by: str | None = None)
     import pandas as pd
 
     columns, records = table(sel, group_by)
+    if len(records) >= EXCEL_MAX_ROWS:
+        raise ExportError(f"{len(records):,} rows: an Excel sheet holds {EXCEL_MAX_ROWS - 1:,} below its "
+                          "header; narrow the export (--app, --field, --recipient, --group-by) or write csv")
     flows = [[rec[c] for c in columns] for rec in records]  # lines stay numbers
     sheets = {
         "flows": (list(columns), flows),
