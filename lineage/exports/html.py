@@ -27,8 +27,9 @@ from lineage.exports.common import ExportError, Selection, provenance, write_tex
 
 REPORT_FORMAT = "sharegraph-report"
 REPORT_VERSION = 1
-MAX_REPORT_FLOWS = 200_000
-"""About 16 MB of HTML that Chromium opens in ~5 s with ~300 MB of heap (bench/bench_export.py)."""
+MAX_REPORT_FLOWS = 100_000
+"""About 100 synthetic apps: ~20 MB of HTML with their audit, opened by Chromium in ~5 s
+(docs/benchmarks-export.md); twice that took three times as long."""
 
 
 def check_report_size(flows: int, limit: int | None = None) -> None:
