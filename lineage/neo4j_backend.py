@@ -227,7 +227,9 @@ class Neo4jBackend:
 
     @staticmethod
     def _rows(tx: Any, cypher: str, **kw: Any) -> list[dict[str, Any]]:
-        return [r.data() for r in tx.run(cypher, Q.params(**kw))]
+        result = tx.run(cypher, Q.params(**kw))
+        keys = result.keys()
+        return [dict(zip(keys, values, strict=True)) for values in result.values()]
 
     def _state(self, tx: Any, app: str | None) -> list[str]:
         """The apps not served (push incomplete); UnknownNameError if ``app`` is not complete."""
@@ -272,8 +274,9 @@ class Neo4jBackend:
     def _who(self, tx: Any, field: str, app: str | None, include_implied: bool,
              hidden: list[str]) -> tuple[str, list[dict[str, Any]]]:
         name = self._field(tx, field, hidden)
-        recs = self._rows(tx, Q.WHO_RECEIVES, key=ids.field_id(name), app=app, hidden=hidden,
-                          implied=include_implied)
+        query = Q.WHO_RECEIVES[app is not None, bool(hidden)]
+        recs = self._rows(tx, query, key=ids.field_id(name), app=app, hidden=hidden,
+                          app_key=ids.app_id(app) if app is not None else None, implied=include_implied)
         recs.sort(key=_order)
         return name, _dedupe(sort_rows([Q.flow_row(r, asked=name) for r in recs]))
 

@@ -40,7 +40,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -48,6 +48,8 @@ from lineage import ids
 from lineage.graph import build_graph
 from registry.errors import BackendError
 from registry.model import Evidence, Registry
+
+T = TypeVar("T")
 
 LABELS: dict[str, str] = {
     ids.FIELD: "Field", ids.SCENARIO: "Scenario", ids.SDK: "Sdk", ids.RECIPIENT: "Recipient",
@@ -62,7 +64,8 @@ JSON_PROPS = ("fields_by_via", "functions")
 SEQ_RELS = (ids.FLOWS_INTO, ids.RECEIVED_BY, ids.ENTRUSTS)
 SEP = "\x1f"   # joins a via key and a field name in ENTRUSTS.via_field_pairs
 DEFAULT_BATCH = 5000
-CHUNK_ROWS = 40_000   # apps are pushed in chunks of about this many rows
+MODEL_VERSION = "sharegraph-neo4j/1"   # part of pushed_sha256: a new mapping re-pushes every app
+CHUNK_ROWS = 150_000   # apps are pushed in chunks of about this many rows
 
 
 # -- converting the networkx graph --------------------------------------------------------------
@@ -77,20 +80,35 @@ def _value(name: str, v: Any) -> Any:
     return v
 
 
-def neo4j_props(data: dict[str, Any]) -> dict[str, Any]:
-    """Node or edge data of the networkx graph as Neo4j properties (``kind`` is the label/type)."""
+def evidence_props(ev: Evidence | None) -> dict[str, Any]:
+    """An Evidence as the properties the model writes it out as."""
+    if ev is None:
+        return {}
+    return {"file": ev.file, "line": ev.line, "evidence": ev.text, "table": ev.table, "row": ev.row,
+            "column": ev.column}
+
+
+def neo4j_props(data: dict[str, Any], *, with_ev: bool = True) -> dict[str, Any]:
+    """Node or edge data of the networkx graph as Neo4j properties (``kind`` is the label/type).
+
+    ``with_ev=False`` leaves the evidence out (the push sends it once per batch instead).
+    """
     out: dict[str, Any] = {}
     for k, v in data.items():
-        if k == "kind":
-            continue
-        if k == "ev":
-            ev: Evidence | None = v
-            out.update(file=ev.file if ev else None, line=ev.line if ev else None,
-                       evidence=ev.text if ev else None, table=ev.table if ev else None,
-                       row=ev.row if ev else None, column=ev.column if ev else None)
-            continue
-        out[k] = _value(k, v)
+        if v.__class__ in _SCALARS and k != "kind" and k not in JSON_PROPS:
+            out[k] = v
+        elif k == "ev":
+            if with_ev:
+                out.update(evidence_props(v) if v is not None else dict.fromkeys(EV_PROPS))
+        elif k != "kind":
+            out[k] = _value(k, v)
     return out
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+EV_PROPS = ("file", "line", "evidence", "table", "row", "column")
 
 
 def _entrusts_helpers(d: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +121,7 @@ def _entrusts_helpers(d: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass
 class AppRows:
-    """One app's graph as rows to write."""
+    """One app's graph as rows to write (``ev``: the Evidence, sent once per batch)."""
 
     app: str
     app_props: dict[str, Any]
@@ -121,28 +139,30 @@ class AppRows:
 def app_rows(G: nx.MultiDiGraph, app: str, flows: int = 0) -> AppRows:
     """The rows of one app's graph (``build_graph(reg, app=app)``) and their digest."""
     rows = AppRows(app=app, app_props={}, flows=flows)
-    h = hashlib.sha256()
-    for n, d in sorted(G.nodes(data=True), key=lambda x: x[0]):
+    digest: list[Any] = [MODEL_VERSION]
+    # the graph's own order: build_graph makes the same graph, in the same order, from the same
+    # policy, so the digest needs no sorting
+    for n, d in G.nodes(data=True):
         kind = d["kind"]
-        props = neo4j_props(d)
+        props = neo4j_props(d, with_ev=False)
         props["key"] = n
+        ev = d.get("ev")
+        digest.append((kind, props, ev))
         if kind == ids.APP:
             rows.app_props = props
         elif kind == ids.RECIPIENT:
             aw = props.pop("as_written", None) or []
             rows.nodes.setdefault(kind, []).append({"key": n, "props": props, "aw": aw})
         else:
-            rows.nodes.setdefault(kind, []).append({"key": n, "props": props})
+            rows.nodes.setdefault(kind, []).append({"key": n, "props": props, "ev": ev})
         if kind == ids.FIELD:
             rows.vocab_parents[n] = []
-        h.update(json.dumps([kind, props, d.get("as_written")], ensure_ascii=False, sort_keys=True,
-                            default=str).encode())
     # seq: the edge's place in the graph's own order, so that Cypher can break ties between rows
     # exactly as the networkx walk does (it yields parallel edges in insertion order)
-    edges = [(i, u, v, k, d) for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True))]
-    for i, u, v, k, d in sorted(edges, key=lambda e: (e[1], e[2], e[3])):
+    nodes = G.nodes
+    for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True)):
         kind = d["kind"]
-        props = neo4j_props(d)
+        props = neo4j_props(d, with_ev=False)
         props["key"] = k
         if kind in SEQ_RELS:
             props["seq"] = i
@@ -150,10 +170,12 @@ def app_rows(G: nx.MultiDiGraph, app: str, flows: int = 0) -> AppRows:
             props.update(_entrusts_helpers(d))
         if kind == ids.MEMBER_OF and d.get("app") is None:
             rows.vocab_parents.setdefault(u, []).append(v)
-        group = (kind, G.nodes[u]["kind"], G.nodes[v]["kind"])
-        rows.edges.setdefault(group, []).append({"s": u, "t": v, "k": k, "p": props})
-        h.update(json.dumps([kind, u, v, props], ensure_ascii=False, sort_keys=True).encode())
-    rows.sha256 = h.hexdigest()
+        group = (kind, nodes[u]["kind"], nodes[v]["kind"])
+        ev = d.get("ev")
+        rows.edges.setdefault(group, []).append({"s": u, "t": v, "k": k, "p": props, "ev": ev})
+        digest.append((kind, u, v, props, ev))
+    # repr of plain data and frozen dataclasses is deterministic, and far cheaper than JSON
+    rows.sha256 = hashlib.sha256(repr(digest).encode()).hexdigest()
     return rows
 
 
@@ -173,40 +195,63 @@ def schema_statements() -> list[str]:
     return out
 
 
+# in_apps gains this chunk's apps: the new ones (nothing of them in the database) are appended
+# as they are; only apps pushed before (a rerun, --force) need a membership test. Lists of popular
+# nodes hold ~every app, so this keeps a push linear in the number of apps.
+_IN_APPS = ("n.in_apps = coalesce(n.in_apps, []) + row.new_apps "
+            "+ [a IN row.old_apps WHERE NOT a IN coalesce(n.in_apps, [])]")
+
+
 def _node_query(kind: str) -> str:
     label = LABELS[kind]
     if kind == ids.RECIPIENT:
-        # as_written is the union of every app's spellings, apps in order: keep the other apps'
-        # (app, spelling) pairs, add this push's, sort by app, deduplicate.
+        # as_written is the union of every app's spellings, apps in order. Keep the (app, spelling)
+        # pairs of apps not in this row, append this row's (its apps in order); sort only when the
+        # appended apps do not come after the kept ones (a push of apps in order never sorts).
         return (
             f"UNWIND $rows AS row MERGE (n:{label} {{key: row.key}}) SET n += row.props "
-            "WITH n, row "
-            "CALL (n, row) { "
-            "  WITH coalesce(n.as_written_app, []) AS oa, coalesce(n.as_written_text, []) AS ot "
-            "  WITH [i IN range(0, size(oa) - 1) WHERE NOT oa[i] IN row.apps | [oa[i], ot[i]]] "
-            "       + row.pairs AS ps "
-            "  UNWIND range(0, size(ps) - 1) AS i "
-            "  WITH ps[i] AS p, i ORDER BY p[0], i "
-            "  RETURN collect(p[0]) AS pa, collect(p[1]) AS pt "
+            "WITH n, row, coalesce(n.as_written_app, []) AS oa, coalesce(n.as_written_text, []) AS ot "
+            "WITH n, row, oa, ot, CASE WHEN size(row.old_apps) = 0 THEN range(0, size(oa) - 1) "
+            "     ELSE [i IN range(0, size(oa) - 1) WHERE NOT oa[i] IN row.old_apps] END AS keep "
+            "WITH n, row, [i IN keep | oa[i]] AS ka, [i IN keep | ot[i]] AS kt "
+            "WITH n, row, ka + row.pa AS pa, kt + row.pt AS pt, "
+            "     (size(ka) = 0 OR size(row.pa) = 0 OR ka[-1] <= row.pa[0]) AS ordered "
+            "CALL (pa, pt, ordered) { "
+            "  UNWIND CASE WHEN ordered THEN [] ELSE range(0, size(pa) - 1) END AS i "
+            "  WITH pa[i] AS a, pt[i] AS t, i ORDER BY a, i "
+            "  RETURN collect(a) AS sa, collect(t) AS st "
             "} "
+            "WITH n, row, CASE WHEN ordered THEN pa ELSE sa END AS pa, CASE WHEN ordered THEN pt ELSE st END AS pt "
             "SET n.as_written_app = pa, n.as_written_text = pt, "
             "    n.as_written = reduce(acc = [], t IN pt | CASE WHEN t IN acc THEN acc ELSE acc + t END), "
-            "    n.in_apps = coalesce(n.in_apps, []) + [a IN row.apps WHERE NOT a IN coalesce(n.in_apps, [])]"
+            + _IN_APPS
         )
     if kind in SHARED_KINDS:
-        q = (f"UNWIND $rows AS row MERGE (n:{label} {{key: row.key}}) SET n += row.props "
-             "SET n.in_apps = coalesce(n.in_apps, []) + [a IN row.apps WHERE NOT a IN coalesce(n.in_apps, [])]")
+        q = f"UNWIND $rows AS row MERGE (n:{label} {{key: row.key}}) SET n += row.props SET " + _IN_APPS
         if kind == ids.FIELD:
             # the vocabulary's hierarchy may have changed since an earlier push: drop stale edges
-            q += (" WITH n, row OPTIONAL MATCH (n)-[old:MEMBER_OF]->(p:Field) "
+            q += (" WITH n, row WHERE row.reconcile "
+                  "OPTIONAL MATCH (n)-[old:MEMBER_OF]->(p:Field) "
                   "WHERE old.app IS NULL AND NOT p.key IN row.vocab_parents DELETE old")
         return q
-    return f"UNWIND $rows AS row MERGE (n:{label} {{key: row.key}}) SET n = row.props"
+    return _app_node_query(kind, create=False)
 
 
-def _edge_query(kind: str, src: str, dst: str) -> str:
+_EV = " SET {v} += coalesce($evs[row.ev], {{}})"   # the batch's evidence, sent once per batch
+
+
+def _app_node_query(kind: str, *, create: bool) -> str:
+    """App-scoped nodes: MERGE on the key, or CREATE when the app's data is known to be absent."""
+    label = LABELS[kind]
+    head = f"CREATE (n:{label})" if create else f"MERGE (n:{label} {{key: row.key}})"
+    return f"UNWIND $rows AS row {head} SET n = row.props" + _EV.format(v="n")
+
+
+def _edge_query(kind: str, src: str, dst: str, *, create: bool = False) -> str:
+    rel = REL_TYPES[kind]
+    make = f"CREATE (a)-[r:{rel}]->(b)" if create else f"MERGE (a)-[r:{rel} {{key: row.k}}]->(b)"
     return (f"UNWIND $rows AS row MATCH (a:{LABELS[src]} {{key: row.s}}) MATCH (b:{LABELS[dst]} {{key: row.t}}) "
-            f"MERGE (a)-[r:{REL_TYPES[kind]} {{key: row.k}}]->(b) SET r = row.p")
+            f"{make} SET r = row.p" + _EV.format(v="r"))
 
 
 _BEGIN = (
@@ -287,6 +332,7 @@ class _Pusher:
         self.after_batch = after_batch
         self.batches = 0      # write batches done
         self.planned = 0      # write batches planned so far
+        self.reconciled: set[str] = set()   # fields whose vocabulary edges were checked
 
     def _session(self) -> Any:
         return self.driver.session(database=self.database, notifications_min_severity="OFF")
@@ -300,7 +346,8 @@ class _Pusher:
 
     def batch(self, query: str, rows: list[dict[str, Any]]) -> None:
         for i in range(0, len(rows), self.batch_size):
-            self.write(query, rows=rows[i:i + self.batch_size])
+            part, evs = _with_evidence(rows[i:i + self.batch_size])
+            self.write(query, rows=part, evs=evs)
             self.batches += 1
             if self.after_batch is not None:
                 self.after_batch(self.batches)
@@ -309,6 +356,28 @@ class _Pusher:
         """Delete in batches until nothing is left (these batches are not counted as writes)."""
         while self.write(query, batch=self.batch_size, **params)[0]["deleted"]:
             pass
+
+
+def _with_evidence(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows whose ``ev`` is an index into the batch's list of evidence: each cell's text travels
+    once per batch, not once per flow (flows of one cell share their Evidence)."""
+    index: dict[int, int] = {}
+    evs: list[dict[str, Any]] = []
+    out = []
+    for r in rows:
+        if "ev" not in r:
+            out.append(r)
+            continue
+        ev = r["ev"]
+        j = None
+        if ev is not None:
+            j = index.get(id(ev))
+            if j is None:
+                j = index[id(ev)] = len(evs)
+                evs.append(evidence_props(ev))
+        r["ev"] = j   # rows are written once: convert in place
+        out.append(r)
+    return out, evs
 
 
 def _schema(p: _Pusher) -> None:
@@ -330,6 +399,22 @@ def _iter_chunks(reg: Registry, apps: list[str]) -> Iterator[list[AppRows]]:
             chunk, size = [], 0
     if chunk:
         yield chunk
+
+
+def _prefetched(it: Iterator[T]) -> Iterator[T]:
+    """The items of ``it``, the next one made in a thread while the caller works on this one:
+    building an app's rows is Python work, writing them is mostly waiting for the server."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    done = object()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-push-rows") as pool:
+        fut = pool.submit(next, it, done)
+        while True:
+            item = fut.result()
+            if item is done:
+                return
+            fut = pool.submit(next, it, done)
+            yield item  # type: ignore[misc]
 
 
 def _push_chunk(p: _Pusher, chunk: list[AppRows], result: PushResult, force: bool) -> list[str]:
@@ -362,38 +447,61 @@ def _push_chunk(p: _Pusher, chunk: list[AppRows], result: PushResult, force: boo
             p.write(q, apps=stale)
     p.write(_PENDING, apps=[{"key": ids.app_id(c.app), "sha256": c.sha256,
                              "keep": begun[c.app]["pushed"] == c.sha256} for c in todo])
+    # apps with nothing in the database yet (new, or just deleted) get CREATE instead of MERGE for
+    # their own nodes and relationships: no lookup of parallel edges. A rerun after an interruption
+    # finds the app half-written (pending) and MERGEs.
+    fresh = {c.app for c in todo if not begun[c.app]["existed"]} | set(stale)
     # nodes: shared ones merged over the chunk's apps (first app wins, as in networkx)
     node_rows: dict[str, dict[str, dict[str, Any]]] = {}
-    edge_rows: dict[tuple[str, str, str], dict[tuple[str, str, str], dict[str, Any]]] = {}
+    edge_rows: dict[tuple[str, str, str], dict[tuple[Any, ...], dict[str, Any]]] = {}
     for c in todo:
         for kind, rows in c.nodes.items():
             bucket = node_rows.setdefault(kind, {})
             for r in rows:
                 have = bucket.get(r["key"])
                 if have is None:
-                    have = bucket[r["key"]] = {"key": r["key"], "props": r["props"], "apps": [], "pairs": []}
+                    have = bucket[r["key"]] = {"key": r["key"], "props": r["props"], "apps": [], "pairs": [],
+                                               "ev": r.get("ev")}
                     if kind == ids.FIELD:
                         have["vocab_parents"] = c.vocab_parents.get(r["key"], [])
                 have["apps"].append(c.app)
                 have["pairs"].extend([c.app, t] for t in r.get("aw", ()))
         for group, rows in c.edges.items():
             ebucket = edge_rows.setdefault(group, {})
-            for r in rows:
-                ebucket.setdefault((r["s"], r["t"], r["k"]), r)
+            if group[0] == ids.MEMBER_OF:   # the vocabulary's edges are in every app's graph
+                for r in rows:
+                    ebucket.setdefault((r["s"], r["t"], r["k"]), r)
+            else:                            # the others carry their app in their key or ends
+                ebucket.update(((c.app, i), r) for i, r in enumerate(rows))
     work: list[tuple[str, list[dict[str, Any]]]] = []
     for kind in (ids.FIELD, ids.RECIPIENT, ids.CONTROLLER, ids.SCENARIO, ids.SDK, ids.PERMISSION):
         rows = list(node_rows.get(kind, {}).values())
-        if kind not in SHARED_KINDS:
-            rows = [{"key": r["key"], "props": r["props"]} for r in rows]
-        elif kind != ids.RECIPIENT:
-            for r in rows:
-                r.pop("pairs")
-        work.append((_node_query(kind), rows))
         result.nodes += len(rows)
+        if kind in SHARED_KINDS:
+            for r in rows:
+                r.pop("ev")
+                apps_ = r.pop("apps")
+                r["new_apps"] = [a for a in apps_ if a in fresh]
+                r["old_apps"] = [a for a in apps_ if a not in fresh]
+                pairs = r.pop("pairs")
+                if kind == ids.RECIPIENT:
+                    r["pa"] = [a for a, _ in pairs]
+                    r["pt"] = [t for _, t in pairs]
+                if kind == ids.FIELD:   # check a field's vocabulary edges once per push
+                    r["reconcile"] = r["key"] not in p.reconciled
+                    p.reconciled.add(r["key"])
+            work.append((_node_query(kind), rows))
+            continue
+        for create in (True, False):
+            part = [{"key": r["key"], "props": r["props"], "ev": r["ev"]} for r in rows
+                    if (r["props"]["app"] in fresh) is create]
+            work.append((_app_node_query(kind, create=create), part))
     for (kind, src, dst), ebucket in sorted(edge_rows.items()):
         rows = list(ebucket.values())
-        work.append((_edge_query(kind, src, dst), rows))
         result.relationships += len(rows)
+        for create in (True, False):
+            part = [r for r in rows if (r["p"].get("app") in fresh) is create]
+            work.append((_edge_query(kind, src, dst, create=create), part))
     p.planned += sum(-(-len(rows) // p.batch_size) for _, rows in work)
     for query, rows in work:
         p.batch(query, rows)
@@ -443,7 +551,7 @@ def push(
             _schema(p)
         if bar is not None:
             bar.start()
-        for chunk in _iter_chunks(registry, apps):
+        for chunk in _prefetched(_iter_chunks(registry, apps)):
             current = [c.app for c in chunk]
             try:
                 with translate_errors(driver, database):

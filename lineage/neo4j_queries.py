@@ -36,98 +36,138 @@ RECIPIENT_NAMES = f"MATCH (n:Recipient) WHERE {VISIBLE} RETURN n.name AS name, n
 
 # a relationship of an app that is visible (and of the app asked for, if any)
 _IN_SCOPE = "(CASE WHEN $app IS NULL THEN NOT {r}.app IN $hidden ELSE {r}.app = $app END)"
-# a MEMBER_OF edge that counts: the vocabulary's, or a complete app's
-_HIER = "(x.app IS NULL OR NOT x.app IN $hidden)"
 
-# recipients of (src, v): lineage.flows.recipients_of_via
-_RECIPIENTS = (
-    "CALL (src, v) { "
+
+def _hier(rels: str, filtered: bool) -> str:
+    """MEMBER_OF paths that count: the vocabulary's edges and complete apps' ones. When every app
+    is complete (the usual case) the test is left out: reading ``app`` off every parallel
+    per-app edge is what a hierarchy walk on a thousand apps would spend its time on."""
+    return f" AND all(x IN {rels} WHERE x.app IS NULL OR NOT x.app IN $hidden)" if filtered else ""
+
+
+# The recipients of a via v, collected once per via: lineage.flows.recipients_of_via without the
+# field, which is applied per flow by _FOR_FIELD (``rf``: the RECEIVED_BY edge's subset, ``ef``:
+# the ENTRUSTS edge's subset for this via; null = every field). The onward processors are found
+# by an index seek on ENTRUSTS.app, not by expanding a popular recipient's thousand ENTRUSTS.
+_VIA_RECIPIENTS = (
+    "CALL (v) { "
     "  MATCH (v)-[re:RECEIVED_BY]->(to:Recipient) "
-    "  WHERE re.fields IS NULL OR src.name IN re.fields "
-    "  RETURN re AS e, to, null AS base, re.seq AS rseq, 0 AS onward "
-    "  UNION ALL "
+    "  RETURN collect({e: re, to: to, base: null, rseq: re.seq, onward: 0, rf: re.fields, ef: null}) "
+    "         AS direct "
+    "} "
+    "CALL (v) { "
     "  MATCH (v)-[re:RECEIVED_BY]->(b:Recipient) "
-    "  WHERE re.fields IS NULL OR src.name IN re.fields "
-    "  WITH src, v, re, b "   # expand from the base, not from an index of all ENTRUSTS
-    "  MATCH (b)-[e:ENTRUSTS]->(to:Recipient) "
-    "  WHERE e.app = re.app AND v.key IN e.vias "
-    "    AND (v.key IN e.all_fields_vias OR v.key + $sep + src.name IN e.via_field_pairs) "
-    "  RETURN e, to, b AS base, re.seq AS rseq, 1 AS onward "
+    "  WITH v, re, b, re.app AS app "
+    "  CALL (v, b, app) { "
+    "    MATCH (x)-[e:ENTRUSTS]->(to:Recipient) USING INDEX e:ENTRUSTS(app) "
+    "    WHERE e.app = app AND x = b AND v.key IN e.vias "
+    "    RETURN e, to "
+    "  } "
+    "  RETURN collect({e: e, to: to, base: b, rseq: re.seq, onward: 1, rf: re.fields, "
+    "    ef: CASE WHEN v.key IN e.all_fields_vias THEN null "
+    "        ELSE [p IN e.via_field_pairs WHERE p STARTS WITH v.key + $sep | substring(p, size(v.key) + 1)] "
+    "        END}) AS onward "
     "} "
 )
+# the recipients (in rs) that get field src
+_FOR_FIELD = "[x IN rs WHERE (x.rf IS NULL OR src.name IN x.rf) AND (x.ef IS NULL OR src.name IN x.ef)]"
+
 _ROW = (
     "RETURN fe.app AS app, src.name AS field, fe.as_written AS field_as_written, "
     "src.category AS category, coalesce(src.sensitive, false) AS sensitive, fe.channel AS channel, "
     "v.name AS via, v.purpose AS purpose, v.frequency AS frequency, v.function AS function, "
-    "to.name AS recipient, e.as_written AS recipient_as_written, to.recipient_kind AS recipient_kind, "
-    "base.name AS onward_of, {implied} AS implied_via, {relation} AS relation, fe.file AS ev_file, "
-    "fe.line AS ev_line, fe.evidence AS ev_text, e.line AS recipient_line, "
-    "[{part}, fe.seq, rseq, onward, e.seq] AS ord"
+    "x.to.name AS recipient, x.e.as_written AS recipient_as_written, x.to.recipient_kind AS recipient_kind, "
+    "x.base.name AS onward_of, {implied} AS implied_via, {relation} AS relation, fe.file AS ev_file, "
+    "fe.line AS ev_line, fe.evidence AS ev_text, x.e.line AS recipient_line, "
+    "[{part}, fe.seq, x.rseq, x.onward, x.e.seq] AS ord"
 )
 _FLOW_ROW = _ROW.format(implied="fe.implied_via", part="0",
                         relation="CASE WHEN fe.implied_via IS NULL THEN 'explicit' ELSE 'implied' END")
 
-# lineage.exposure.who_receives: the field's own flows, its members' (relation member) and
-# the bare flows of the groups above it that list no members (relation group)
-WHO_RECEIVES = (
-    f"MATCH (f:Field {{key: $key}}) WHERE any(x IN f.in_apps WHERE NOT x IN $hidden) "
-    "CALL (f) { "
-    "  MATCH (f)-[fe:FLOWS_INTO]->(v) "
-    f"  WHERE {_IN_SCOPE.format(r='fe')} AND ($implied OR fe.implied_via IS NULL) "
-    "  RETURN f AS src, fe, v, CASE WHEN fe.implied_via IS NULL THEN 'explicit' ELSE 'implied' END "
-    "         AS relation, fe.implied_via AS implied, 0 AS part "
-    "  UNION ALL "
-    "  MATCH (f)<-[ms:MEMBER_OF*1..]-(m:Field) "
-    f"  WHERE $implied AND m <> f AND all(x IN ms WHERE {_HIER}) "
-    "  WITH DISTINCT m "
-    "  MATCH (m)-[fe:FLOWS_INTO]->(v) "
-    f"  WHERE {_IN_SCOPE.format(r='fe')} "
-    "  RETURN m AS src, fe, v, 'member' AS relation, fe.implied_via AS implied, 1 AS part "
-    "  UNION ALL "
-    "  MATCH (f)-[gs:MEMBER_OF*1..]->(g:Field) "
-    f"  WHERE $implied AND g <> f AND all(x IN gs WHERE {_HIER}) "
-    "  WITH DISTINCT g "
-    "  MATCH (g)-[fe:FLOWS_INTO]->(v) "
-    f"  WHERE {_IN_SCOPE.format(r='fe')} AND fe.implied_via IS NULL "
-    "    AND NOT EXISTS { MATCH (v)<-[y:FLOWS_INTO]-(:Field) WHERE y.implied_via = g.name } "
-    "  RETURN g AS src, fe, v, 'group' AS relation, g.name AS implied, 2 AS part "
-    "} "
-    + _RECIPIENTS
-    + _ROW.format(implied="implied", relation="relation", part="part")
-)
+
+def _who_receives(scoped: bool, filtered: bool) -> str:
+    """lineage.exposure.who_receives: the field's own flows (part 0), its members' (1, relation
+    member) and the bare flows of the groups above it that list no members (2, relation group).
+    ``scoped``: one app, whose flows are reached from its App node (a field of a thousand apps
+    has thousands of flows; one app has a few hundred)."""
+    if scoped:
+        flows = ("MATCH (:App {key: $app_key})-[:DISCLOSES]->(v)<-[fe:FLOWS_INTO]-(s:Field) "
+                 "UNWIND [h IN srcs WHERE h[0] = s] AS h ")
+    else:
+        flows = ("UNWIND srcs AS h WITH h, h[0] AS s "
+                 "MATCH (s)-[fe:FLOWS_INTO]->(v) WHERE NOT fe.app IN $hidden ")
+    return (
+        "MATCH (f:Field {key: $key}) WHERE any(x IN f.in_apps WHERE NOT x IN $hidden) "
+        "CALL (f) { "
+        "  OPTIONAL MATCH (f)<-[ms:MEMBER_OF*1..]-(m:Field) "
+        f"  WHERE $implied AND m <> f{_hier('ms', filtered)} "
+        "  RETURN collect(DISTINCT m) AS members "
+        "} "
+        "CALL (f) { "
+        "  OPTIONAL MATCH (f)-[gs:MEMBER_OF*1..]->(g:Field) "
+        f"  WHERE $implied AND g <> f{_hier('gs', filtered)} "
+        "  RETURN collect(DISTINCT g) AS groups "
+        "} "
+        "WITH [[f, 0]] + [m IN members | [m, 1]] + [g IN groups | [g, 2]] AS srcs "
+        + flows +
+        "WITH h[0] AS src, h[1] AS part, fe, v "
+        "WHERE (part = 0 AND ($implied OR fe.implied_via IS NULL)) OR part = 1 "
+        "   OR (part = 2 AND fe.implied_via IS NULL "
+        "       AND NOT EXISTS { MATCH (v)<-[y:FLOWS_INTO]-(:Field) WHERE y.implied_via = src.name }) "
+        "WITH v, collect([src, fe, part]) AS hits "
+        + _VIA_RECIPIENTS +
+        "WITH v, direct + onward AS rs, hits "
+        "UNWIND hits AS h "
+        "WITH v, rs, h[0] AS src, h[1] AS fe, h[2] AS part "
+        f"UNWIND {_FOR_FIELD} AS x "
+        + _ROW.format(
+            implied="CASE WHEN part = 2 THEN src.name ELSE fe.implied_via END", part="part",
+            relation="CASE part WHEN 0 THEN (CASE WHEN fe.implied_via IS NULL THEN 'explicit' "
+                     "ELSE 'implied' END) WHEN 1 THEN 'member' ELSE 'group' END")
+    )
+
+
+WHO_RECEIVES = {(scoped, filtered): _who_receives(scoped, filtered)
+                for scoped in (False, True) for filtered in (False, True)}
 
 # lineage.exposure.fields_of: flows whose recipient (or onward processor) is the recipient
 FIELDS_OF = (
     f"MATCH (r:Recipient {{key: $key}}) WHERE any(x IN r.in_apps WHERE NOT x IN $hidden) "
     "CALL (r) { "
-    "  MATCH (src:Field)-[fe:FLOWS_INTO]->(v)-[e:RECEIVED_BY]->(r) "
-    f"  WHERE {_IN_SCOPE.format(r='e')} AND (e.fields IS NULL OR src.name IN e.fields) "
-    "  RETURN src, fe, v, e, r AS to, null AS base, e.seq AS rseq, 0 AS onward "
+    "  MATCH (v)-[e:RECEIVED_BY]->(r) "
+    f"  WHERE {_IN_SCOPE.format(r='e')} "
+    "  MATCH (src:Field)-[fe:FLOWS_INTO]->(v) WHERE e.fields IS NULL OR src.name IN e.fields "
+    "  RETURN src, fe, v, {e: e, to: r, base: null, rseq: e.seq, onward: 0} AS x "
     "  UNION ALL "
     "  MATCH (b:Recipient)-[e:ENTRUSTS]->(r) "
     f"  WHERE {_IN_SCOPE.format(r='e')} "
     "  WITH r, b, e "
-    "  MATCH (src:Field)-[fe:FLOWS_INTO]->(v)-[re:RECEIVED_BY]->(b) "
-    "  WHERE re.app = e.app AND v.key IN e.vias AND (re.fields IS NULL OR src.name IN re.fields) "
+    "  MATCH (v)-[re:RECEIVED_BY]->(b) WHERE re.app = e.app AND v.key IN e.vias "
+    "  MATCH (src:Field)-[fe:FLOWS_INTO]->(v) "
+    "  WHERE (re.fields IS NULL OR src.name IN re.fields) "
     "    AND (v.key IN e.all_fields_vias OR v.key + $sep + src.name IN e.via_field_pairs) "
-    "  RETURN src, fe, v, e, r AS to, b AS base, re.seq AS rseq, 1 AS onward "
+    "  RETURN src, fe, v, {e: e, to: r, base: b, rseq: re.seq, onward: 1} AS x "
     "} "
     + _FLOW_ROW
 )
 
-# every flow of the complete apps (or of one): lineage.flows.iter_flows, anchored on App nodes
-_ALL_FLOWS = (
+# every via of the complete apps (or of one), with its recipients: lineage.flows.iter_flows
+_ALL_VIAS = (
     "MATCH (a:App) WHERE a.push_complete = true AND ($app IS NULL OR a.name = $app) "
-    "MATCH (a)-[:DISCLOSES]->(v)<-[fe:FLOWS_INTO]-(src:Field) "
+    "MATCH (a)-[:DISCLOSES]->(v) WHERE v:Scenario OR v:Sdk "
+    + _VIA_RECIPIENTS +
+    "WITH v, direct + onward AS rs "
+    "MATCH (v)<-[fe:FLOWS_INTO]-(src:Field) "
 )
-
+_EXPOSURE_FILTER = (
+    "WHERE ($channel IS NULL OR fe.channel = $channel) "
+    "AND ($category IS NULL OR src.category = $category) "
+    "AND ($sensitive IS NULL OR coalesce(src.sensitive, false) = $sensitive) "
+    f"UNWIND {_FOR_FIELD} AS x "
+)
 EXPOSURE_FIELDS = (
-    _ALL_FLOWS
-    + "WHERE ($channel IS NULL OR fe.channel = $channel) "
-      "AND ($category IS NULL OR src.category = $category) "
-      "AND ($sensitive IS NULL OR coalesce(src.sensitive, false) = $sensitive) "
-    + _RECIPIENTS
-    + "WITH src, collect(DISTINCT to) AS rs, collect(DISTINCT fe.app) AS apps, collect(DISTINCT v) AS vs "
+    _ALL_VIAS + _EXPOSURE_FILTER
+    + "WITH src, collect(DISTINCT x.to) AS rs, collect(DISTINCT fe.app) AS apps, collect(DISTINCT v) AS vs "
       "RETURN src.name AS field, src.category AS category, coalesce(src.sensitive, false) AS sensitive, "
       "size(rs) AS recipients, "
       "size([x IN rs WHERE x.recipient_kind = 'unnamed']) AS unnamed, "
@@ -137,12 +177,8 @@ EXPOSURE_FIELDS = (
       "size([x IN vs WHERE x:Sdk]) AS sdks"
 )
 EXPOSURE_RECIPIENTS = (
-    _ALL_FLOWS
-    + "WHERE ($channel IS NULL OR fe.channel = $channel) "
-      "AND ($category IS NULL OR src.category = $category) "
-      "AND ($sensitive IS NULL OR coalesce(src.sensitive, false) = $sensitive) "
-    + _RECIPIENTS
-    + "WITH to, collect(DISTINCT src) AS fs, collect(DISTINCT fe.app) AS apps "
+    _ALL_VIAS + _EXPOSURE_FILTER
+    + "WITH x.to AS to, collect(DISTINCT src) AS fs, collect(DISTINCT fe.app) AS apps "
       "RETURN to.name AS recipient, to.recipient_kind AS kind, size(fs) AS fields, size(apps) AS apps, "
       "[x IN fs WHERE x.sensitive = true | x.name] AS sensitive"
 )
@@ -151,23 +187,24 @@ EXPOSURE_RECIPIENTS = (
 RECIPIENTS_BY_APPS = (
     "MATCH (src:Field {key: $key}) WHERE any(x IN src.in_apps WHERE NOT x IN $hidden) "
     "MATCH (src)-[fe:FLOWS_INTO]->(v) WHERE NOT fe.app IN $hidden "
-    + _RECIPIENTS
-    + "WITH to, collect(DISTINCT fe.app) AS apps "
-      "RETURN to.name AS recipient, to.recipient_kind AS kind, apps"
+    + _VIA_RECIPIENTS +
+    "WITH src, fe, v, direct + onward AS rs "
+    f"UNWIND {_FOR_FIELD} AS x "
+    "WITH x.to AS to, collect(DISTINCT fe.app) AS apps "
+    "RETURN to.name AS recipient, to.recipient_kind AS kind, apps"
 )
 
 # lineage.exposure.sensitive_to_unnamed
 SENSITIVE_TO_UNNAMED = (
-    _ALL_FLOWS
+    _ALL_VIAS
     + "WHERE src.sensitive = true "
-    + _RECIPIENTS
-    + "WITH * WHERE to.recipient_kind IN ['unnamed', 'onward'] "
+    f"UNWIND [x IN {_FOR_FIELD} WHERE x.to.recipient_kind IN ['unnamed', 'onward']] AS x "
     + _FLOW_ROW
 )
 
 # lineage.paths.collected_by
 COLLECTED_BY = (
-    f"MATCH (f:Field {{key: $key}}) WHERE any(x IN f.in_apps WHERE NOT x IN $hidden) "
+    "MATCH (f:Field {key: $key}) WHERE any(x IN f.in_apps WHERE NOT x IN $hidden) "
     "CALL (f) { "
     "  MATCH (p:Permission)-[g:GRANTS]->(f) "
     f"  WHERE {_IN_SCOPE.format(r='g')} "

@@ -446,6 +446,24 @@ def test_interrupted_push_is_not_served_and_a_rerun_completes_it(neo4j_env, neo4
     _assert_parity(neo, NetworkxBackend(build_graph(seed_registry)), _cases(seed_registry)[:30])
 
 
+def test_half_pushed_app_is_invisible_next_to_complete_ones(neo4j_env, neo4j_driver, synth_registry):
+    """Two complete apps and one cut off: every question answers as if only the two existed."""
+    db = neo4j_env["database"]
+    a, b, c = synth_registry.apps[:3]
+    done = Registry({x: synth_registry.policies[x] for x in (a, b)})
+    push(neo4j_driver, done, database=db, progress=False)
+    cut = _driver(neo4j_env)
+    _one_line_error(lambda: push(cut, Registry({c: synth_registry.policies[c]}), database=db,
+                                 progress=False, batch_size=60,
+                                 _after_batch=lambda n: cut.close() if n == 8 else None))
+    recs, _, _ = neo4j_driver.execute_query(
+        "MATCH (x:App) RETURN x.name AS app, x.push_complete AS done ORDER BY app", database_=db)
+    assert [(r["app"], r["done"]) for r in recs] == [(a, True), (b, True), (c, False)]
+    neo, nx_ = Neo4jBackend(neo4j_driver, db), NetworkxBackend(build_graph(done))
+    _assert_parity(neo, nx_, _cases(done))
+    _assert_parity(neo, nx_, [("who_receives", ("身份证号",), {"app": c}), ("exposure", (), {"app": c})])
+
+
 @pytest.mark.parametrize("rerun", ["new", "old"])
 def test_interrupted_replacement(rerun, neo4j_env, neo4j_driver, seed_registry):
     """v1 complete, v2 cut off: nothing of the app is served; rerunning v2 or going back to v1 both work."""
