@@ -219,6 +219,24 @@ def test_app_scope(seed_registry: Registry, tmp_path: Path) -> None:
     assert not (tmp_path / "c.csv").exists()
 
 
+def test_graph_input_scoped_to_one_app(seed_registry: Registry, tmp_path: Path) -> None:
+    from lineage.graph import build_graph
+
+    p = seed_registry.policies["你我贷"]
+    two = Registry({"你我贷": p, "另一个": replace(p, app="另一个", source=replace(p.source, file="other.txt"))})
+    G = build_graph(two)
+    for app in two.apps:
+        out = tmp_path / f"{app}.json"
+        export(G, "json", out, app=app)
+        assert _normalized(load_graph_json(out)) == _normalized(build_graph(two, app=app)), app
+        assert [s["app"] for s in json.loads(out.read_text(encoding="utf-8"))["provenance"]["sources"]] == [app]
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    export(G, "csv", a, app="另一个")
+    export(two, "csv", b, app="另一个")
+    assert a.read_bytes() == b.read_bytes()
+    assert {r["app"] for r in csv_dicts(a)} == {"另一个"}
+
+
 def test_yaml_is_the_registry_as_code(seed_registry: Registry, tmp_path: Path) -> None:
     from registry.registry_yaml import registry_to_yaml
 

@@ -315,7 +315,8 @@ def selected_graph(sel: Selection) -> nx.MultiDiGraph:
     """
     G = sel.G
     if not sel.filtered:
-        return G
+        app = sel.scope.get("app")
+        return G if app is None or list(G.graph.get("apps", {})) == [app] else app_part(G, app)
     edges: dict[tuple[str, str, str], None] = {}
     for r in sel.rows:
         app = r["app"]
@@ -339,4 +340,32 @@ def selected_graph(sel: Selection) -> nx.MultiDiGraph:
             if n not in H:
                 H.add_node(n, **G.nodes[n])
         H.add_edge(u, v, key=k, **G.edges[u, v, k])
+    return H
+
+
+def app_part(G: nx.MultiDiGraph, app: str) -> nx.MultiDiGraph:
+    """One app's graph cut from a graph of several: what ``build_graph(registry, app=app)`` makes.
+
+    The app's own edges (every edge but the vocabulary's ``member_of`` carries ``app``),
+    their nodes, and the vocabulary hierarchy above the app's fields.
+    """
+    H = nx.MultiDiGraph(apps={app: dict(G.graph["apps"][app])})
+    own = [(u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if d.get("app") == app]
+    for u, v, k, d in own:
+        for n in (u, v):
+            if n not in H:
+                H.add_node(n, **G.nodes[n])
+        H.add_edge(u, v, key=k, **d)
+    H.add_node(ids.app_id(app), **G.nodes[ids.app_id(app)])
+    frontier = [n for n, d in H.nodes(data=True) if d["kind"] == ids.FIELD]
+    while frontier:  # walk up the vocabulary's groups, as lineage.graph does per app
+        nxt = []
+        for n in frontier:
+            for _, parent, k, d in G.out_edges(n, keys=True, data=True):
+                if d["kind"] == ids.MEMBER_OF and d.get("app") is None and not H.has_edge(n, parent, k):
+                    if parent not in H:
+                        H.add_node(parent, **G.nodes[parent])
+                        nxt.append(parent)
+                    H.add_edge(n, parent, key=k, **d)
+        frontier = nxt
     return H
