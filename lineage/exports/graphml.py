@@ -63,7 +63,7 @@ def to_graphml_graph(G: nx.MultiDiGraph, prov: dict[str, Any]) -> nx.MultiDiGrap
     H = nx.MultiDiGraph()
     H.graph.update(
         format="sharegraph-graph", tool=prov["tool"], tool_version=prov["tool_version"],
-        scope=json.dumps(prov["scope"], ensure_ascii=False, sort_keys=True),
+        scope=xml_safe(json.dumps(prov["scope"], ensure_ascii=False, sort_keys=True)),
         sources=xml_safe(json.dumps(prov["sources"], ensure_ascii=False)),
     )
     for n, d in sorted(G.nodes(data=True), key=lambda nd: nd[0]):
