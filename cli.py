@@ -176,9 +176,12 @@ def _registry(path: Path | None):
 
 
 def _graph(path: Path | None, app_name: str | None = None):
+    return _graph_of(_registry(path), app_name)
+
+
+def _graph_of(reg: Any, app_name: str | None = None):
     from lineage.graph import build_graph
 
-    reg = _registry(path)
     if app_name is not None and app_name not in reg.policies:
         from lineage.names import _closest
         from registry.errors import UnknownNameError
@@ -387,7 +390,16 @@ def lineage_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """The paths of a field: how it is collected, through which scenario or SDK, to whom."""
-    tree = _backend(backend, registry, app_name).lineage(field, app=app_name)
+    if backend == "networkx":  # the policy's prose, where found, names the business functions
+        from lineage.backend import NetworkxBackend
+        from lineage.paths import annotate_business_functions
+
+        reg = _registry(registry)
+        b = NetworkxBackend(_graph_of(reg, app_name))
+        annotate_business_functions(b.G, reg, [registry.parent] if registry else [])
+        tree = b.lineage(field, app=app_name)
+    else:
+        tree = _backend(backend, registry, app_name).lineage(field, app=app_name)
     if as_json:
         render(tree, as_json=True)
         return

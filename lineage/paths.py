@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -17,6 +19,7 @@ import networkx as nx
 from lineage import ids
 from lineage.exposure import who_receives
 from lineage.names import check_app, resolve_field_name
+from registry.model import Registry
 
 
 def _ev(ev: Any) -> dict[str, Any] | None:
@@ -42,7 +45,7 @@ def collected_by(G: nx.MultiDiGraph, field: str, *, app: str | None = None) -> l
             s = G.nodes[v]
             out.append({"kind": "sdk", "app": d["app"], "name": s["name"], "provider": s.get("provider"),
                         "purpose": s.get("purpose") or s.get("function") or "", "evidence": _ev(d.get("ev"))})
-    for fn in G.nodes[fnode].get("functions", ()):
+    for fn in G.nodes[fnode].get("functions", ()):  # see annotate_business_functions
         if app is None or fn["app"] == app:
             out.append({"kind": "business_function", **fn})
     out.sort(key=lambda c: (c["kind"], c["app"], c["name"]))
@@ -53,6 +56,48 @@ def collected_by(G: nx.MultiDiGraph, field: str, *, app: str | None = None) -> l
             seen.add((c["kind"], c["app"], c["name"]))
             uniq.append(c)
     return uniq
+
+
+def annotate_business_functions(G: nx.MultiDiGraph, reg: Registry, search: Sequence[Path] = ()) -> int:
+    """Record on the field nodes the business functions whose prose collects them.
+
+    The policy's body says, under numbered headings, what each business function
+    collects (``2.1 履行反洗钱义务及进行实名认证 … 我们将收集您的姓名、身份证号…``).
+    Where the imported document is found (beside the registry, or ``data/`` for the
+    seed, with the SHA-256 the registry recorded), its collection statements are
+    read with the audit's prose extractor and attached to each field they name, so
+    that :func:`lineage` can start a path at the function. Returns how many were added.
+    """
+    from lineage.audit.context import locate_text
+    from lineage.audit.prose import extract_statements, table_lines
+
+    added = 0
+    for app, policy in sorted(reg.policies.items()):
+        text = locate_text(policy, search)
+        if text is None or policy.source.layout not in ("flattened-text", "markdown"):
+            continue
+        for st in extract_statements(text.text, skip_lines=table_lines(text.text, text.path)):
+            if st.kind != "collect" or st.section != "一" or not st.function:
+                continue
+            for item in _items(st.items):
+                node = G.nodes.get(ids.field_id(item.field)) if item.field else None
+                if node is None:
+                    continue
+                fn = {"app": app, "name": st.function, "evidence": {"file": text.name, "line": st.line,
+                                                                   "text": st.text}}
+                known = node.setdefault("functions", [])
+                if not any((f["app"], f["name"]) == (app, st.function) for f in known):
+                    known.append(fn)
+                    added += 1
+    return added
+
+
+def _items(items: Any) -> list[Any]:
+    out = []
+    for i in items:
+        out.append(i)
+        out.extend(_items(i.members))
+    return out
 
 
 def lineage(G: nx.MultiDiGraph, field: str, *, app: str | None = None) -> dict[str, Any]:
