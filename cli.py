@@ -617,7 +617,8 @@ def neo4j_push_cmd(
     driver, database = driver_from_env()
     try:
         result = push(driver, reg, app=app_name, database=database, batch_size=batch_size,
-                      progress=not no_progress, force=force).as_dict()
+                      progress=not no_progress, force=force,
+                      search=[registry.parent] if registry else []).as_dict()
     finally:
         driver.close()
     if as_json:

@@ -156,7 +156,10 @@ def query(driver: Any, cypher: str, params: dict[str, Any] | None = None, *,
     params = dict(params or {})
     text = cypher.strip().rstrip(";")
     first = text.split(None, 1)[0].upper() if text else ""
-    explain = text if first == "EXPLAIN" else f"EXPLAIN {text}"
+    if first == "PROFILE":   # PROFILE runs the query: plan it like any other
+        explain = "EXPLAIN " + text[len("PROFILE"):]
+    else:
+        explain = text if first == "EXPLAIN" else f"EXPLAIN {text}"
 
     def plan(tx: Any) -> str:
         return tx.run(explain, params).consume().query_type
@@ -274,9 +277,18 @@ class Neo4jBackend:
     def _who(self, tx: Any, field: str, app: str | None, include_implied: bool,
              hidden: list[str]) -> tuple[str, list[dict[str, Any]]]:
         name = self._field(tx, field, hidden)
-        query = Q.WHO_RECEIVES[app is not None, bool(hidden)]
-        recs = self._rows(tx, query, key=ids.field_id(name), app=app, hidden=hidden,
-                          app_key=ids.app_id(app) if app is not None else None, implied=include_implied)
+        key = ids.field_id(name)
+        members: list[str] = []
+        groups: list[str] = []
+        if include_implied:
+            h = self._rows(tx, Q.HIERARCHY_EDGES if hidden else Q.HIERARCHY, key=key, hidden=hidden)
+            if h and h[0]["deeper"]:
+                h = self._rows(tx, Q.HIERARCHY_EDGES, key=key, hidden=hidden)
+            if h:
+                members, groups = h[0]["members"], h[0]["groups"]
+        recs = self._rows(tx, Q.WHO_RECEIVES[app is not None], key=key, app=app, hidden=hidden,
+                          app_key=ids.app_id(app) if app is not None else None, implied=include_implied,
+                          members=members, groups=groups)
         recs.sort(key=_order)
         return name, _dedupe(sort_rows([Q.flow_row(r, asked=name) for r in recs]))
 

@@ -38,8 +38,9 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import networkx as nx
@@ -152,11 +153,16 @@ def app_rows(G: nx.MultiDiGraph, app: str, flows: int = 0) -> AppRows:
             rows.app_props = props
         elif kind == ids.RECIPIENT:
             aw = props.pop("as_written", None) or []
-            rows.nodes.setdefault(kind, []).append({"key": n, "props": props, "aw": aw})
+            rows.nodes.setdefault(kind, []).append({"key": n, "props": props, "per_app": aw})
+        elif kind == ids.FIELD:
+            props.pop("functions", None)   # per app, like a recipient's spellings
+            fns = [json.dumps(x, ensure_ascii=False, sort_keys=True) for x in d.get("functions") or ()]
+            rows.nodes.setdefault(kind, []).append({"key": n, "props": props, "per_app": fns})
         else:
             rows.nodes.setdefault(kind, []).append({"key": n, "props": props, "ev": ev})
         if kind == ids.FIELD:
             rows.vocab_parents[n] = []
+            digest.append(d.get("functions"))
     # seq: the edge's place in the graph's own order, so that Cypher can break ties between rows
     # exactly as the networkx walk does (it yields parallel edges in insertion order)
     nodes = G.nodes
@@ -202,38 +208,57 @@ _IN_APPS = ("n.in_apps = coalesce(n.in_apps, []) + row.new_apps "
             "+ [a IN row.old_apps WHERE NOT a IN coalesce(n.in_apps, [])]")
 
 
+# Per-app values of a shared node (a recipient's spellings, a field's business functions) are
+# kept as two parallel lists, the app of each value and the value, apps in order, so that the
+# node's property is the union over apps and a new version of one app replaces only its own.
+PER_APP = {ids.RECIPIENT: ("as_written_app", "as_written_text"),
+           ids.FIELD: ("functions_app", "functions_json")}
+# the property made from the values: the spellings without repeats; the functions as JSON text,
+# exactly json.dumps of the list (", " between items)
+_DERIVED = {
+    ids.RECIPIENT: "n.as_written = reduce(acc = [], t IN pt | CASE WHEN t IN acc THEN acc ELSE acc + t END)",
+    ids.FIELD: ("n.functions = CASE WHEN size(pt) = 0 THEN null ELSE '[' + reduce(acc = '', "
+                "i IN range(0, size(pt) - 1) | acc + CASE WHEN i = 0 THEN '' ELSE ', ' END + pt[i]) + ']' END"),
+}
+
+
+def _per_app_merge(kind: str) -> str:
+    """Keep the other apps' (app, value) pairs, append this row's (its apps in order); sort by app
+    only when the appended apps do not come after the kept ones (a push in order never sorts)."""
+    ap, tp = PER_APP[kind]
+    return (
+        f"WITH n, row, coalesce(n.{ap}, []) AS oa, coalesce(n.{tp}, []) AS ot "
+        "WITH n, row, oa, ot, CASE WHEN size(row.old_apps) = 0 THEN range(0, size(oa) - 1) "
+        "     ELSE [i IN range(0, size(oa) - 1) WHERE NOT oa[i] IN row.old_apps] END AS keep "
+        "WITH n, row, [i IN keep | oa[i]] AS ka, [i IN keep | ot[i]] AS kt "
+        "WITH n, row, ka + row.pa AS pa, kt + row.pt AS pt, "
+        "     (size(ka) = 0 OR size(row.pa) = 0 OR ka[-1] <= row.pa[0]) AS ordered "
+        "CALL (pa, pt, ordered) { "
+        "  UNWIND CASE WHEN ordered THEN [] ELSE range(0, size(pa) - 1) END AS i "
+        "  WITH pa[i] AS a, pt[i] AS t, i ORDER BY a, i "
+        "  RETURN collect(a) AS sa, collect(t) AS st "
+        "} "
+        "WITH n, row, CASE WHEN ordered THEN pa ELSE sa END AS pa, CASE WHEN ordered THEN pt ELSE st END AS pt "
+        f"SET n.{ap} = CASE WHEN size(pa) = 0 THEN null ELSE pa END, "
+        f"    n.{tp} = CASE WHEN size(pt) = 0 THEN null ELSE pt END, "
+        f"    {_DERIVED[kind]}, "
+    )
+
+
+# in_apps gains this chunk's apps: the new ones (nothing of them in the database) are appended
+# as they are; only apps pushed before (a rerun, --force) need a membership test. Lists of popular
+# nodes hold ~every app, so this keeps a push linear in the number of apps.
+_IN_APPS = ("n.in_apps = coalesce(n.in_apps, []) + row.new_apps "
+            "+ [a IN row.old_apps WHERE NOT a IN coalesce(n.in_apps, [])]")
+
+
 def _node_query(kind: str) -> str:
     label = LABELS[kind]
-    if kind == ids.RECIPIENT:
-        # as_written is the union of every app's spellings, apps in order. Keep the (app, spelling)
-        # pairs of apps not in this row, append this row's (its apps in order); sort only when the
-        # appended apps do not come after the kept ones (a push of apps in order never sorts).
-        return (
-            f"UNWIND $rows AS row MERGE (n:{label} {{key: row.key}}) SET n += row.props "
-            "WITH n, row, coalesce(n.as_written_app, []) AS oa, coalesce(n.as_written_text, []) AS ot "
-            "WITH n, row, oa, ot, CASE WHEN size(row.old_apps) = 0 THEN range(0, size(oa) - 1) "
-            "     ELSE [i IN range(0, size(oa) - 1) WHERE NOT oa[i] IN row.old_apps] END AS keep "
-            "WITH n, row, [i IN keep | oa[i]] AS ka, [i IN keep | ot[i]] AS kt "
-            "WITH n, row, ka + row.pa AS pa, kt + row.pt AS pt, "
-            "     (size(ka) = 0 OR size(row.pa) = 0 OR ka[-1] <= row.pa[0]) AS ordered "
-            "CALL (pa, pt, ordered) { "
-            "  UNWIND CASE WHEN ordered THEN [] ELSE range(0, size(pa) - 1) END AS i "
-            "  WITH pa[i] AS a, pt[i] AS t, i ORDER BY a, i "
-            "  RETURN collect(a) AS sa, collect(t) AS st "
-            "} "
-            "WITH n, row, CASE WHEN ordered THEN pa ELSE sa END AS pa, CASE WHEN ordered THEN pt ELSE st END AS pt "
-            "SET n.as_written_app = pa, n.as_written_text = pt, "
-            "    n.as_written = reduce(acc = [], t IN pt | CASE WHEN t IN acc THEN acc ELSE acc + t END), "
-            + _IN_APPS
-        )
+    head = f"UNWIND $rows AS row MERGE (n:{label} {{key: row.key}}) SET n += row.props "
+    if kind in PER_APP:
+        return head + _per_app_merge(kind) + _IN_APPS
     if kind in SHARED_KINDS:
-        q = f"UNWIND $rows AS row MERGE (n:{label} {{key: row.key}}) SET n += row.props SET " + _IN_APPS
-        if kind == ids.FIELD:
-            # the vocabulary's hierarchy may have changed since an earlier push: drop stale edges
-            q += (" WITH n, row WHERE row.reconcile "
-                  "OPTIONAL MATCH (n)-[old:MEMBER_OF]->(p:Field) "
-                  "WHERE old.app IS NULL AND NOT p.key IN row.vocab_parents DELETE old")
-        return q
+        return head + "SET " + _IN_APPS
     return _app_node_query(kind, create=False)
 
 
@@ -253,6 +278,38 @@ def _edge_query(kind: str, src: str, dst: str, *, create: bool = False) -> str:
     return (f"UNWIND $rows AS row MATCH (a:{LABELS[src]} {{key: row.s}}) MATCH (b:{LABELS[dst]} {{key: row.t}}) "
             f"{make} SET r = row.p" + _EV.format(v="r"))
 
+
+# The vocabulary's hierarchy may have changed since an earlier push: drop its stale edges
+# (checked once per field and push: it reads every MEMBER_OF edge of the field).
+_RECONCILE = (
+    "UNWIND $rows AS row MATCH (n:Field {key: row.key}) "
+    "MATCH (n)-[old:MEMBER_OF]->(p:Field) WHERE old.app IS NULL AND NOT p.key IN row.vocab_parents "
+    "DELETE old RETURN count(*) AS deleted"
+)
+# hier_up / hier_down: a field's distinct parents and children over every MEMBER_OF edge (the
+# vocabulary's and each app's). The questions walk the hierarchy through these lists: walking
+# the edges means reading one per app and pair (18,000 into 设备信息 on a thousand apps).
+# Both lists are kept sorted, so that rebuilding them gives the same property values. Each node
+# is one row (``add``: the keys to add), so that no row reads a list another row has written.
+_HIER_ADD = {
+    prop: (
+        "UNWIND $rows AS row MATCH (n:Field {key: row.key}) "
+        f"WITH n, coalesce(n.{prop}, []) + [x IN row.add WHERE NOT x IN coalesce(n.{prop}, [])] AS l "
+        "CALL (l) { UNWIND l AS x WITH x ORDER BY x RETURN collect(x) AS sorted } "
+        f"SET n.{prop} = sorted"
+    )
+    for prop in ("hier_up", "hier_down")
+}
+# after relationships were deleted (a new version, a rerun, the vocabulary): rebuild the lists
+_HIER_REBUILD = (
+    "MATCH (f:Field) "
+    "CALL (f) { OPTIONAL MATCH (f)-[:MEMBER_OF]->(p:Field) WITH DISTINCT p.key AS k ORDER BY k "
+    "  RETURN collect(k) AS up } "
+    "CALL (f) { OPTIONAL MATCH (f)<-[:MEMBER_OF]-(c:Field) WITH DISTINCT c.key AS k ORDER BY k "
+    "  RETURN collect(k) AS down } "
+    "SET f.hier_up = CASE WHEN size(up) = 0 THEN null ELSE up END, "
+    "    f.hier_down = CASE WHEN size(down) = 0 THEN null ELSE down END"
+)
 
 _BEGIN = (
     "UNWIND $apps AS x "
@@ -285,15 +342,18 @@ _DELETE_RELS = {
 _UNTAG = {
     kind: f"MATCH (n:{LABELS[kind]}) WHERE any(a IN n.in_apps WHERE a IN $apps) "
           "SET n.in_apps = [a IN n.in_apps WHERE NOT a IN $apps]"
-    for kind in (ids.FIELD, ids.CONTROLLER)
+    for kind in SHARED_KINDS
 }
-_UNTAG[ids.RECIPIENT] = (
-    "MATCH (n:Recipient) WHERE any(a IN n.in_apps WHERE a IN $apps) "
-    "WITH n, [i IN range(0, size(n.as_written_app) - 1) WHERE NOT n.as_written_app[i] IN $apps] AS keep "
-    "WITH n, [i IN keep | n.as_written_app[i]] AS pa, [i IN keep | n.as_written_text[i]] AS pt "
-    "SET n.in_apps = [a IN n.in_apps WHERE NOT a IN $apps], n.as_written_app = pa, n.as_written_text = pt, "
-    "    n.as_written = reduce(acc = [], t IN pt | CASE WHEN t IN acc THEN acc ELSE acc + t END)"
-)
+for _kind, (_ap, _tp) in PER_APP.items():
+    _UNTAG[_kind] = (
+        f"MATCH (n:{LABELS[_kind]}) WHERE any(a IN n.in_apps WHERE a IN $apps) "
+        f"WITH n, coalesce(n.{_ap}, []) AS oa, coalesce(n.{_tp}, []) AS ot "
+        "WITH n, oa, ot, [i IN range(0, size(oa) - 1) WHERE NOT oa[i] IN $apps] AS keep "
+        "WITH n, [i IN keep | oa[i]] AS pa, [i IN keep | ot[i]] AS pt "
+        f"SET n.{_ap} = CASE WHEN size(pa) = 0 THEN null ELSE pa END, "
+        f"    n.{_tp} = CASE WHEN size(pt) = 0 THEN null ELSE pt END, "
+        f"    {_DERIVED[_kind]}, n.in_apps = [a IN n.in_apps WHERE NOT a IN $apps]"
+    )
 _ORPHANS = {
     kind: f"MATCH (n:{LABELS[kind]}) WHERE size(coalesce(n.in_apps, [])) = 0 "
           "WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted"
@@ -333,6 +393,7 @@ class _Pusher:
         self.batches = 0      # write batches done
         self.planned = 0      # write batches planned so far
         self.reconciled: set[str] = set()   # fields whose vocabulary edges were checked
+        self.hier_pairs: set[tuple[str, str]] = set()   # (child, parent) added to hier_* lists
 
     def _session(self) -> Any:
         return self.driver.session(database=self.database, notifications_min_severity="OFF")
@@ -386,11 +447,21 @@ def _schema(p: _Pusher) -> None:
             s.run(stmt).consume()
 
 
-def _iter_chunks(reg: Registry, apps: list[str]) -> Iterator[list[AppRows]]:
+def app_graph(reg: Registry, app: str, search: Sequence[Path] = ()) -> nx.MultiDiGraph:
+    """What is pushed of one app: its lineage graph, with the business functions its policy's
+    prose names where the document is found (what ``sharegraph lineage`` shows on networkx)."""
+    from lineage.paths import annotate_business_functions
+
+    G = build_graph(reg, app=app)
+    annotate_business_functions(G, Registry({app: reg.policies[app]}), search)
+    return G
+
+
+def _iter_chunks(reg: Registry, apps: list[str], search: Sequence[Path] = ()) -> Iterator[list[AppRows]]:
     chunk: list[AppRows] = []
     size = 0
     for a in apps:
-        G = build_graph(reg, app=a)
+        G = app_graph(reg, a, search)
         rows = app_rows(G, a, flows=len(reg.policies[a].flows))
         chunk.append(rows)
         size += rows.size
@@ -465,7 +536,7 @@ def _push_chunk(p: _Pusher, chunk: list[AppRows], result: PushResult, force: boo
                     if kind == ids.FIELD:
                         have["vocab_parents"] = c.vocab_parents.get(r["key"], [])
                 have["apps"].append(c.app)
-                have["pairs"].extend([c.app, t] for t in r.get("aw", ()))
+                have["pairs"].extend([c.app, t] for t in r.get("per_app", ()))
         for group, rows in c.edges.items():
             ebucket = edge_rows.setdefault(group, {})
             if group[0] == ids.MEMBER_OF:   # the vocabulary's edges are in every app's graph
@@ -474,6 +545,7 @@ def _push_chunk(p: _Pusher, chunk: list[AppRows], result: PushResult, force: boo
             else:                            # the others carry their app in their key or ends
                 ebucket.update(((c.app, i), r) for i, r in enumerate(rows))
     work: list[tuple[str, list[dict[str, Any]]]] = []
+    vocab_parents: dict[str, list[str]] = {}
     for kind in (ids.FIELD, ids.RECIPIENT, ids.CONTROLLER, ids.SCENARIO, ids.SDK, ids.PERMISSION):
         rows = list(node_rows.get(kind, {}).values())
         result.nodes += len(rows)
@@ -484,12 +556,11 @@ def _push_chunk(p: _Pusher, chunk: list[AppRows], result: PushResult, force: boo
                 r["new_apps"] = [a for a in apps_ if a in fresh]
                 r["old_apps"] = [a for a in apps_ if a not in fresh]
                 pairs = r.pop("pairs")
-                if kind == ids.RECIPIENT:
+                if kind in PER_APP:
                     r["pa"] = [a for a, _ in pairs]
                     r["pt"] = [t for _, t in pairs]
-                if kind == ids.FIELD:   # check a field's vocabulary edges once per push
-                    r["reconcile"] = r["key"] not in p.reconciled
-                    p.reconciled.add(r["key"])
+                if kind == ids.FIELD:
+                    vocab_parents[r["key"]] = r.pop("vocab_parents")
             work.append((_node_query(kind), rows))
             continue
         for create in (True, False):
@@ -505,9 +576,26 @@ def _push_chunk(p: _Pusher, chunk: list[AppRows], result: PushResult, force: boo
     p.planned += sum(-(-len(rows) // p.batch_size) for _, rows in work)
     for query, rows in work:
         p.batch(query, rows)
+    check = [{"key": k, "vocab_parents": v} for k, v in vocab_parents.items() if k not in p.reconciled]
+    p.reconciled.update(vocab_parents)
+    rebuild = bool(check) and p.write(_RECONCILE, rows=check)[0]["deleted"] > 0
+    pairs = sorted({(r["s"], r["t"]) for (kind, _, _), ebucket in edge_rows.items() if kind == ids.MEMBER_OF
+                    for r in ebucket.values()} - p.hier_pairs)
+    p.hier_pairs.update(pairs)
+    if pairs:
+        up: dict[str, list[str]] = {}
+        down: dict[str, list[str]] = {}
+        for child, parent in pairs:
+            up.setdefault(child, []).append(parent)
+            down.setdefault(parent, []).append(child)
+        p.write(_HIER_ADD["hier_up"], rows=[{"key": k, "add": v} for k, v in up.items()])
+        p.write(_HIER_ADD["hier_down"], rows=[{"key": k, "add": v} for k, v in down.items()])
     if any(begun[c.app]["existed"] for c in todo):   # an old version, or an interrupted push
         for kind in SHARED_KINDS:
             p.drain(_ORPHANS[kind])
+        rebuild = True
+    if rebuild:
+        p.write(_HIER_REBUILD)
     p.write(_COMPLETE, apps=[{"key": ids.app_id(c.app), "sha256": c.sha256} for c in todo],
             now=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
     result.nodes += len(todo)
@@ -523,6 +611,7 @@ def push(
     batch_size: int = DEFAULT_BATCH,
     progress: bool = True,
     force: bool = False,
+    search: Sequence[Path] = (),
     _after_batch: Callable[[int], None] | None = None,
 ) -> PushResult:
     """Write the lineage graph of ``registry`` (or of one ``app``) to Neo4j.
@@ -530,7 +619,8 @@ def push(
     Apps already pushed with the same content are left alone (``force`` rewrites them,
     which changes nothing either). Raises :class:`BackendError` on failure; a push that
     stops half-way leaves the unfinished apps marked incomplete, and running it again
-    completes it. ``_after_batch(n)`` is called after each written batch (tests use it
+    completes it. ``search``: folders to look for the imported documents in (for the business
+    functions their prose names; ``data/`` is always searched). ``_after_batch(n)`` is called after each written batch (tests use it
     to cut a push off).
     """
     from lineage.names import _closest
@@ -551,7 +641,7 @@ def push(
             _schema(p)
         if bar is not None:
             bar.start()
-        for chunk in _prefetched(_iter_chunks(registry, apps)):
+        for chunk in _prefetched(_iter_chunks(registry, apps, search)):
             current = [c.app for c in chunk]
             try:
                 with translate_errors(driver, database):

@@ -38,11 +38,40 @@ RECIPIENT_NAMES = f"MATCH (n:Recipient) WHERE {VISIBLE} RETURN n.name AS name, n
 _IN_SCOPE = "(CASE WHEN $app IS NULL THEN NOT {r}.app IN $hidden ELSE {r}.app = $app END)"
 
 
-def _hier(rels: str, filtered: bool) -> str:
-    """MEMBER_OF paths that count: the vocabulary's edges and complete apps' ones. When every app
-    is complete (the usual case) the test is left out: reading ``app`` off every parallel
-    per-app edge is what a hierarchy walk on a thousand apps would spend its time on."""
-    return f" AND all(x IN {rels} WHERE x.app IS NULL OR NOT x.app IN $hidden)" if filtered else ""
+HIER_DEPTH = 8   # deeper hierarchies (none so far: the vocabulary's is 3) fall back to the edges
+
+
+def _walk(prop: str, depth: int = HIER_DEPTH) -> str:
+    """Breadth-first over the fields' ``hier_up``/``hier_down`` lists (see lineage.neo4j_push):
+    what lineage.exposure._hierarchy finds over every MEMBER_OF edge, without reading the one
+    edge per app and pair that the edges are."""
+    q = "WITH f, [f.key] AS seen, [f.key] AS frontier "
+    for _ in range(depth):
+        q += ("CALL (frontier, seen) { UNWIND frontier AS k MATCH (x:Field {key: k}) "
+              f"UNWIND coalesce(x.{prop}, []) AS c WITH DISTINCT c WHERE NOT c IN seen "
+              "RETURN collect(c) AS nxt } "
+              "WITH f, seen + nxt AS seen, nxt AS frontier ")
+    return q + "RETURN [k IN seen WHERE k <> f.key] AS keys, size(frontier) > 0 AS deeper"
+
+
+# members (below) and groups (above) of a field, when every app is complete
+HIERARCHY = (
+    "MATCH (f:Field {key: $key}) "
+    f"CALL (f) {{ {_walk('hier_down')} }} WITH f, keys AS members, deeper AS d1 "
+    f"CALL (f) {{ {_walk('hier_up')} }} "
+    "RETURN members, keys AS groups, d1 OR deeper AS deeper"
+)
+# the same over the edges, skipping those of apps whose push is not complete
+HIERARCHY_EDGES = (
+    "MATCH (f:Field {key: $key}) "
+    "CALL (f) { OPTIONAL MATCH (f)<-[ms:MEMBER_OF*1..]-(m:Field) "
+    "  WHERE m <> f AND all(x IN ms WHERE x.app IS NULL OR NOT x.app IN $hidden) "
+    "  RETURN collect(DISTINCT m.key) AS members } "
+    "CALL (f) { OPTIONAL MATCH (f)-[gs:MEMBER_OF*1..]->(g:Field) "
+    "  WHERE g <> f AND all(x IN gs WHERE x.app IS NULL OR NOT x.app IN $hidden) "
+    "  RETURN collect(DISTINCT g.key) AS groups } "
+    "RETURN members, groups, false AS deeper"
+)
 
 
 # The recipients of a via v, collected once per via: lineage.flows.recipients_of_via without the
@@ -85,11 +114,11 @@ _FLOW_ROW = _ROW.format(implied="fe.implied_via", part="0",
                         relation="CASE WHEN fe.implied_via IS NULL THEN 'explicit' ELSE 'implied' END")
 
 
-def _who_receives(scoped: bool, filtered: bool) -> str:
-    """lineage.exposure.who_receives: the field's own flows (part 0), its members' (1, relation
-    member) and the bare flows of the groups above it that list no members (2, relation group).
-    ``scoped``: one app, whose flows are reached from its App node (a field of a thousand apps
-    has thousands of flows; one app has a few hundred)."""
+def _who_receives(scoped: bool) -> str:
+    """lineage.exposure.who_receives: the field's own flows (part 0), its members' ($members,
+    part 1, relation member) and the bare flows of the groups above it ($groups) that list no
+    members (part 2, relation group). ``scoped``: one app, whose flows are reached from its App
+    node (a field of a thousand apps has thousands of flows; one app has a few hundred)."""
     if scoped:
         flows = ("MATCH (:App {key: $app_key})-[:DISCLOSES]->(v)<-[fe:FLOWS_INTO]-(s:Field) "
                  "UNWIND [h IN srcs WHERE h[0] = s] AS h ")
@@ -98,16 +127,8 @@ def _who_receives(scoped: bool, filtered: bool) -> str:
                  "MATCH (s)-[fe:FLOWS_INTO]->(v) WHERE NOT fe.app IN $hidden ")
     return (
         "MATCH (f:Field {key: $key}) WHERE any(x IN f.in_apps WHERE NOT x IN $hidden) "
-        "CALL (f) { "
-        "  OPTIONAL MATCH (f)<-[ms:MEMBER_OF*1..]-(m:Field) "
-        f"  WHERE $implied AND m <> f{_hier('ms', filtered)} "
-        "  RETURN collect(DISTINCT m) AS members "
-        "} "
-        "CALL (f) { "
-        "  OPTIONAL MATCH (f)-[gs:MEMBER_OF*1..]->(g:Field) "
-        f"  WHERE $implied AND g <> f{_hier('gs', filtered)} "
-        "  RETURN collect(DISTINCT g) AS groups "
-        "} "
+        "CALL () { UNWIND $members AS k MATCH (m:Field {key: k}) RETURN collect(m) AS members } "
+        "CALL () { UNWIND $groups AS k MATCH (g:Field {key: k}) RETURN collect(g) AS groups } "
         "WITH [[f, 0]] + [m IN members | [m, 1]] + [g IN groups | [g, 2]] AS srcs "
         + flows +
         "WITH h[0] AS src, h[1] AS part, fe, v "
@@ -127,8 +148,7 @@ def _who_receives(scoped: bool, filtered: bool) -> str:
     )
 
 
-WHO_RECEIVES = {(scoped, filtered): _who_receives(scoped, filtered)
-                for scoped in (False, True) for filtered in (False, True)}
+WHO_RECEIVES = {scoped: _who_receives(scoped) for scoped in (False, True)}
 
 # lineage.exposure.fields_of: flows whose recipient (or onward processor) is the recipient
 FIELDS_OF = (

@@ -21,7 +21,8 @@ from lineage import impact
 from lineage.backend import NetworkxBackend
 from lineage.graph import build_graph
 from lineage.neo4j_backend import Neo4jBackend, connect, query
-from lineage.neo4j_push import app_rows, neo4j_props, push
+from lineage.neo4j_push import app_graph, app_rows, neo4j_props, push
+from lineage.paths import annotate_business_functions
 from registry.errors import BackendError, SharegraphError
 from registry.model import Field, Registry
 
@@ -30,7 +31,8 @@ pytestmark = pytest.mark.neo4j
 OTHER = "另一个应用"
 NASTY = "a'b\"c\\d}) MATCH (n) DETACH DELETE n //"
 BOOKKEEPING = {"in_apps", "as_written_app", "as_written_text", "push_complete", "pushed_sha256",
-               "pending_sha256", "pushed_at", "seq", "all_fields_vias", "via_field_pairs"}
+               "pending_sha256", "pushed_at", "seq", "all_fields_vias", "via_field_pairs", "hier_up",
+               "hier_down", "functions_app", "functions_json"}
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -58,6 +60,13 @@ def _checksum(dump: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(dump, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
+def _nx(reg: Registry) -> Any:
+    """The networkx graph the CLI answers from: with the business functions of the policies' prose."""
+    G = build_graph(reg)
+    annotate_business_functions(G, reg)
+    return G
+
+
 def _counts(driver: Any, database: str) -> tuple[Counter[str], Counter[str]]:
     n, _, _ = driver.execute_query("MATCH (n) RETURN labels(n)[0] AS l, count(*) AS c", database_=database)
     r, _, _ = driver.execute_query("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c", database_=database)
@@ -72,10 +81,10 @@ def _nx_counts(G: Any) -> tuple[Counter[str], Counter[str]]:
 
 
 def _assert_mirrors(driver: Any, database: str, reg: Registry) -> None:
-    """Neo4j holds exactly build_graph(reg): same nodes, edges and properties, nothing lost."""
+    """Neo4j holds exactly the networkx graph of reg: same nodes, edges and properties, nothing lost."""
     from lineage.neo4j_push import LABELS
 
-    G = build_graph(reg)
+    G = _nx(reg)
     assert _counts(driver, database) == _nx_counts(G)
     dump = _dump(driver, database, skip=frozenset(BOOKKEEPING))
     labels = {LABELS[d["kind"]] for _, d in G.nodes(data=True)}
@@ -88,6 +97,7 @@ def _assert_mirrors(driver: Any, database: str, reg: Registry) -> None:
         if d["kind"] == "recipient":   # the union over apps; its order may differ after replacements
             assert sorted(p.pop("as_written")) == sorted(want.pop("as_written")), n
         assert p == want, n
+    _assert_hierarchy_lists(driver, database)
     have_rels = Counter(json.dumps([a, t, b, p], ensure_ascii=False, sort_keys=True)
                         for a, t, b, p in dump["rels"])
     want_rels: Counter[str] = Counter()
@@ -98,9 +108,22 @@ def _assert_mirrors(driver: Any, database: str, reg: Registry) -> None:
     assert have_rels == want_rels
 
 
+def _assert_hierarchy_lists(driver: Any, database: str) -> None:
+    """The fields' hier_up/hier_down lists give the hierarchy the MEMBER_OF edges give."""
+    from lineage import neo4j_queries as Q
+
+    keys = [r["k"] for r in driver.execute_query("MATCH (f:Field) RETURN f.key AS k", database_=database).records]
+    for k in keys:
+        fast = driver.execute_query(Q.HIERARCHY, key=k, database_=database).records[0]
+        slow = driver.execute_query(Q.HIERARCHY_EDGES, key=k, hidden=[], database_=database).records[0]
+        assert not fast["deeper"], k
+        assert sorted(fast["members"]) == sorted(slow["members"]), k
+        assert sorted(fast["groups"]) == sorted(slow["groups"]), k
+
+
 def _ensure_pushed(driver: Any, database: str, reg: Registry) -> None:
     """Push ``reg`` unless the database holds exactly it already (parity tests share one push)."""
-    want = {a: app_rows(build_graph(reg, app=a), a).sha256 for a in reg.apps}
+    want = {a: app_rows(app_graph(reg, a), a).sha256 for a in reg.apps}
     recs, _, _ = driver.execute_query(
         "MATCH (a:App) RETURN a.name AS app, a.pushed_sha256 AS sha, a.push_complete AS done",
         database_=database)
@@ -212,7 +235,26 @@ def test_new_version_of_an_app_replaces_its_flows(neo4j_driver, neo4j_env, seed_
     gone, _, _ = neo4j_driver.execute_query(
         "MATCH (r:Recipient {name: '百行征信有限公司'}) RETURN count(r) AS n", database_=db)
     assert gone[0]["n"] == 0   # its only app dropped it: an orphan, removed
-    _assert_parity(Neo4jBackend(neo4j_driver, db), NetworkxBackend(build_graph(v2)), _cases(v2))
+    _assert_parity(Neo4jBackend(neo4j_driver, db), NetworkxBackend(_nx(v2)), _cases(v2))
+
+
+def test_new_version_with_another_hierarchy(neo4j_driver, neo4j_env, seed_registry):
+    """Groups a policy no longer lists leave the hierarchy the questions walk."""
+    db = neo4j_env["database"]
+    push(neo4j_driver, seed_registry, database=db, progress=False)
+    p = next(iter(seed_registry.policies.values()))
+    grouped = [f for f in p.fields if f.parent]
+    assert grouped
+    fields = tuple(dataclasses.replace(f, parent=None) if f.parent else f for f in p.fields)
+    v2 = Registry({p.app: dataclasses.replace(p, fields=fields)})
+    push(neo4j_driver, v2, database=db, progress=False)
+    _assert_mirrors(neo4j_driver, db, v2)
+    groups = sorted({f.parent for f in grouped})
+    cases = [("who_receives", (g,), {}) for g in groups] + [("who_receives", (f.name,), {}) for f in grouped]
+    _assert_parity(Neo4jBackend(neo4j_driver, db), NetworkxBackend(_nx(v2)), cases)
+    push(neo4j_driver, seed_registry, database=db, progress=False)   # and back
+    _assert_mirrors(neo4j_driver, db, seed_registry)
+    _assert_parity(Neo4jBackend(neo4j_driver, db), NetworkxBackend(_nx(seed_registry)), cases)
 
 
 def test_new_version_of_one_app_leaves_the_other_untouched(neo4j_driver, neo4j_env, seed_registry):
@@ -239,7 +281,7 @@ def test_new_version_of_one_app_leaves_the_other_untouched(neo4j_driver, neo4j_e
     assert result.replaced == [first] and result.apps == [first]
     assert of_other() == before
     _assert_mirrors(neo4j_driver, db, v2)
-    _assert_parity(Neo4jBackend(neo4j_driver, db), NetworkxBackend(build_graph(v2)), _cases(v2))
+    _assert_parity(Neo4jBackend(neo4j_driver, db), NetworkxBackend(_nx(v2)), _cases(v2))
     # 小米 is still there: the other app shares with it
     assert Neo4jBackend(neo4j_driver, db).fields_of("小米", app=OTHER)
     assert Neo4jBackend(neo4j_driver, db).fields_of("小米", app=first) == []
@@ -299,7 +341,7 @@ def test_parity_every_question(which, shared_driver, neo4j_env, seed_registry, s
     reg = seed_registry if which == "seed" else synth_registry
     _ensure_pushed(shared_driver, neo4j_env["database"], reg)
     neo = Neo4jBackend(shared_driver, neo4j_env["database"])
-    nx_ = NetworkxBackend(build_graph(reg))
+    nx_ = NetworkxBackend(_nx(reg))
     cases = _cases(reg)
     assert len(cases) > 60
     _assert_parity(neo, nx_, cases)
@@ -310,7 +352,7 @@ def test_parity_every_field_and_recipient(which, shared_driver, neo4j_env, seed_
     """who_receives for every field (both ways), fields_of for every recipient, with and without app."""
     reg = seed_registry if which == "seed" else synth_registry
     _ensure_pushed(shared_driver, neo4j_env["database"], reg)
-    G = build_graph(reg)
+    G = _nx(reg)
     fields = sorted(d["name"] for _, d in G.nodes(data=True) if d["kind"] == "field")
     recipients = sorted(d["name"] for _, d in G.nodes(data=True) if d["kind"] == "recipient")
     apps = [None, reg.apps[-1]]
@@ -332,7 +374,7 @@ def test_parity_unknown_names(which, shared_driver, neo4j_env, seed_registry, sy
         ("recipients_by_apps", ("imei",), {}), ("who_receives", (" Imei ",), {}),
         ("lineage", ("身份证号吗",), {}), ("sensitive_to_unnamed", (), {"app": "没有"}),
     ]
-    _assert_parity(Neo4jBackend(shared_driver, neo4j_env["database"]), NetworkxBackend(build_graph(reg)), cases)
+    _assert_parity(Neo4jBackend(shared_driver, neo4j_env["database"]), NetworkxBackend(_nx(reg)), cases)
 
 
 @pytest.mark.parametrize("which", ["seed", "synthetic"])
@@ -389,6 +431,18 @@ def test_wrong_database(neo4j_driver, neo4j_env, seed_registry):
     assert "no database 'nosuchdb'" in msg
 
 
+def test_routing_uri_pushes_and_answers(neo4j_driver, neo4j_env, seed_registry, monkeypatch):
+    """neo4j:// (what a cluster or Aura's neo4j+s:// uses) goes to the driver unchanged."""
+    scheme, sep, rest = neo4j_env["uri"].partition("://")
+    monkeypatch.setenv("NEO4J_URI", "neo4j" + scheme.removeprefix("bolt").removeprefix("neo4j") + sep + rest)
+    monkeypatch.setenv("NEO4J_USER", neo4j_env["user"])
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_env["password"])
+    monkeypatch.setenv("NEO4J_DATABASE", neo4j_env["database"])
+    with Neo4jBackend.from_env() as neo:
+        push(neo.driver, seed_registry, database=neo.database, progress=True)   # no TTY: no bar
+        assert neo.who_receives("身份证号") == NetworkxBackend(_nx(seed_registry)).who_receives("身份证号")
+
+
 def test_bad_uri():
     assert "not a Bolt URI" in _one_line_error(lambda: connect("http://localhost:7474", "neo4j", "x"))
 
@@ -414,7 +468,7 @@ def test_names_with_quotes_and_cypher_are_data(neo4j_driver, neo4j_env, seed_reg
     reg = _with_nasty_names(seed_registry)
     push(neo4j_driver, reg, database=db, progress=False)
     _assert_mirrors(neo4j_driver, db, reg)
-    neo, nx_ = Neo4jBackend(neo4j_driver, db), NetworkxBackend(build_graph(reg))
+    neo, nx_ = Neo4jBackend(neo4j_driver, db), NetworkxBackend(_nx(reg))
     rows = neo.who_receives(NASTY)
     assert rows and rows == nx_.who_receives(NASTY)
     assert {r["field"] for r in rows} == {NASTY}
@@ -434,7 +488,7 @@ def test_interrupted_push_is_not_served_and_a_rerun_completes_it(neo4j_env, neo4
     recs, _, _ = neo4j_driver.execute_query("MATCH (a:App) RETURN a.push_complete AS done", database_=db)
     assert [r["done"] for r in recs] == [False]
     neo = Neo4jBackend(neo4j_driver, db)
-    empty = NetworkxBackend(build_graph(Registry()))
+    empty = NetworkxBackend(_nx(Registry()))
     assert neo.who_receives("身份证号") == empty.who_receives("身份证号") == []
     assert neo.exposure() == {"fields": [], "recipients": []}
     with pytest.raises(SharegraphError, match="unknown app"):
@@ -443,7 +497,7 @@ def test_interrupted_push_is_not_served_and_a_rerun_completes_it(neo4j_env, neo4
     result = push(neo4j_driver, seed_registry, database=db, progress=False, batch_size=40)
     assert result.apps == [app] and not result.replaced
     _assert_mirrors(neo4j_driver, db, seed_registry)
-    _assert_parity(neo, NetworkxBackend(build_graph(seed_registry)), _cases(seed_registry)[:30])
+    _assert_parity(neo, NetworkxBackend(_nx(seed_registry)), _cases(seed_registry)[:30])
 
 
 def test_half_pushed_app_is_invisible_next_to_complete_ones(neo4j_env, neo4j_driver, synth_registry):
@@ -459,7 +513,7 @@ def test_half_pushed_app_is_invisible_next_to_complete_ones(neo4j_env, neo4j_dri
     recs, _, _ = neo4j_driver.execute_query(
         "MATCH (x:App) RETURN x.name AS app, x.push_complete AS done ORDER BY app", database_=db)
     assert [(r["app"], r["done"]) for r in recs] == [(a, True), (b, True), (c, False)]
-    neo, nx_ = Neo4jBackend(neo4j_driver, db), NetworkxBackend(build_graph(done))
+    neo, nx_ = Neo4jBackend(neo4j_driver, db), NetworkxBackend(_nx(done))
     _assert_parity(neo, nx_, _cases(done))
     _assert_parity(neo, nx_, [("who_receives", ("身份证号",), {"app": c}), ("exposure", (), {"app": c})])
 
@@ -478,7 +532,7 @@ def test_interrupted_replacement(rerun, neo4j_env, neo4j_driver, seed_registry):
     final = v2 if rerun == "new" else seed_registry
     push(neo4j_driver, final, database=db, progress=False)
     _assert_mirrors(neo4j_driver, db, final)
-    _assert_parity(neo, NetworkxBackend(build_graph(final)), _cases(final)[:30])
+    _assert_parity(neo, NetworkxBackend(_nx(final)), _cases(final)[:30])
 
 
 # -- read-only query -------------------------------------------------------------------------------
