@@ -289,8 +289,7 @@ class Neo4jBackend:
         recs = self._rows(tx, Q.WHO_RECEIVES[app is not None], key=key, app=app, hidden=hidden,
                           app_key=ids.app_id(app) if app is not None else None, implied=include_implied,
                           members=members, groups=groups)
-        recs.sort(key=_order)
-        return name, _dedupe(sort_rows([Q.flow_row(r, asked=name) for r in recs]))
+        return name, _dedupe(sort_rows(_walk_order(recs, asked=name)))
 
     # -- the questions
 
@@ -306,7 +305,7 @@ class Neo4jBackend:
             name = self._recipient(tx, recipient, hidden)
             return self._rows(tx, Q.FIELDS_OF, key=ids.recipient_id(name), app=app, hidden=hidden)
 
-        rows = _dedupe([Q.flow_row(r) for r in sorted(self._read(work), key=_order)])
+        rows = _dedupe(_walk_order(self._read(work)))
         return sorted(rows, key=lambda r: (not r["sensitive"], r["field"], r["app"], r["channel"],
                                            r["via"], r["relation"]))
 
@@ -373,7 +372,7 @@ class Neo4jBackend:
             self._state(tx, app)
             return self._rows(tx, Q.SENSITIVE_TO_UNNAMED, app=app)
 
-        rows = [Q.flow_row(r) for r in sorted(self._read(work), key=_order)]
+        rows = _walk_order(self._read(work))
         rows = [r for r in rows if r["sensitive"] and r["recipient_kind"] in UNNAMED_KINDS]
         return _dedupe(sort_rows(rows))
 
@@ -401,9 +400,12 @@ class Neo4jBackend:
         }
 
 
-def _order(rec: dict[str, Any]) -> list[int]:
-    """The order the networkx walk yields rows in (what breaks ties of the sort keys)."""
-    return [-1 if x is None else x for x in rec["ord"]]
+def _walk_order(recs: list[dict[str, Any]], asked: str | None = None) -> list[dict[str, Any]]:
+    """The flow rows of the records, in the order the networkx walk yields them (the sorts that
+    follow are stable: this order is what decides between rows equal on every sort key)."""
+    pairs = [p for rec in recs for p in Q.flow_rows(rec, asked)]
+    pairs.sort(key=lambda p: p[0])
+    return [row for _, row in pairs]
 
 
 def _ev(rec: dict[str, Any]) -> dict[str, Any] | None:

@@ -24,12 +24,14 @@ Why this shape:
   nodes remember which apps hold them (``in_apps``) and are removed when no app does.
 
 Bookkeeping properties beyond the networkx graph: ``in_apps`` (Field, Recipient,
-Controller), ``as_written_app``/``as_written_text`` (Recipient: which app used which
-spelling, so ``as_written`` stays the union over apps), ``push_complete``,
-``pushed_sha256``, ``pending_sha256`` (App), ``seq`` on FLOWS_INTO, RECEIVED_BY and
-ENTRUSTS (the edge's place in the app graph's order, which breaks ties between rows as
-networkx does), and on ENTRUSTS ``all_fields_vias`` / ``via_field_pairs``
-(``fields_by_via`` in a form Cypher can test).
+Controller), ``as_written_app``/``as_written_text`` (Recipient) and
+``functions_app``/``functions_json`` (Field): which app gave which value, so that
+``as_written`` and ``functions`` stay the union over apps; ``hier_up``/``hier_down``
+(Field: distinct parents and children over all MEMBER_OF edges, for the hierarchy walk);
+``push_complete``, ``pushed_sha256``, ``pending_sha256``, ``pushed_at`` (App); ``seq`` on
+FLOWS_INTO, RECEIVED_BY and ENTRUSTS (the edge's place in the app graph's order, which
+breaks ties between rows as networkx does); on ENTRUSTS ``all_fields_vias`` /
+``via_field_pairs`` (``fields_by_via`` in a form Cypher can test).
 """
 
 from __future__ import annotations
@@ -96,19 +98,20 @@ def neo4j_props(data: dict[str, Any], *, with_ev: bool = True) -> dict[str, Any]
     """
     out: dict[str, Any] = {}
     for k, v in data.items():
-        if v.__class__ in _SCALARS and k != "kind" and k not in JSON_PROPS:
-            out[k] = v
-        elif k == "ev":
-            if with_ev:
+        if k in _SPECIAL:
+            if k == "ev" and with_ev:
                 out.update(evidence_props(v) if v is not None else dict.fromkeys(EV_PROPS))
-        elif k != "kind":
+            elif k != "ev" and k != "kind":
+                out[k] = _value(k, v)
+        elif v.__class__ in _SCALARS:
+            out[k] = v
+        else:
             out[k] = _value(k, v)
     return out
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
+_SPECIAL = frozenset({"kind", "ev", *JSON_PROPS})
 EV_PROPS = ("file", "line", "evidence", "table", "row", "column")
 
 

@@ -101,17 +101,19 @@ _VIA_RECIPIENTS = (
 # the recipients (in rs) that get field src
 _FOR_FIELD = "[x IN rs WHERE (x.rf IS NULL OR src.name IN x.rf) AND (x.ef IS NULL OR src.name IN x.ef)]"
 
-_ROW = (
+# One record per flow edge (field -> via), its recipients nested: a via's recipients share the
+# edge's columns (the evidence text above all), which would otherwise travel once per recipient.
+_RECIPIENT = "[x.to.name, x.e.as_written, x.to.recipient_kind, x.base.name, x.e.line, x.rseq, x.onward, x.e.seq]"
+_HIT = (
     "RETURN fe.app AS app, src.name AS field, fe.as_written AS field_as_written, "
     "src.category AS category, coalesce(src.sensitive, false) AS sensitive, fe.channel AS channel, "
     "v.name AS via, v.purpose AS purpose, v.frequency AS frequency, v.function AS function, "
-    "x.to.name AS recipient, x.e.as_written AS recipient_as_written, x.to.recipient_kind AS recipient_kind, "
-    "x.base.name AS onward_of, {implied} AS implied_via, {relation} AS relation, fe.file AS ev_file, "
-    "fe.line AS ev_line, fe.evidence AS ev_text, x.e.line AS recipient_line, "
-    "[{part}, fe.seq, x.rseq, x.onward, x.e.seq] AS ord"
+    "{implied} AS implied_via, {relation} AS relation, fe.file AS ev_file, fe.line AS ev_line, "
+    "fe.evidence AS ev_text, {part} AS part, fe.seq AS fseq, {recipients} AS recipients"
 )
-_FLOW_ROW = _ROW.format(implied="fe.implied_via", part="0",
-                        relation="CASE WHEN fe.implied_via IS NULL THEN 'explicit' ELSE 'implied' END")
+_EXPLICIT = "CASE WHEN fe.implied_via IS NULL THEN 'explicit' ELSE 'implied' END"
+_FLOW_HIT = _HIT.format(implied="fe.implied_via", part="0", relation=_EXPLICIT,
+                        recipients=f"[x IN {_FOR_FIELD} | {_RECIPIENT}]")
 
 
 def _who_receives(scoped: bool) -> str:
@@ -140,11 +142,10 @@ def _who_receives(scoped: bool) -> str:
         "WITH v, direct + onward AS rs, hits "
         "UNWIND hits AS h "
         "WITH v, rs, h[0] AS src, h[1] AS fe, h[2] AS part "
-        f"UNWIND {_FOR_FIELD} AS x "
-        + _ROW.format(
+        + _HIT.format(
             implied="CASE WHEN part = 2 THEN src.name ELSE fe.implied_via END", part="part",
-            relation="CASE part WHEN 0 THEN (CASE WHEN fe.implied_via IS NULL THEN 'explicit' "
-                     "ELSE 'implied' END) WHEN 1 THEN 'member' ELSE 'group' END")
+            relation=f"CASE part WHEN 0 THEN ({_EXPLICIT}) WHEN 1 THEN 'member' ELSE 'group' END",
+            recipients=f"[x IN {_FOR_FIELD} | {_RECIPIENT}]")
     )
 
 
@@ -168,7 +169,7 @@ FIELDS_OF = (
     "    AND (v.key IN e.all_fields_vias OR v.key + $sep + src.name IN e.via_field_pairs) "
     "  RETURN src, fe, v, {e: e, to: r, base: b, rseq: re.seq, onward: 1} AS x "
     "} "
-    + _FLOW_ROW
+    + _HIT.format(implied="fe.implied_via", part="0", relation=_EXPLICIT, recipients=f"[{_RECIPIENT}]")
 )
 
 # every via of the complete apps (or of one), with its recipients: lineage.flows.iter_flows
@@ -218,8 +219,9 @@ RECIPIENTS_BY_APPS = (
 SENSITIVE_TO_UNNAMED = (
     _ALL_VIAS
     + "WHERE src.sensitive = true "
-    f"UNWIND [x IN {_FOR_FIELD} WHERE x.to.recipient_kind IN ['unnamed', 'onward']] AS x "
-    + _FLOW_ROW
+    + _HIT.format(implied="fe.implied_via", part="0", relation=_EXPLICIT,
+                  recipients=f"[x IN {_FOR_FIELD} WHERE x.to.recipient_kind IN ['unnamed', 'onward'] "
+                             f"| {_RECIPIENT}]")
 )
 
 # lineage.paths.collected_by
@@ -255,33 +257,40 @@ def params(**kw: Any) -> dict[str, Any]:
     return {"sep": SEP, **kw}
 
 
-def flow_row(rec: dict[str, Any], asked: str | None = None) -> dict[str, Any]:
-    """The flow row of :func:`lineage.flows.flow_row` from a record of the queries above."""
+def flow_rows(rec: dict[str, Any], asked: str | None = None) -> list[tuple[list[int], dict[str, Any]]]:
+    """The flow rows of :func:`lineage.flows.flow_row` from a record of the queries above, one per
+    nested recipient, each with its place in the networkx walk's order (what breaks ties)."""
     channel = rec["channel"]
     via = rec["via"]
-    row: dict[str, Any] = {
-        "app": rec["app"],
-        "field": rec["field"],
-        "field_as_written": rec["field_as_written"],
-        "category": rec["category"],
-        "sensitive": bool(rec["sensitive"]),
-        "channel": channel,
-        "scenario": via if channel == "sharing" else None,
-        "sdk": via if channel == "sdk" else None,
-        "via": via,
-        "purpose": rec["purpose"] or "",
-        "frequency": rec["frequency"] or "",
-        "recipient": rec["recipient"],
-        "recipient_as_written": rec["recipient_as_written"] or rec["recipient"],
-        "recipient_kind": rec["recipient_kind"],
-        "onward_of": rec["onward_of"],
-        "implied_via": rec["implied_via"],
-        "relation": rec["relation"],
-        "evidence": {"file": rec["ev_file"], "line": rec["ev_line"], "text": rec["ev_text"]},
-        "recipient_evidence": {"file": rec["ev_file"], "line": rec["recipient_line"] or rec["ev_line"]},
-    }
-    if channel == "sdk" and not row["purpose"]:
-        row["purpose"] = rec["function"] or ""
-    if asked is not None:
-        row["asked"] = asked
-    return row
+    purpose = rec["purpose"] or ""
+    if channel == "sdk" and not purpose:
+        purpose = rec["function"] or ""
+    ev_line = rec["ev_line"]
+    out = []
+    for name, as_written, kind, onward_of, line, rseq, onward, eseq in rec["recipients"]:
+        row: dict[str, Any] = {
+            "app": rec["app"],
+            "field": rec["field"],
+            "field_as_written": rec["field_as_written"],
+            "category": rec["category"],
+            "sensitive": bool(rec["sensitive"]),
+            "channel": channel,
+            "scenario": via if channel == "sharing" else None,
+            "sdk": via if channel == "sdk" else None,
+            "via": via,
+            "purpose": purpose,
+            "frequency": rec["frequency"] or "",
+            "recipient": name,
+            "recipient_as_written": as_written or name,
+            "recipient_kind": kind,
+            "onward_of": onward_of,
+            "implied_via": rec["implied_via"],
+            "relation": rec["relation"],
+            "evidence": {"file": rec["ev_file"], "line": ev_line, "text": rec["ev_text"]},
+            "recipient_evidence": {"file": rec["ev_file"], "line": line or ev_line},
+        }
+        if asked is not None:
+            row["asked"] = asked
+        order = [-1 if x is None else x for x in (rec["part"], rec["fseq"], rseq, onward, eseq)]
+        out.append((order, row))
+    return out
