@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -441,40 +440,6 @@ def _collected(recs: list[dict[str, Any]], functions: list[dict[str, Any]], app:
 
 def _lineage_tree(name: str, info: dict[str, Any] | None, rows: list[dict[str, Any]],
                   collected: list[dict[str, Any]]) -> dict[str, Any]:
-    """The tree of lineage.paths.lineage from who_receives rows (same assembly, same order)."""
-    paths: dict[tuple[str, str, str], dict[str, Any]] = {}
-    recips: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
-    for r in rows:
-        key = (r["app"], r["channel"], r["via"])
-        p = paths.setdefault(key, {
-            "app": r["app"], "channel": r["channel"], "via": r["via"], "purpose": r["purpose"],
-            "frequency": r["frequency"], "fields": [], "recipients": [],
-        })
-        entry = {"field": r["field"], "relation": r["relation"], "implied_via": r["implied_via"],
-                 "evidence": r["evidence"]}
-        if entry not in p["fields"]:
-            p["fields"].append(entry)
-        if r["onward_of"]:
-            base = recips[key].setdefault(r["onward_of"], {
-                "recipient": r["onward_of"], "kind": "company", "as_written": r["onward_of"],
-                "line": None, "onward": []})
-            o = {"recipient": r["recipient"], "kind": r["recipient_kind"],
-                 "line": r["recipient_evidence"]["line"]}
-            if o not in base["onward"]:
-                base["onward"].append(o)
-            continue
-        rec = recips[key].setdefault(r["recipient"], {
-            "recipient": r["recipient"], "kind": r["recipient_kind"],
-            "as_written": r["recipient_as_written"], "line": r["recipient_evidence"]["line"],
-            "onward": []})
-        rec["kind"], rec["line"] = r["recipient_kind"], r["recipient_evidence"]["line"]
-        rec["as_written"] = r["recipient_as_written"]
-    for key, p in paths.items():
-        p["recipients"] = sorted(recips[key].values(), key=lambda x: x["recipient"])
-    return {
-        "field": name,
-        "category": info["category"] if info else None,
-        "sensitive": bool(info and info["sensitive"]),
-        "collected_by": collected,
-        "paths": [paths[k] for k in sorted(paths)],
-    }
+    from lineage.paths import lineage_tree
+
+    return lineage_tree(name, info, rows, collected)

@@ -112,7 +112,12 @@ def lineage(G: nx.MultiDiGraph, field: str, *, app: str | None = None) -> dict[s
     check_app(G, app)
     name = resolve_field_name(G, field)
     f = G.nodes.get(ids.field_id(name), {})
-    rows = who_receives(G, name, app=app)
+    return lineage_tree(name, f or None, who_receives(G, name, app=app), collected_by(G, name, app=app))
+
+
+def lineage_tree(name: str, info: dict[str, Any] | None, rows: list[dict[str, Any]],
+                 collected: list[dict[str, Any]]) -> dict[str, Any]:
+    """The lineage tree from who_receives rows; shared by the networkx and Neo4j backends."""
     paths: dict[tuple[str, str, str], dict[str, Any]] = {}
     recips: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
     for r in rows:
@@ -144,8 +149,8 @@ def lineage(G: nx.MultiDiGraph, field: str, *, app: str | None = None) -> dict[s
         p["recipients"] = sorted(recips[key].values(), key=lambda x: x["recipient"])
     return {
         "field": name,
-        "category": f.get("category"),
-        "sensitive": bool(f.get("sensitive")),
-        "collected_by": collected_by(G, name, app=app),
+        "category": info.get("category") if info else None,
+        "sensitive": bool(info and info.get("sensitive")),
+        "collected_by": collected,
         "paths": [paths[k] for k in sorted(paths)],
     }
