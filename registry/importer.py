@@ -21,8 +21,8 @@ from pathlib import Path
 
 from registry.build import ImportReport, build_policy
 from registry.errors import NoTableError, SharegraphError, SourceError
-from registry.flattened import read_flattened
 from registry.model import Policy, Registry
+from registry.readers.flattened import read_flattened
 from registry.source import SourceText, read_source
 from registry.tables import RawTable
 from registry.vocabulary import DATA_DIR, Vocabulary, load_vocabulary
@@ -46,8 +46,8 @@ def sniff_layout(src: SourceText) -> tuple[str, str | None]:
     separator line is Markdown, a top-level ``sharegraph:`` key is
     registry-as-code; anything else is flattened text.
     """
-    from registry.markdown_tables import looks_like_markdown
-    from registry.registry_yaml import has_marker
+    from registry.readers.markdown import looks_like_markdown
+    from registry.readers.registry_yaml import has_marker
 
     ext = Path(src.path).suffix.lower()
     if ext in _EXTENSIONS:
@@ -78,16 +78,16 @@ def detect_layout(src: SourceText) -> str:
 
 def read_tables(src: SourceText, layout: str) -> tuple[list[RawTable], list[str]]:
     """The tables of a document in a layout, and notes on what was left out."""
-    from registry.html_tables import read_html
-    from registry.markdown_tables import read_markdown
-    from registry.paragraph_lists import read_paragraph_lists
+    from registry.readers.html import read_html
+    from registry.readers.markdown import read_markdown
+    from registry.readers.records import read_paragraph_lists
 
     if layout == "html":
         return read_html(src.text, src.path)
     if layout == "markdown":
         return read_markdown(src.lines, src.path)
     if layout == "registry-yaml":
-        from registry.registry_yaml import read_registry_yaml
+        from registry.readers.registry_yaml import read_registry_yaml
 
         return read_registry_yaml(src.text, src.path).tables, []
     lines = src.lines
@@ -136,7 +136,7 @@ def import_document(
     else:
         guess = None
     if layout == "registry-yaml":
-        from registry.registry_yaml import has_marker, import_registry_yaml
+        from registry.readers.registry_yaml import has_marker, import_registry_yaml
 
         if not has_marker(src.text):
             raise SourceError(src.path, "a YAML file without a top-level 'sharegraph: 1' key is not "
@@ -149,7 +149,7 @@ def import_document(
                                          "(see data/headers.yaml for the header words looked for)")
         text = src.text
         if layout == "html":  # the app's name is looked for in the text a reader sees, not in markup
-            from registry.html_tables import page_text
+            from registry.readers.html import page_text
 
             text = page_text(src.text, src.path)
         policy, report = build_policy(

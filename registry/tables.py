@@ -47,6 +47,8 @@ class RawRow:
     """Role -> cell; a role the header lacks is absent."""
     carried: tuple[str, ...] = ()
     """Roles filled from the row above (a cell spanning rows)."""
+    extras: dict[str, Cell] = field(default_factory=dict)
+    """Columns or labels that play no role, by their header as written: kept as attributes."""
 
     def text(self, role: str) -> str:
         c = self.cells.get(role)

@@ -238,7 +238,7 @@ def test_graph_input_scoped_to_one_app(seed_registry: Registry, tmp_path: Path) 
 
 
 def test_yaml_is_the_registry_as_code(seed_registry: Registry, tmp_path: Path) -> None:
-    from registry.registry_yaml import registry_to_yaml
+    from registry.readers.registry_yaml import registry_to_yaml
 
     out = tmp_path / "seed.yaml"
     export(seed_registry, "yaml", out)

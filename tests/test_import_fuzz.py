@@ -23,11 +23,11 @@ from hypothesis import strategies as st
 
 from registry.build import build_policy
 from registry.errors import SharegraphError
-from registry.flattened import read_flattened
-from registry.html_tables import parse_html, read_html
-from registry.markdown_tables import read_markdown
-from registry.paragraph_lists import read_paragraph_lists
-from registry.registry_yaml import read_registry_yaml
+from registry.readers.flattened import read_flattened
+from registry.readers.html import parse_html, read_html
+from registry.readers.markdown import read_markdown
+from registry.readers.records import read_paragraph_lists
+from registry.readers.registry_yaml import read_registry_yaml
 from registry.splitting import split_items
 from registry.vocabulary import load_vocabulary
 
@@ -110,7 +110,7 @@ def read_md(text: str):
 
 def md_haystack(text: str) -> str:
     """The text as written and as rendered (links to their text or address, marks dropped)."""
-    from registry.markdown_tables import _inline
+    from registry.readers.markdown import _inline
 
     lines = text.split("\n")
     return "\n".join([text, *(_inline(ln, url=False) for ln in lines), *(_inline(ln, url=True) for ln in lines)])

@@ -29,7 +29,7 @@ import pytest
 from registry.errors import NoTableError, SourceError
 from registry.importer import SEED_PATH, detect_layout, import_document, import_many, read_tables
 from registry.model import Channel, RecipientKind, Registry
-from registry.registry_yaml import registry_to_yaml
+from registry.readers.registry_yaml import registry_to_yaml
 from registry.source import read_source
 from registry.vocabulary import load_vocabulary
 

@@ -533,7 +533,7 @@ def extract_statements(
 
 def table_lines(text: str, path: str = "<text>") -> set[int]:
     """Lines the flattened-text reader takes for tables (header to last cell)."""
-    from registry.flattened import read_flattened
+    from registry.readers.flattened import read_flattened
 
     tables, _ = read_flattened(text.split("\n"), path)
     out: set[int] = set()

@@ -50,7 +50,7 @@ def _check(fmt: str, group_by: str | None, field: str | None, recipient: str | N
 def _yaml(registry_or_graph: Registry | nx.MultiDiGraph, app: str | None, path: str | Path,
           ) -> dict[str, Any]:
     from lineage.exports.common import _check_app, write_text
-    from registry.registry_yaml import registry_to_yaml
+    from registry.readers.registry_yaml import registry_to_yaml
 
     if not isinstance(registry_or_graph, Registry):
         raise ExportError("yaml is written from a registry, not from a graph")

@@ -27,11 +27,11 @@ except ImportError:  # imported without atheris (pytest --doctest-modules collec
 with atheris.instrument_imports() if atheris else contextlib.nullcontext():
     from registry.build import build_policy
     from registry.errors import SharegraphError
-    from registry.flattened import read_flattened
-    from registry.html_tables import read_html
-    from registry.markdown_tables import read_markdown
-    from registry.paragraph_lists import read_paragraph_lists
-    from registry.registry_yaml import read_registry_yaml
+    from registry.readers.flattened import read_flattened
+    from registry.readers.html import read_html
+    from registry.readers.markdown import read_markdown
+    from registry.readers.records import read_paragraph_lists
+    from registry.readers.registry_yaml import read_registry_yaml
     from registry.source import decode
     from registry.vocabulary import load_vocabulary
 

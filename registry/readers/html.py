@@ -22,7 +22,7 @@ builder keeps lines but parses a 1 MB page in about two seconds, against some
   counts it, and past the line 65,535 where libxml2 stops counting, the line
   counted from the newlines of the text before it.
 * The page's text outside its tables is read by
-  :func:`~registry.paragraph_lists.read_paragraph_lists`, so an SDK list written
+  :func:`~registry.readers.records.read_paragraph_lists`, so an SDK list written
   as ``<p>SDK名称：…</p>`` paragraphs is found too.
 
 >>> html = '''<table>
@@ -44,7 +44,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from registry.errors import SourceError
-from registry.paragraph_lists import read_paragraph_lists
+from registry.readers.records import read_paragraph_lists
 from registry.tables import Cell, RawRow, RawTable, match_header
 
 LAYOUT = "html"

@@ -8,7 +8,7 @@ and a link ``[隐私政策](https://…)`` reads as its text, or as its address 
 privacy-policy-link column. Tables inside fenced code blocks are not tables.
 
 Each item keeps the exact line of its row. Lines that are not tables go to
-:func:`~registry.paragraph_lists.read_paragraph_lists`, so a list of
+:func:`~registry.readers.records.read_paragraph_lists`, so a list of
 ``- **SDK名称**：…`` items is found too.
 
 >>> md = ["| SDK名称 | 第三方主体 | 收集信息 |", "|---|---|---|",
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from registry.paragraph_lists import read_paragraph_lists
+from registry.readers.records import read_paragraph_lists
 from registry.tables import Cell, RawRow, RawTable, match_header
 
 LAYOUT = "markdown"

@@ -49,7 +49,7 @@ from registry.tables import Cell, RawRow, RawTable
 from registry.vocabulary import Vocabulary, load_vocabulary
 
 LAYOUT = "registry-yaml"
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "registry-schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "registry-schema.json"
 _MARKER = re.compile(r"^sharegraph[ \t]*:", re.MULTILINE)
 
 _SHARING = (("name", "scenario"), ("fields", "data"), ("frequency", "frequency"),
