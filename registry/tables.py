@@ -49,6 +49,10 @@ class RawRow:
     """Roles filled from the row above (a cell spanning rows)."""
     extras: dict[str, Cell] = field(default_factory=dict)
     """Columns or labels that play no role, by their header as written: kept as attributes."""
+    confidence: str = "high"
+    """``high`` where the row was read as written; ``low`` where reading it took a guess
+    (a prose sentence read loosely, columns realigned); :attr:`note` says which."""
+    note: str = ""
 
     def text(self, role: str) -> str:
         c = self.cells.get(role)

@@ -1,0 +1,229 @@
+"""Column roles from evidence: what the header says, and what the cells hold.
+
+A table (or a set of labelled records) is a disclosure when one of its columns
+names who receives the data and another names the data. Headers are scored
+against ``data/headers.yaml`` (an exact synonym, else the longest synonym a
+header contains); cells are looked at too:
+
+* a column of legal-entity names (有限公司, Co., Ltd., Inc., LLC, GmbH, B.V. …) or
+  brands of ``data/recipients.yaml`` is a recipient (or an SDK's provider);
+* a column of names ending in ``SDK`` is an SDK name;
+* a column whose cells split into items the field vocabulary knows, or that
+  read as lists of data words, holds data;
+* a column of URLs is a link.
+
+Any other column is kept as an extra attribute; it is never a reason to drop
+the table.
+
+>>> a = assign_roles(["Sub-processor", "Purpose", "Data", "Location"],
+...                  [["Stripe, Inc."], ["Payments"], ["name, email"], ["US"]])
+>>> a.kind, a.roles
+('sharing', ['recipient', 'purpose', 'data', None])
+>>> a = assign_roles(["所属机构", "功能类型", "收集信息"],
+...                  [["北京百度网讯科技有限公司"], ["百度地图SDK"], ["位置信息、设备型号"]])
+>>> a.kind, a.roles
+('sdk', ['provider', 'sdk_name', 'data'])
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from registry.tables import header_specs, role_of
+from registry.vocabulary import load_vocabulary, name_key
+
+_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
+_SDK_NAME = re.compile(r"(?:sdk|插件|组件|库|kit)\s*(?:[（(][^）)]*[）)])?\s*$", re.IGNORECASE)
+_EN_ORG = re.compile(
+    r"(?:\b(?:inc|llc|ltd|limited|gmbh|corp|corporation|co|plc|ag|sa|s\.a|sas|sarl|b\.v|bv|n\.v|"
+    r"pte|pty|oy|ab|as|aps|s\.r\.l|srl|kk|k\.k|lp|llp)\.?\s*(?:\)|$))", re.IGNORECASE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SENTENCE = re.compile(r"[。；;!?！？]|\b(?:we|our|you|your|is|are|will|may)\b", re.IGNORECASE)
+_DATA_WORDS = re.compile(
+    r"信息|数据|号码|标识|地址|记录|列表|照片|图像|图片|位置|型号|版本|日志|内容|名称|账号|帐号|ID\b|"
+    r"\b(?:data|information|address|addresses|id|ids|identifier|identifiers|email|e-mail|name|names|"
+    r"number|phone|ip|logs?|metadata|content|details|events?|tokens?|cookies?|history|records?|"
+    r"payloads?|transcripts?|audio|images?|usage|profile|profiles|location|device|billing|payment)\b",
+    re.IGNORECASE)
+
+RECIPIENT_ROLES = ("recipient", "provider")
+NAME_ROLES = ("sdk_name", "scenario")
+
+
+def looks_like_url(text: str) -> bool:
+    return bool(_URL.match(text))
+
+
+def looks_like_org(text: str) -> bool:
+    """A legal entity's or a known brand's name (not a sentence, not a data list).
+
+    >>> looks_like_org("深圳市和讯华谷信息技术有限公司"), looks_like_org("Stripe, Inc.")
+    (True, True)
+    >>> looks_like_org("设备信息、位置信息")
+    False
+    """
+    t = text.strip()
+    if not t or len(t) > 120 or looks_like_url(t):
+        return False
+    key = name_key(t)
+    vocab = load_vocabulary()
+    if any(key.endswith(name_key(s)) for s in vocab.company_suffixes if _CJK.search(s)):
+        return not _SENTENCE.search(t)
+    if _EN_ORG.search(t):
+        return True
+    return key in _brand_keys()
+
+
+@functools.cache
+def _brand_keys() -> frozenset[str]:
+    vocab = load_vocabulary()
+    return frozenset(name_key(x) for b in vocab.brands for x in (b.name, *b.tokens) if len(x) >= 2)
+
+
+def looks_like_vendor(text: str) -> bool:
+    """A short proper name (``Cloudflare``, ``Amazon Web Services (AWS)``, ``腾讯``)."""
+    t = text.strip()
+    if looks_like_org(t):
+        return True
+    if not t or len(t) > 60 or looks_like_url(t) or _SENTENCE.search(t) or _DATA_WORDS.search(t):
+        return False
+    words = re.findall(r"[A-Za-z][\w&.+-]*", t)
+    if words and not _CJK.search(t):
+        return len(words) <= 6 and sum(w[0].isupper() for w in words) * 2 >= len(words)
+    return False
+
+
+def data_score(text: str) -> float:
+    """How much a cell reads like a list of data items (0 to 1)."""
+    from registry.splitting import split_items
+
+    t = text.strip()
+    if not t or looks_like_url(t):
+        return 0.0
+    vocab = load_vocabulary()
+    items = split_items(t)
+    if not items:
+        return 0.0
+    known = sum(1 for i in items if vocab.resolve_field(i.text) is not None)
+    wordy = sum(1 for i in items if _DATA_WORDS.search(i.text))
+    return min(1.0, (known * 1.0 + wordy * 0.6) / len(items))
+
+
+def _share(cells: Sequence[str], test) -> float:  # noqa: ANN001 - a predicate
+    filled = [c for c in cells if c.strip()]
+    if not filled:
+        return 0.0
+    return sum(1 for c in filled if test(c)) / len(filled)
+
+
+def _mean(cells: Sequence[str], score) -> float:  # noqa: ANN001 - a scoring function
+    filled = [c for c in cells if c.strip()]
+    return sum(score(c) for c in filled) / len(filled) if filled else 0.0
+
+
+@dataclass
+class Assignment:
+    """The kind of table and each column's role (None: kept as an extra attribute)."""
+
+    kind: str
+    roles: list[str | None]
+    notes: list[str] = field(default_factory=list)
+    """How a role was decided from the cells rather than the header."""
+
+
+def assign_roles(headers: Sequence[str], columns: Sequence[Sequence[str]]) -> Assignment | str:
+    """The table's kind and column roles, or a sentence saying why it is not a disclosure.
+
+    ``columns[i]`` holds the texts of column ``i``'s cells. A sharing list needs
+    a recipient and data; an SDK list needs an SDK name and data.
+    """
+    n = len(headers)
+    if n < 2:
+        return "fewer than two columns"
+    best: tuple[float, Assignment] | None = None
+    for spec in header_specs():
+        if spec.kind == "permission":
+            continue
+        a = _assign(spec, headers, columns)
+        if a is None:
+            continue
+        score = sum(1 for r in a.roles if r) + (0.5 if a.kind == "sdk" and "sdk_name" in a.roles
+                                                and not a.notes else 0)
+        if best is None or score > best[0]:
+            best = (score, a)
+    if best is not None:
+        return best[1]
+    return _why_not(headers, columns)
+
+
+def _header_roles(spec, headers: Sequence[str]) -> list[tuple[str | None, int]]:  # noqa: ANN001
+    return [role_of(h, spec) for h in headers]
+
+
+def _assign(spec, headers: Sequence[str], columns: Sequence[Sequence[str]]) -> Assignment | None:  # noqa: ANN001
+    n = len(headers)
+    roles: list[str | None] = [None] * n
+    notes: list[str] = []
+    header = _header_roles(spec, headers)
+    scored = sorted(((s, i, r) for i, (r, s) in enumerate(header) if r), key=lambda p: -p[0])
+    for _s, i, r in scored:
+        if r not in roles:
+            roles[i] = r
+    # a header that only contains a synonym (功能类型 ⊃ 功能) yields to what its cells show
+    weak = {i for i, (r, s) in enumerate(header) if r and s < 1000 and r not in ("data", "recipient", "provider")}
+    cols = [list(c) for c in columns] + [[] for _ in range(n - len(columns))]
+    org = [_share(c, looks_like_org) for c in cols]
+    vendor = [_share(c, looks_like_vendor) for c in cols]
+    sdkish = [_share(c, lambda t: bool(_SDK_NAME.search(t.strip()))) for c in cols]
+    urls = [_share(c, looks_like_url) for c in cols]
+    data = [_mean(c, data_score) for c in cols]
+
+    # the cells overrule a header that claims a role its cells do not fit
+    for i, r in enumerate(roles):
+        if r == "data" and urls[i] > 0.5:
+            roles[i] = None
+        if r in RECIPIENT_ROLES and (urls[i] > 0.5 or (org[i] == 0 and vendor[i] == 0 and data[i] > 0.5)):
+            roles[i] = None
+    free = [i for i in range(n) if roles[i] is None]
+    who = "provider" if spec.kind == "sdk" else "recipient"
+    if spec.kind == "sdk" and "sdk_name" not in roles:
+        cand = max([*free, *(i for i in weak if roles[i] is not None)], key=lambda i: sdkish[i], default=None)
+        if cand is not None and sdkish[cand] >= 0.5:
+            roles[cand] = "sdk_name"
+            if cand in free:
+                free.remove(cand)
+            notes.append(f"column {headers[cand]!r} holds SDK names: read as the SDK name")
+    if who not in roles:
+        cand = max(free, key=lambda i: (org[i], vendor[i]), default=None)
+        if cand is not None and (org[cand] >= 0.5 or vendor[cand] >= 0.6) and data[cand] < 0.5:
+            roles[cand] = who
+            free.remove(cand)
+            notes.append(f"column {headers[cand]!r} holds names of organisations: read as the {who}")
+    if "data" not in roles:
+        cand = max(free, key=lambda i: data[i], default=None)
+        if cand is not None and data[cand] >= 0.4 and urls[cand] < 0.5:
+            roles[cand] = "data"
+            free.remove(cand)
+            notes.append(f"column {headers[cand]!r} holds lists of data items: read as the data")
+    if "policy_url" in spec.synonyms and "policy_url" not in roles:
+        cand = max(free, key=lambda i: urls[i], default=None)
+        if cand is not None and urls[cand] >= 0.5:
+            roles[cand] = "policy_url"
+    if spec.kind == "sdk":
+        if "sdk_name" not in roles or "data" not in roles:
+            return None
+    elif who not in roles or "data" not in roles:
+        return None
+    return Assignment(spec.kind, roles, notes)
+
+
+def _why_not(headers: Sequence[str], columns: Sequence[Sequence[str]]) -> str:
+    cols = [list(c) for c in columns]
+    has_who = any(_share(c, looks_like_vendor) >= 0.5 for c in cols)
+    has_data = any(_mean(c, data_score) >= 0.4 for c in cols)
+    missing = [w for w, ok in (("a recipient", has_who), ("data items", has_data)) if not ok]
+    return ("no column reads as " + " or ".join(missing) if missing
+            else "no column pair reads as recipient and data") + f" (headers: {' | '.join(headers)})"
