@@ -18,7 +18,7 @@ the table.
 >>> a = assign_roles(["Sub-processor", "Purpose", "Data", "Location"],
 ...                  [["Stripe, Inc."], ["Payments"], ["name, email"], ["US"]])
 >>> a.kind, a.roles
-('sharing', ['recipient', 'purpose', 'data', None])
+('sharing', ['recipient', 'purpose', 'data', 'location'])
 >>> a = assign_roles(["所属机构", "功能类型", "收集信息"],
 ...                  [["北京百度网讯科技有限公司"], ["百度地图SDK"], ["位置信息、设备型号"]])
 >>> a.kind, a.roles
@@ -32,7 +32,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from registry.tables import header_specs, role_of
+from registry.tables import Cell, RawTable, header_specs, role_of
 from registry.vocabulary import load_vocabulary, name_key
 
 _URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
@@ -43,7 +43,7 @@ _EN_ORG = re.compile(
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE = re.compile(r"[。；;!?！？]|\b(?:we|our|you|your|is|are|will|may)\b", re.IGNORECASE)
 _DATA_WORDS = re.compile(
-    r"信息|数据|号码|标识|地址|记录|列表|照片|图像|图片|位置|型号|版本|日志|内容|名称|账号|帐号|ID\b|"
+    r"信息|数据|号码|标识|地址|记录|列表|照片|图像|图片|位置|型号|版本|日志|内容|名称|账号|帐号|\bID\b|"
     r"\b(?:data|information|address|addresses|id|ids|identifier|identifiers|email|e-mail|name|names|"
     r"number|phone|ip|logs?|metadata|content|details|events?|tokens?|cookies?|history|records?|"
     r"payloads?|transcripts?|audio|images?|usage|profile|profiles|location|device|billing|payment)\b",
@@ -55,6 +55,11 @@ NAME_ROLES = ("sdk_name", "scenario")
 
 def looks_like_url(text: str) -> bool:
     return bool(_URL.match(text))
+
+
+def looks_like_sdk_name(text: str) -> bool:
+    """A name ending in SDK (or 插件, 组件, kit), perhaps with a parenthesis after it."""
+    return bool(_SDK_NAME.search(text.strip()))
 
 
 def looks_like_org(text: str) -> bool:
@@ -112,14 +117,14 @@ def data_score(text: str) -> float:
     return min(1.0, (known * 1.0 + wordy * 0.6) / len(items))
 
 
-def _share(cells: Sequence[str], test) -> float:  # noqa: ANN001 - a predicate
+def _share(cells: Sequence[str], test) -> float:
     filled = [c for c in cells if c.strip()]
     if not filled:
         return 0.0
     return sum(1 for c in filled if test(c)) / len(filled)
 
 
-def _mean(cells: Sequence[str], score) -> float:  # noqa: ANN001 - a scoring function
+def _mean(cells: Sequence[str], score) -> float:
     filled = [c for c in cells if c.strip()]
     return sum(score(c) for c in filled) / len(filled) if filled else 0.0
 
@@ -150,8 +155,9 @@ def assign_roles(headers: Sequence[str], columns: Sequence[Sequence[str]]) -> As
         a = _assign(spec, headers, columns)
         if a is None:
             continue
-        score = sum(1 for r in a.roles if r) + (0.5 if a.kind == "sdk" and "sdk_name" in a.roles
-                                                and not a.notes else 0)
+        score = sum(1 for r in a.roles if r) + (1.0 if a.kind == "sdk" and any(
+            r == "sdk_name" and _share(columns[i], looks_like_sdk_name) >= 0.5
+            for i, r in enumerate(a.roles) if i < len(columns)) else 0)
         if best is None or score > best[0]:
             best = (score, a)
     if best is not None:
@@ -159,11 +165,11 @@ def assign_roles(headers: Sequence[str], columns: Sequence[Sequence[str]]) -> As
     return _why_not(headers, columns)
 
 
-def _header_roles(spec, headers: Sequence[str]) -> list[tuple[str | None, int]]:  # noqa: ANN001
+def _header_roles(spec, headers: Sequence[str]) -> list[tuple[str | None, int]]:
     return [role_of(h, spec) for h in headers]
 
 
-def _assign(spec, headers: Sequence[str], columns: Sequence[Sequence[str]]) -> Assignment | None:  # noqa: ANN001
+def _assign(spec, headers: Sequence[str], columns: Sequence[Sequence[str]]) -> Assignment | None:
     n = len(headers)
     roles: list[str | None] = [None] * n
     notes: list[str] = []
@@ -183,9 +189,7 @@ def _assign(spec, headers: Sequence[str], columns: Sequence[Sequence[str]]) -> A
 
     # the cells overrule a header that claims a role its cells do not fit
     for i, r in enumerate(roles):
-        if r == "data" and urls[i] > 0.5:
-            roles[i] = None
-        if r in RECIPIENT_ROLES and (urls[i] > 0.5 or (org[i] == 0 and vendor[i] == 0 and data[i] > 0.5)):
+        if _contradicted(r, header[i][1], urls[i], org[i], vendor[i], data[i]):
             roles[i] = None
     free = [i for i in range(n) if roles[i] is None]
     who = "provider" if spec.kind == "sdk" else "recipient"
@@ -220,6 +224,26 @@ def _assign(spec, headers: Sequence[str], columns: Sequence[Sequence[str]]) -> A
     return Assignment(spec.kind, roles, notes)
 
 
+def _contradicted(role: str | None, score: int, url: float, org: float, vendor: float, data: float) -> bool:
+    """True where the cells deny the role a header gave: links read as data, sentences as names.
+
+    A header that only contains a synonym (``Retention by subprocessor`` ⊃
+    ``subprocessor``) needs its cells to agree; an exact synonym is believed unless
+    the cells plainly say otherwise.
+    """
+    if role is None:
+        return False
+    if role == "data":
+        return url > 0.5
+    if role in RECIPIENT_ROLES:
+        if url > 0.5:
+            return True
+        if score < 1000:
+            return max(org, vendor) < 0.3
+        return org == 0 and vendor == 0 and data > 0.5
+    return False
+
+
 def _why_not(headers: Sequence[str], columns: Sequence[Sequence[str]]) -> str:
     cols = [list(c) for c in columns]
     has_who = any(_share(c, looks_like_vendor) >= 0.5 for c in cols)
@@ -227,3 +251,161 @@ def _why_not(headers: Sequence[str], columns: Sequence[Sequence[str]]) -> str:
     missing = [w for w, ok in (("a recipient", has_who), ("data items", has_data)) if not ok]
     return ("no column reads as " + " or ".join(missing) if missing
             else "no column pair reads as recipient and data") + f" (headers: {' | '.join(headers)})"
+
+
+def identify(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Assignment | str:
+    """A table's kind and roles from its header row and the rows under it.
+
+    A permission table, or a header that ``data/headers.yaml`` reads whole, is
+    taken as the synonyms say; otherwise :func:`assign_roles` looks at the cells
+    too. Returns a sentence saying why not where the table is no disclosure.
+    """
+    from registry.tables import match_header
+
+    filled = [i for i, h in enumerate(headers) if h.strip()]
+    m = match_header([headers[i] for i in filled]) if len(filled) >= 2 else None
+    if m is not None and m[0] == "permission":
+        roles: list[str | None] = [None] * len(headers)
+        for i, r in zip(filled, m[1], strict=True):
+            roles[i] = r
+        return Assignment(m[0], roles)
+    columns = [[row[i] if i < len(row) else "" for row in rows] for i in range(len(headers))]
+    a = assign_roles(headers, columns)
+    if isinstance(a, Assignment) or m is None:
+        return a
+    roles = [None] * len(headers)
+    for i, r in zip(filled, m[1], strict=True):
+        roles[i] = r
+    return Assignment(m[0], roles)
+
+
+TITLE = "(title)"
+"""The header given to a record's title (a heading, a numbered line, a parent key)."""
+
+
+@dataclass
+class Record:
+    """One labelled record: its title line and ``label -> cell`` pairs, in order."""
+
+    line: int
+    title: tuple[int, str] | None = None
+    pairs: list[tuple[str, Cell]] = field(default_factory=list)
+
+    def labels(self) -> list[str]:
+        return [lab for lab, _ in self.pairs]
+
+
+def records_table(records: Sequence[Record], layout: str) -> RawTable | str:
+    """One table from labelled records: a column per label, the title first.
+
+    Unlike a table's header, several labels may play one role: records of one list
+    often spell a label two ways (``第三方名称`` / ``SDK提供方``, ``SDK名称`` / ``SDk 名称``).
+    Each label's role comes from the synonyms, else from its values (as for a
+    table's columns). A record that names neither data nor who receives it is
+    left out with a note.
+    """
+    from registry.tables import RawRow, RawTable
+
+    headers: list[str] = []
+    keys: dict[str, int] = {}
+    if any(r.title for r in records):
+        headers.append(TITLE)
+        keys[TITLE] = 0
+    for r in records:
+        for lab, _ in r.pairs:
+            k = name_key(lab)
+            if k not in keys:
+                keys[k] = len(headers)
+                headers.append(lab)
+    columns: list[list[str]] = [[] for _ in headers]
+    for r in records:
+        if r.title:
+            columns[0].append(r.title[1])
+        for lab, cell in r.pairs:
+            columns[keys[name_key(lab)]].append(cell.text)
+    best: tuple[int, str, list[str | None], list[str]] | None = None
+    for spec in header_specs():
+        if spec.kind == "permission":
+            continue
+        got = _label_roles(spec, headers, columns)
+        if got is None:
+            continue
+        roles, notes = got
+        need = ("sdk_name", "data") if spec.kind == "sdk" else ("recipient", "data")
+        full = sum(1 for r in records if all(
+            any(roles[keys[name_key(lab)] if lab != TITLE else 0] == n for lab in _labels_with_title(r))
+            for n in need))
+        if best is None or full > best[0]:
+            best = (full, spec.kind, roles, notes)
+    if best is None or best[0] == 0:
+        return _why_not(headers, columns)
+    _full, kind, roles, notes = best
+    line = min(r.line for r in records)
+    table = RawTable(kind, line, headers, roles, layout=layout)
+    table.info.extend(f"line {line}: {n}" for n in notes)
+    name_role = "sdk_name" if kind == "sdk" else "scenario"
+    who = "provider" if kind == "sdk" else "recipient"
+    for r in records:
+        cells: dict[str, Cell] = {}
+        extras: dict[str, Cell] = {}
+        pairs = ([(TITLE, Cell((r.title,)))] if r.title else []) + r.pairs
+        for lab, cell in pairs:
+            role = roles[keys[name_key(lab)] if lab != TITLE else 0]
+            target = cells if role else extras
+            key = role or lab
+            old = target.get(key)
+            target[key] = Cell(old.items + cell.items) if old else cell
+        if name_role not in cells and TITLE in extras:
+            cells[name_role] = extras.pop(TITLE)  # ①微信SDK: the title names the record
+        if "data" not in cells and who not in cells and "recipient" not in cells:
+            if len(r.pairs) >= 2:
+                table.notes.append(f"line {r.line}: a labelled record ("
+                                   + "、".join(r.labels())[:80]
+                                   + ") names neither data nor who receives it; left out")
+            continue
+        first = min((c.line for c in cells.values() if c.line), default=r.line)
+        table.rows.append(RawRow(line=first, cells=cells, extras=extras))
+    return table
+
+
+def _labels_with_title(r: Record) -> list[str]:
+    return ([TITLE] if r.title else []) + r.labels()
+
+
+def _label_roles(spec, headers: Sequence[str], columns: Sequence[Sequence[str]]
+                 ) -> tuple[list[str | None], list[str]] | None:
+    """Each label's role in a list of ``spec``'s kind (several labels may share one)."""
+    header = [role_of(h, spec) if h != TITLE else (None, 0) for h in headers]
+    roles: list[str | None] = [r for r, _ in header]
+    urls = [_share(c, looks_like_url) for c in columns]
+    data = [_mean(c, data_score) for c in columns]
+    org = [_share(c, looks_like_org) for c in columns]
+    vendor = [_share(c, looks_like_vendor) for c in columns]
+    sdkish = [_share(c, lambda t: bool(_SDK_NAME.search(t.strip()))) for c in columns]
+    for i, r in enumerate(roles):
+        if _contradicted(r, header[i][1], urls[i], org[i], vendor[i], data[i]):
+            roles[i] = None
+    notes: list[str] = []
+    free = [i for i, r in enumerate(roles) if r is None]
+    who = "provider" if spec.kind == "sdk" else "recipient"
+    if spec.kind == "sdk" and "sdk_name" not in roles:
+        cand = max(free, key=lambda i: sdkish[i], default=None)
+        if cand is not None and sdkish[cand] >= 0.5:
+            roles[cand] = "sdk_name"
+            free.remove(cand)
+    if who not in roles:
+        cand = max(free, key=lambda i: (org[i], vendor[i]), default=None)
+        if cand is not None and (org[cand] >= 0.5 or vendor[cand] >= 0.6) and data[cand] < 0.5:
+            roles[cand] = who
+            free.remove(cand)
+            notes.append(f"label {headers[cand]!r} holds names of organisations: read as the {who}")
+    if "data" not in roles:
+        cand = max(free, key=lambda i: data[i], default=None)
+        if cand is not None and data[cand] >= 0.4 and urls[cand] < 0.5:
+            roles[cand] = "data"
+            free.remove(cand)
+            notes.append(f"label {headers[cand]!r} holds lists of data items: read as the data")
+    if "data" not in roles or (spec.kind == "sdk" and "sdk_name" not in roles and TITLE not in headers) \
+            or (spec.kind == "sharing" and who not in roles):
+        return None
+    return roles, notes

@@ -29,7 +29,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from registry.errors import SourceError
+from registry.columns import identify
+from registry.readers import Document, Found
 from registry.tables import Cell, RawRow, RawTable, match_header
 
 _HEADING = re.compile(
@@ -188,11 +189,11 @@ def _shape_rows(rows: list[list[Cell]], table: RawTable, width: int, at_end: boo
             cells = [*cells[: width - 1], last]
         elif len(cells) < width:
             if at_end and n == len(rows):
-                raise SourceError(
-                    path,
-                    f"the {table.kind} table is cut off: its last row has {len(cells)} of {width} cells",
-                    cells[0].line,
+                table.notes.append(
+                    f"line {cells[0].line}: the {table.kind} table is cut off: its last row has "
+                    f"{len(cells)} of {width} cells; that row was left out (is the document complete?)"
                 )
+                continue
             if prev is None:
                 table.notes.append(
                     f"line {cells[0].line}: row {n} has {len(cells)} of {width} cells and nothing above to span from; left out"
@@ -218,3 +219,126 @@ def _shape_rows(rows: list[list[Cell]], table: RawTable, width: int, at_end: boo
 def cell_gap_stats(runs: list[Run]) -> Counter[int]:
     """How often each gap size occurs (for diagnostics)."""
     return Counter(r.gap for r in runs)
+
+
+_CELL_LINE = re.compile(r"^(.*?)\s*\|\s*$")
+_MAX_HEADER = 24
+
+
+def sniff(doc: Document) -> float:
+    """0.1 for any text that is not mostly markup: flattened text is the fallback form."""
+    if doc.html_root is not None and doc.text.lstrip().startswith("<"):
+        return 0.0
+    return 0.1 + (0.3 if _count_cell_lines(doc.lines) >= 8 else 0.0)
+
+
+def read(doc: Document) -> Found:
+    lines = doc.lines
+    tables, notes = read_flattened(lines, doc.path)
+    if _count_cell_lines(lines) >= 8:
+        ct, cn = read_cell_lines(lines)
+        tables.extend(ct)
+        notes.extend(cn)
+    kept: list[RawTable] = []
+    for t in tables:
+        if any(_is_label_value(h) for h in t.headers):
+            # "SDK名称：极光推送SDK" lines read as a header: labelled records, not a table
+            continue
+        kept.append(t)
+    return Found("flattened", sorted(kept, key=lambda t: t.line), notes,
+                 saw="no header row of a sharing list, SDK table or permission table")
+
+
+def _is_label_value(header: str) -> bool:
+    for colon in ("：", ":"):
+        head, sep, tail = header.partition(colon)
+        if sep and head.strip() and tail.strip() and not tail.startswith("//"):
+            return True
+    return False
+
+
+def _header_like(text: str) -> bool:
+    """A cell that may head a column: short, and not a name, an SDK or a link (the first row's)."""
+    from registry.columns import looks_like_org, looks_like_sdk_name, looks_like_url
+
+    return (0 < len(text) <= _MAX_HEADER and not looks_like_org(text) and not looks_like_sdk_name(text)
+            and not looks_like_url(text))
+
+
+def _count_cell_lines(lines: list[str]) -> int:
+    return sum(1 for ln in lines[:20000] if ln.rstrip().endswith("|") and ln.count("|") == 1)
+
+
+def read_cell_lines(lines: list[str]) -> tuple[list[RawTable], list[str]]:
+    """Tables saved one cell per line, each cell ending in ``|`` (a bare ``|`` is an empty cell).
+
+    The header is the first run of short cells that reads as a disclosure's header;
+    its width cuts the cells after it into rows. A last row cut short by the end of
+    the document is left out with a note.
+    """
+    cells: list[tuple[int, str]] = []
+    for no, raw in enumerate(lines, 1):
+        m = _CELL_LINE.match(raw)
+        if m and raw.count("|") == 1:
+            cells.append((no, m.group(1).strip()))
+        elif raw.strip() and cells and cells[-1][0] == no - 1 and not raw.rstrip().endswith("|"):
+            cells.append((no, "\x00" + raw.strip()))  # a cell's text spilling onto the next line
+    # a spilled line starts the next cell's text
+    merged: list[tuple[int, str]] = []
+    carry: tuple[int, str] | None = None
+    for no, text in cells:
+        if text.startswith("\x00"):
+            carry = (no, text[1:])
+            continue
+        if carry is not None:
+            merged.append((carry[0], carry[1] + text))
+            carry = None
+            continue
+        merged.append((no, text))
+    tables: list[RawTable] = []
+    notes: list[str] = []
+    i = 0
+    while i < len(merged):
+        width = 0
+        while i + width < len(merged) and _header_like(merged[i + width][1]):
+            width += 1
+        found = None
+        for w in range(width, 1, -1):
+            headers = [t for _, t in merged[i:i + w]]
+            body = [[t for _, t in merged[k:k + w]] for k in range(i + w, min(len(merged), i + w * 20), w)]
+            a = identify(headers, body)
+            if not isinstance(a, str):
+                found = (w, a)
+                break
+        if found is None:
+            i += 1
+            continue
+        w, a = found
+        headers = [t for _, t in merged[i:i + w]]
+        table = RawTable(a.kind, merged[i][0], headers, a.roles, layout="cell-lines")
+        table.info.extend(f"line {merged[i][0]}: {n}" for n in a.notes)
+        k = i + w
+        while k < len(merged):
+            row = merged[k:k + w]
+            if [t for _, t in row] == headers:
+                k += w
+                continue
+            if len(row) < w:
+                notes.append(f"line {row[0][0]}: the {a.kind} table is cut off: its last row has "
+                             f"{len(row)} of {w} cells; that row was left out (is the document complete?)")
+                break
+            rcells: dict[str, Cell] = {}
+            extras: dict[str, Cell] = {}
+            for role, h, (no, text) in zip(a.roles, headers, row, strict=True):
+                if not text:
+                    continue
+                if role:
+                    rcells[role] = Cell(((no, text),))
+                else:
+                    extras[h] = Cell(((no, text),))
+            table.rows.append(RawRow(line=row[0][0], cells=rcells, extras=extras))
+            k += w
+        if table.rows:
+            tables.append(table)
+        i = k
+    return tables, notes

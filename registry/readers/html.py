@@ -37,13 +37,16 @@ builder keeps lines but parses a 1 MB page in about two seconds, against some
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
 from lxml import html as lxml_html
 
+from registry.columns import Assignment, identify
 from registry.errors import SourceError
+from registry.readers import Document, Found
 from registry.readers.records import read_paragraph_lists
 from registry.tables import Cell, RawRow, RawTable, match_header
 
@@ -216,18 +219,42 @@ def _header_text(g: _GCell | None) -> str:
     return "".join(t for _, t in g.items) if g else ""
 
 
-def _match(grid_row: list[_GCell | None]) -> tuple[str, list[str | None]] | None:
-    texts = [_header_text(g) for g in grid_row]
-    filled = [i for i, t in enumerate(texts) if t.strip()]
-    if len(filled) < 2:
-        return None
-    m = match_header([texts[i] for i in filled])
-    if m is None:
-        return None
-    roles: list[str | None] = [None] * len(texts)
-    for i, role in zip(filled, m[1], strict=True):
-        roles[i] = role
-    return m[0], roles
+def _match(grid: list[list[_GCell | None]], h: int, *, strict: bool) -> Assignment | str:
+    texts = [_header_text(g) for g in grid[h]]
+    if len({t for t in texts if t.strip()}) < 2:
+        return "fewer than two header cells"
+    body = [[_header_text(g) for g in row] for row in grid[h + 1:h + 41]]
+    if strict:
+        filled = [i for i, t in enumerate(texts) if t.strip()]
+        m = match_header([texts[i] for i in filled])
+        if m is None:
+            return "no header synonyms"
+    return identify(texts, body)
+
+
+def looks_like_html(text: str) -> bool:
+    """True where the text holds HTML markup: a page, or ``<table>`` elements in Markdown."""
+    head = text[:2_000_000].lower()
+    return bool(_HTML_START.match(text[:4096])) or "<table" in head or "<tr" in head
+
+
+_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
+
+
+def sniff(doc: Document) -> float:
+    """0.9 for a page with tables, 0.3 for markup without tables (its text is read by others)."""
+    if doc.html_root is None:
+        return 0.0
+    return 0.9 if doc.html_root.find(".//table") is not None else 0.3
+
+
+def read(doc: Document) -> Found:
+    root = doc.html_root
+    if root is None:
+        return Found("html", saw="no HTML elements")
+    tables, notes = _read_root(root)
+    n = len(root.findall(".//table"))
+    return Found("html", tables, notes, saw=f"{n} <table> element(s), none a disclosure" if n else "no <table>")
 
 
 def read_html(text: str, path: str) -> tuple[list[RawTable], list[str]]:
@@ -235,6 +262,12 @@ def read_html(text: str, path: str) -> tuple[list[RawTable], list[str]]:
     root = parse_html(text, path)
     if root is None:
         return [], []
+    tables, notes = _read_root(root)
+    ptables, pnotes = read_paragraph_lists(page_lines(root), path)
+    return sorted(tables + ptables, key=lambda t: t.line), notes + pnotes
+
+
+def _read_root(root: etree._Element) -> tuple[list[RawTable], list[str]]:
     tables: list[RawTable] = []
     notes: list[str] = []
     consumed: set[etree._Element] = set()
@@ -248,9 +281,6 @@ def read_html(text: str, path: str) -> tuple[list[RawTable], list[str]]:
                 tables.append(table)
             else:
                 notes.append(f"line {table.line}: a {table.kind} table header with no rows was left out")
-    ptables, pnotes = read_paragraph_lists(page_lines(root), path)
-    tables.extend(ptables)
-    notes.extend(pnotes)
     if root.sourceline and any(t.line >= _LINE_CAP for t in tables):
         tables[0].guesses.append(
             f"lines past {_LINE_CAP:,} were counted from the page's text (the HTML parser stops "
@@ -263,21 +293,30 @@ def _read_table(el: etree._Element, notes: list[str]) -> RawTable | None:
     grid, trs = grid_of(el)
     line = el.sourceline or 0
     head = None
-    for h, grow in enumerate(grid):
-        m = _match(grow)
-        if m:
-            head = h, m
+    why = "no rows"
+    # a header the synonyms read first (rows above it are a caption); else the cells decide
+    for strict in (True, False):
+        for h in range(min(len(grid), 6)):
+            m = _match(grid, h, strict=strict)
+            if isinstance(m, Assignment):
+                head = h, m
+                break
+            if h == 0 and not strict:
+                why = m
+        if head is not None:
             break
     if head is None:
         has_inner = any(t is not el for t in el.iter("table"))
         has_text = any(g is not None and g.items for row in grid for g in row)
         if has_text and not has_inner:
-            notes.append(f"line {line}: a table without a recognizable header was left out")
+            notes.append(f"line {line}: a table was left out: {why}")
         return None
-    h, (kind, roles) = head
+    h, assignment = head
+    kind, roles = assignment.kind, assignment.roles
     hline = trs[h].sourceline or line
     headers = [_header_text(g) for g in grid[h]]
     table = RawTable(kind, hline, headers, roles, layout=LAYOUT)
+    table.info.extend(f"line {hline}: {n}" for n in assignment.notes)
     if h:
         table.info.append(f"line {line}: {h} row(s) above the {kind} table's header taken as its caption")
     width = len(roles)
@@ -302,11 +341,16 @@ def _add_row(table: RawTable, grow: list[_GCell | None], r: int, tr: etree._Elem
         table.info.append(f"line {first}: the header repeated inside the table was skipped")
         return
     cells: dict[str, Cell] = {}
+    extras: dict[str, Cell] = {}
     carried: list[str] = []
     spread: list[str] = []
     for c, g in enumerate(grow[:width]):
         role = table.roles[c]
-        if role is None or g is None:
+        if g is None:
+            continue
+        if role is None:
+            if g.items and table.headers[c].strip():
+                extras[table.headers[c].strip()] = Cell(g.items)
             continue
         cells[role] = Cell(g.items)
         if g.row != r:
@@ -334,4 +378,4 @@ def _add_row(table: RawTable, grow: list[_GCell | None], r: int, tr: etree._Elem
             f"line {first}: a cell spans several columns; its text was also given to {', '.join(spread)}"
         )
     if cells:
-        table.rows.append(RawRow(line=first, cells=cells, carried=tuple(carried)))
+        table.rows.append(RawRow(line=first, cells=cells, carried=tuple(carried), extras=extras))

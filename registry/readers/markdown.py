@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import re
 
+from registry.columns import Record, identify, records_table
+from registry.readers import Document, Found
 from registry.readers.records import read_paragraph_lists
-from registry.tables import Cell, RawRow, RawTable, match_header
+from registry.tables import Cell, RawRow, RawTable
 
 LAYOUT = "markdown"
 _SEP_CELL = re.compile(r"^\s*:?-+:?\s*$")
@@ -107,32 +109,60 @@ def cell_items(raw: str, line: int, *, url: bool = False) -> tuple[tuple[int, st
     return tuple(out)
 
 
-def _match(headers: list[str]) -> tuple[str, list[str | None]] | None:
-    filled = [i for i, h in enumerate(headers) if h.strip()]
-    if len(filled) < 2:
-        return None
-    m = match_header([headers[i] for i in filled])
-    if m is None:
-        return None
-    roles: list[str | None] = [None] * len(headers)
-    for i, role in zip(filled, m[1], strict=True):
-        roles[i] = role
-    return m[0], roles
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+_NUMBER = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[.)、．]?|[（(]?[一二三四五六七八九十]{1,3}[）)、.]|[①-⑳])\s*")
+_INDEX = re.compile(r"^\s*(?:\d{1,4}|[一二三四五六七八九十]{1,3})\s*[.、]?\s*$")
+
+
+def sniff(doc: Document) -> float:
+    """0.8 for a document with pipe tables, 0.2 for one with headings only."""
+    lines = doc.lines
+    if looks_like_markdown(lines):
+        return 0.8
+    if sum(1 for ln in lines[:5000] if _HEADING.match(ln)) >= 2:
+        return 0.2
+    return 0.0
+
+
+def read(doc: Document) -> Found:
+    tables, notes = _read_tables(doc.lines)
+    return Found("markdown", tables, notes, saw="pipe tables, none a disclosure"
+                 if looks_like_markdown(doc.lines) else "no pipe table")
 
 
 def read_markdown(lines: list[str], path: str) -> tuple[list[RawTable], list[str]]:
     """All tables of a Markdown document, paragraph lists between them, and notes."""
+    tables, notes = _read_tables(lines)
+    used = {ln for t in tables for ln in _span_of(t)}
+    ptables, pnotes = read_paragraph_lists(lines, path, skip=used)
+    return sorted(tables + ptables, key=lambda t: t.line), notes + pnotes
+
+
+def _span_of(t: RawTable) -> set[int]:
+    out = {t.line}
+    for r in t.rows:
+        out.add(r.line)
+    return out
+
+
+def _read_tables(lines: list[str]) -> tuple[list[RawTable], list[str]]:
     tables: list[RawTable] = []
     notes: list[str] = []
-    used: set[int] = set()
+    kv: list[Record] = []  # two-column key/value tables under headings, one record each
+    heading: tuple[int, str] | None = None
     fence: str | None = None
     i = 0
     while i < len(lines):
         f = _FENCE.match(lines[i])
         if fence is not None or f:
-            used.add(i + 1)
             if f and (fence is None or f.group(1)[0] == fence[0]):
                 fence = None if fence is not None else f.group(1)
+            i += 1
+            continue
+        h = _HEADING.match(lines[i])
+        if h:
+            title = _NUMBER.sub("", _inline(h.group(1), url=False)).strip()
+            heading = (i + 1, title) if title else None
             i += 1
             continue
         if (
@@ -142,32 +172,66 @@ def read_markdown(lines: list[str], path: str) -> tuple[list[RawTable], list[str
             end = i + 2
             while end < len(lines) and lines[end].strip() and split_row(lines[end]) is not None:
                 end += 1
-            used.update(range(i + 1, end + 1))
             table = _read_table(lines, i, end, notes)
             if table is not None:
                 tables.append(table)
+            else:
+                rec = _kv_record(lines, i, end, heading)
+                if rec is not None:
+                    kv.append(rec)
+                    notes.pop()  # the key/value table is read as a record after all
             i = end
             continue
         i += 1
-    ptables, pnotes = read_paragraph_lists(lines, path, skip=used)
-    return tables + ptables, notes + pnotes
+    if kv:
+        t = records_table(kv, "markdown-records")
+        if isinstance(t, str):
+            notes.append(f"line {kv[0].line}: {len(kv)} key/value table(s) under headings were left out: {t}")
+        else:
+            tables.append(t)
+    return tables, notes
+
+
+def _kv_record(lines: list[str], i: int, end: int, heading: tuple[int, str] | None) -> Record | None:
+    """A two-column table of ``label | value`` rows (its header row is a label too, or a caption)."""
+    rows = [split_row(lines[k]) or [] for k in range(i, end) if k != i + 1]
+    if any(len(r) != 2 for r in rows) or len(rows) < 3:
+        return None
+    labels = [_inline(r[0], url=False) for r in rows]
+    if any(not lab or len(lab) > 40 for lab in labels[1:]):
+        return None
+    pairs: list[tuple[str, Cell]] = []
+    for k, r in zip(range(i + 2, end), rows[1:], strict=False):
+        pairs.append((_inline(r[0], url=False), Cell(cell_items(r[1], k + 1))))
+    return Record(i + 1, heading, pairs)
 
 
 def _read_table(lines: list[str], i: int, end: int, notes: list[str]) -> RawTable | None:
     head = split_row(lines[i]) or []
     headers = [_inline(h, url=False) for h in head]
-    m = _match(headers)
-    if m is None:
-        notes.append(f"line {i + 1}: a table without a recognizable header was left out")
+    body = [[_inline(c, url=False) for c in split_row(lines[k]) or []] for k in range(i + 2, min(end, i + 42))]
+    m = identify(headers, body)
+    if isinstance(m, str):
+        notes.append(f"line {i + 1}: a table was left out: {m}")
         return None
-    kind, roles = m
+    kind, roles = m.kind, m.roles
     table = RawTable(kind, i + 1, headers, roles, layout=LAYOUT)
+    table.info.extend(f"line {i + 1}: {n}" for n in m.notes)
     width = len(roles)
+    index = _index_column(headers, body)
     for k in range(i + 2, end):
         no = k + 1
         raw = split_row(lines[k]) or []
         if not any(c.strip() for c in raw):
             continue
+        confidence, note = "high", ""
+        if index is not None and len(raw) == width and not _INDEX.match(raw[index]) and not raw[-1].strip():
+            # a merged first cell lost in the copy: the row's cells moved one column left
+            raw = [*raw[:index], "", *raw[index:-1]]
+            confidence = "low"
+            note = (f"line {no}: the row's {headers[index]!r} cell is missing and its cells stood one "
+                    "column left; read shifted one column right")
+            table.guesses.append(note)
         if len(raw) > width:
             table.guesses.append(
                 f"line {no}: the row has {len(raw)} cells for {width} headers; "
@@ -175,11 +239,23 @@ def _read_table(lines: list[str], i: int, end: int, notes: list[str]) -> RawTabl
             )
             raw = [*raw[: width - 1], "<br>".join(raw[width - 1 :])]
         cells: dict[str, Cell] = {}
-        for role, c in zip(roles, raw, strict=False):
+        extras: dict[str, Cell] = {}
+        for role, h, c in zip(roles, headers, raw, strict=False):
             if role:
                 cells[role] = Cell(cell_items(c, no, url=role == "policy_url"))
-        table.rows.append(RawRow(line=no, cells=cells))
+            elif h.strip() and c.strip():
+                extras[h.strip()] = Cell(cell_items(c, no))
+        table.rows.append(RawRow(line=no, cells=cells, extras=extras, confidence=confidence, note=note))
     if not table.rows:
         notes.append(f"line {i + 1}: a {kind} table header with no rows was left out")
         return None
     return table
+
+
+def _index_column(headers: list[str], body: list[list[str]]) -> int | None:
+    """The column that numbers the rows (序号, No., #), if most of its cells are numbers."""
+    for c in range(len(headers)):
+        cells = [r[c] for r in body if c < len(r) and r[c].strip()]
+        if len(cells) >= 2 and sum(bool(_INDEX.match(x)) for x in cells) * 2 > len(cells):
+            return c
+    return None

@@ -37,6 +37,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from registry.readers import Document, Found
 from registry.tables import Cell, RawRow, RawTable, header_specs, role_of
 from registry.vocabulary import name_key
 
@@ -274,3 +275,236 @@ def _tables(records: list[_Record], notes: list[str]) -> list[RawTable]:
             table.line = first
         table.rows.append(RawRow(line=first, cells=cells))
     return tables
+
+
+# -- labelled records of any labels ----------------------------------------------------------
+# The reader above knows only the labels of data/headers.yaml. Real lists use labels of their
+# own (处理方式, 实现功能/场景, 第三方SDK提供方的公司名称, Shared Information Name); the reader
+# below takes any short ``label：value`` line as a label, groups the lines into records,
+# and lets registry.columns decide from the labels and values which is the recipient and
+# which the data. Unknown labels are kept as attributes, never a reason to drop a record.
+
+_LABEL_LINE = re.compile(
+    r"^(?P<mark>\s*(?:[-*+•·▪●○>]\s*)?(?:\d{1,3}(?:\.\d{1,3}){0,3}[.、．)）]?\s*|[（(][一二三四五六七八九十\d]{1,3}[）)]\s*"
+    r"|[①-⑳]\s*|[a-zA-Z][.)]\s+)?)"
+    r"(?P<label>[^：:。，,；;！？!?\s][^：:。，,；;！？!?]{0,23}?)\s*[：:]\s*(?P<value>.*)$")
+_TITLE_MARK = re.compile(
+    r"^\s*(?:#{1,6}\s*|[①-⑳]\s*|\d{1,3}(?:\.\d{1,3}){0,3}[.、．)）]?\s*|[（(][一二三四五六七八九十\d]{1,3}[）)]\s*"
+    r"|[一二三四五六七八九十]{1,3}[、.．]\s*|【)")
+_NOT_LABEL = re.compile(r"^(?:https?|ftp|mailto|www)$|^\d+$", re.IGNORECASE)
+_MAX_TITLE = 60
+_MAX_CONTINUATION = 200
+
+
+def _label_line(text: str) -> tuple[str, str, str] | None:
+    """``(mark, label, value)`` where the line is ``label：value`` (mark: its numbering)."""
+    m = _LABEL_LINE.match(text)
+    if not m:
+        return None
+    label = m.group("label").strip(_EDGE)
+    if not label or _NOT_LABEL.match(label) or label.endswith(("http", "https")):
+        return None
+    return m.group("mark").strip(), label, m.group("value").strip()
+
+
+def _title_of(text: str) -> str | None:
+    t = text.strip()
+    if not t or len(t) > _MAX_TITLE or t.endswith(("。", "：", ":", "；", ";", "，", ",")):
+        return None
+    m = _TITLE_MARK.match(t)
+    title = t[m.end():] if m else t
+    title = title.strip(_EDGE + "【】")
+    return title or None
+
+
+def sniff(doc: Document) -> float:
+    """Up to 0.7, by how many lines read as ``label：value``."""
+    n = 0
+    for _no, text in doc.text_lines[:20000]:
+        if ("：" in text or ":" in text) and _label_line(text.strip()):
+            n += 1
+            if n >= 12:
+                break
+    return 0.0 if n < 3 else min(0.7, 0.1 + n * 0.05)
+
+
+def read(doc: Document) -> Found:
+    lines = doc.text_lines
+    legacy, lnotes = read_paragraph_lists(lines, doc.path)
+    tables, notes = read_labelled_records(lines)
+    return Found("records", legacy + tables, lnotes + notes,
+                 saw="no run of labelled lines naming a recipient and data")
+
+
+def read_labelled_records(lines: Sequence[tuple[int, str]]) -> tuple[list[RawTable], list[str]]:
+    """Records of ``label：value`` lines, each started by a title or a repeated label.
+
+    A record starts at a title line followed by labels (``2.1微信SDK``, ``①…``, a
+    heading, ``【…】``), at a label the open record already has, or at a label line
+    with a circled or parenthesized number (``⑨SDK名称：…``). A line that is no label
+    continues the last label's value (a wrapped value); a paragraph of prose ends
+    the run of records.
+    """
+    from registry.columns import Record, records_table
+
+    entries: list[tuple[int, str, tuple[str, str, str] | None]] = []
+    for no, t in lines:
+        t = t.strip()
+        if not t:
+            continue
+        segments = _segments(t)
+        if len(segments) > 1:
+            entries.extend((no, seg, lab) for seg, lab in segments)
+        else:
+            entries.append((no, t, _label_line(t)))
+    blocks: list[list[_Open]] = []
+    block: list[_Open] = []
+    rec: _Open | None = None
+    pending_title: tuple[int, str] | None = None
+
+    def close_record() -> None:
+        nonlocal rec
+        if rec is not None and rec.pairs:
+            block.append(rec)
+        rec = None
+
+    def close_block() -> None:
+        nonlocal block
+        close_record()
+        if block:
+            blocks.append(block)
+        block = []
+
+    for k, (no, text, lab) in enumerate(entries):
+        if lab is None:
+            nxt = entries[k + 1][2] if k + 1 < len(entries) else None
+            title = _title_of(text)
+            listing = rec is not None and rec.pairs and (not rec.pairs[-1][1] or _BULLET.match(text))
+            if title and nxt is not None and not listing:
+                close_record()
+                pending_title = (no, title)
+                continue
+            if rec is not None and rec.pairs and len(text) <= _MAX_CONTINUATION and not _is_prose_line(text):
+                bullet = _BULLET.match(text)
+                item = text[bullet.end():].strip(_EDGE) if bullet else text
+                if item:
+                    rec.pairs[-1][1].append((no, item))  # a value wrapped onto the next line
+                continue
+            close_block()
+            pending_title = None
+            continue
+        mark, label, value = lab
+        key = name_key(label)
+        starts = (pending_title is not None or rec is None
+                  or key in {name_key(x) for x, _ in rec.pairs}
+                  or (bool(_RECORD_MARK.match(mark)) and len(rec.pairs) >= 2)
+                  or (_names_record(label) and len(rec.pairs) >= 1))
+        if starts:
+            close_record()
+            rec = _Open(no, pending_title)
+            pending_title = None
+        assert rec is not None
+        rec.pairs.append((label, [(no, value)] if value else []))
+    close_block()
+
+    tables: list[RawTable] = []
+    notes: list[str] = []
+    for b in (part for whole in blocks for part in _split_by_kind(whole)):
+        recs = [Record(r.line, r.title, [(lab, Cell(tuple(items))) for lab, items in r.pairs]) for r in b]
+        if sum(len(r.pairs) for r in recs) < 2:
+            continue
+        t = records_table(recs, "records")
+        if isinstance(t, str):
+            if len(recs) >= 2 or len(recs[0].pairs) >= 3:
+                labels = "、".join(dict.fromkeys(lab for r in recs for lab in r.labels()))
+                notes.append(f"line {recs[0].line}: {len(recs)} labelled record(s) ({labels[:120]}) "
+                             f"were left out: {t}")
+            continue
+        tables.append(t)
+    return tables, notes
+
+
+_INLINE_SEP = re.compile(r"\s*[；;|]\s*|\s{2,}|\t+")
+
+
+def _segments(text: str) -> list[tuple[str, tuple[str, str, str] | None]]:
+    """``label：value`` segments of a line that holds several (``SDK名称：…；使用目的：…``)."""
+    if text.count("：") + text.count(":") < 2:
+        return []
+    parts = [p for p in _INLINE_SEP.split(text) if p.strip()]
+    if len(parts) < 2:
+        return []
+    labs = [_label_line(p) for p in parts]
+    if sum(1 for lab in labs if lab) < 2 or labs[0] is None:
+        return []
+    out: list[tuple[str, tuple[str, str, str] | None]] = []
+    for p, lab in zip(parts, labs, strict=True):
+        if lab is None and out:  # a separator inside a value: join it back
+            prev, plab = out[-1]
+            assert plab is not None
+            out[-1] = (prev + "；" + p, (plab[0], plab[1], plab[2] + "；" + p))
+        else:
+            out.append((p, lab))
+    return out
+
+
+@functools.cache
+def _exclusive_kinds() -> dict[str, str]:
+    """name_key(label) -> kind, for labels that are a synonym in one kind of list only."""
+    seen: dict[str, set[str]] = {}
+    for spec in header_specs():
+        for syns in spec.synonyms.values():
+            for s in syns:
+                seen.setdefault(s, set()).add(spec.kind)
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+
+
+def _names_record(label: str) -> bool:
+    """True for a label that names the record itself (SDK名称, 业务场景): it opens a record."""
+    key = name_key(label)
+    return any(key in spec.synonyms.get(role, ()) for spec in header_specs()
+               for role in ("sdk_name", "scenario"))
+
+
+def _kind_of(rec: _Open) -> str | None:
+    kinds = _exclusive_kinds()
+    votes = [kinds[name_key(lab)] for lab, _ in rec.pairs if name_key(lab) in kinds]
+    if rec.title and re.search(r"sdk\s*$", rec.title[1], re.IGNORECASE):
+        votes.append("sdk")
+    if not votes:
+        return None
+    return max(set(votes), key=votes.count)
+
+
+def _split_by_kind(block: list[_Open]) -> list[list[_Open]]:
+    """A run of records cut where the labels turn from an SDK list to a sharing list (or back)."""
+    out: list[list[_Open]] = []
+    current: list[_Open] = []
+    kind: str | None = None
+    for rec in block:
+        k = _kind_of(rec)
+        if current and k is not None and kind is not None and k != kind:
+            out.append(current)
+            current = []
+        if k is not None:
+            kind = k
+        current.append(rec)
+    if current:
+        out.append(current)
+    return out
+
+
+_RECORD_MARK = re.compile(r"^(?:[①-⑳]|[（(][一二三四五六七八九十\d]{1,3}[）)])")
+
+
+@dataclass
+class _Open:
+    """A record being read: its line, title, and labels with their growing item lists."""
+
+    line: int
+    title: tuple[int, str] | None
+    pairs: list[tuple[str, list[tuple[int, str]]]] = field(default_factory=list)
+
+
+def _is_prose_line(text: str) -> bool:
+    return len(text) > 80 and ("。" in text or ". " in text)
