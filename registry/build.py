@@ -197,6 +197,25 @@ class _Builder:
         self.flows.append(flow)
 
 
+_FORMS = {"prose": "prose", "records": "records", "paragraph-list": "records", "markdown-records": "records",
+          "structured": "records"}
+_TRAILING = " \t\u3000。；;，,、.：:"
+_ROLE_FIELDS = {"sharing": ("scenario", "data", "frequency", "purpose", "recipient", "contact"),
+                "sdk": ("sdk_name", "provider", "contact", "policy_url", "function", "need", "purpose", "data")}
+
+
+def _form(t: RawTable) -> str:
+    return _FORMS.get(t.layout, "table")
+
+
+def _attributes(t: RawTable, row: RawRow) -> tuple[tuple[str, str], ...]:
+    """What a row holds beyond the roles the model has a place for, as ``(label, text)``."""
+    known = _ROLE_FIELDS.get(t.kind, ())
+    out = [(role, c.text.strip()) for role, c in row.cells.items() if role not in known and not c.empty]
+    out += [(label, c.text.strip()) for label, c in row.extras.items() if not c.empty]
+    return tuple(out)
+
+
 def _ev(file: str, table: str, row: int, column: str, cell: Cell, line: int | None = None) -> Evidence:
     return Evidence(file, line or cell.line, table, row, column, cell.text)
 
@@ -294,8 +313,8 @@ def _sdks(tables: list[RawTable], b: _Builder) -> list[SDK]:
     for t in (t for t in tables if t.kind == "sdk"):
         for n, row in enumerate(t.rows, 1):
             data = row.cells.get("data", Cell())
-            sdk_name = row.text("sdk_name") or row.text("provider")
-            provider_text = row.text("provider").replace("\n", "")
+            sdk_name = (row.text("sdk_name") or row.text("provider")).strip(_TRAILING)
+            provider_text = row.text("provider").replace("\n", "").strip(_TRAILING)
             ev = _ev(b.file, "sdk", n, "sdk_name", row.cells.get("sdk_name", data))
             field_rows = b.fields_of(split_lines(data.items))
             sdk = SDK(
@@ -309,6 +328,7 @@ def _sdks(tables: list[RawTable], b: _Builder) -> list[SDK]:
                 data_text=data.text,
                 fields=tuple(dict.fromkeys(name for name, _, _ in field_rows)),
                 evidence=ev,
+                attributes=_attributes(t, row),
             )
             out.append(sdk)
             if not provider_text:
@@ -318,6 +338,7 @@ def _sdks(tables: list[RawTable], b: _Builder) -> list[SDK]:
             for r in recips:
                 b.recipient(r, contact=sdk.contact if r.kind is not RecipientKind.ONWARD else "")
             cache: dict[int, Evidence] = {}
+            form = _form(t)
             for name, item, implied in field_rows:
                 ev_f = cache.setdefault(item.line, _ev(b.file, "sdk", n, "data", data, item.line))
                 for r in recips:
@@ -326,8 +347,13 @@ def _sdks(tables: list[RawTable], b: _Builder) -> list[SDK]:
                         recipient=r.name, recipient_as_written=r.as_written,
                         purpose=sdk.purpose or sdk.function, frequency="", evidence=ev_f,
                         implied_via=implied, recipient_line=row.cells["provider"].line if "provider" in row.cells else row.line,
+                        form=form, confidence=row.confidence, note=row.note, qualifiers=_qualifiers(item),
                     ))
     return out
+
+
+def _qualifiers(item: Item) -> tuple[str, ...]:
+    return tuple(getattr(item, "qualifiers", ()) or ())
 
 
 def _permissions(tables: list[RawTable], b: _Builder, vocab: Vocabulary) -> list[Permission]:
@@ -371,6 +397,7 @@ def _scenarios(tables: list[RawTable], b: _Builder, sdks: list[SDK]) -> list[Sce
                 name=name, frequency=frequency, purpose=purpose, data_text=data.text,
                 recipients_text=rcell.text,
                 evidence=_first_cell_ev(b.file, "sharing", n, row),
+                attributes=_attributes(t, row),
             )
             out.append(sc)
             field_rows = b.fields_of(split_lines(data.items))
@@ -383,6 +410,7 @@ def _scenarios(tables: list[RawTable], b: _Builder, sdks: list[SDK]) -> list[Sce
             for r, _ in recips:
                 b.recipient(r, contact=row.text("contact"))
             ev_cache: dict[int, Evidence] = {}
+            form = _form(t)
             for fname, item, implied in field_rows:
                 ev = ev_cache.setdefault(item.line, _ev(b.file, "sharing", n, "data", data, item.line))
                 for r, rline in recips:
@@ -390,5 +418,6 @@ def _scenarios(tables: list[RawTable], b: _Builder, sdks: list[SDK]) -> list[Sce
                         field=fname, field_as_written=item.text, channel=Channel.SHARING, via=name,
                         recipient=r.name, recipient_as_written=r.as_written, purpose=purpose,
                         frequency=frequency, evidence=ev, implied_via=implied, recipient_line=rline,
+                        form=form, confidence=row.confidence, note=row.note, qualifiers=_qualifiers(item),
                     ))
     return out

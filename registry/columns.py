@@ -323,7 +323,7 @@ def records_table(records: Sequence[Record], layout: str) -> RawTable | str:
             columns[0].append(r.title[1])
         for lab, cell in r.pairs:
             columns[keys[name_key(lab)]].append(cell.text)
-    best: tuple[int, str, list[str | None], list[str]] | None = None
+    best: tuple[float, str, list[str | None], list[str]] | None = None
     for spec in header_specs():
         if spec.kind == "permission":
             continue
@@ -332,11 +332,21 @@ def records_table(records: Sequence[Record], layout: str) -> RawTable | str:
             continue
         roles, notes = got
         need = ("sdk_name", "data") if spec.kind == "sdk" else ("recipient", "data")
-        full = sum(1 for r in records if all(
-            any(roles[keys[name_key(lab)] if lab != TITLE else 0] == n for lab in _labels_with_title(r))
-            for n in need))
-        if best is None or full > best[0]:
-            best = (full, spec.kind, roles, notes)
+        name_role = "sdk_name" if spec.kind == "sdk" else "scenario"
+
+        def has(r: Record, n: str, roles: list[str | None] = roles, name_role: str = name_role) -> bool:
+            if n == name_role and r.title:
+                return True  # the title stands in for the name
+            return any(roles[keys[name_key(lab)]] == n for lab in r.labels())
+
+        full = sum(1 for r in records if all(has(r, n) for n in need))
+        # a list whose titles are SDK names is an SDK list
+        bonus = 0.5 if spec.kind == "sdk" and _share(columns[0] if TITLE in keys else [],
+                                                    looks_like_sdk_name) >= 0.5 else 0
+        # then the labels the synonyms read whole (SDK名称, SDK提供方 say "an SDK list")
+        exact = sum(1 for h in headers if h != TITLE and role_of(h, spec)[1] == 1000) / 100
+        if best is None or full + bonus + exact > best[0]:
+            best = (full + bonus + exact, spec.kind, roles, notes)
     if best is None or best[0] == 0:
         return _why_not(headers, columns)
     _full, kind, roles, notes = best
@@ -366,10 +376,6 @@ def records_table(records: Sequence[Record], layout: str) -> RawTable | str:
         first = min((c.line for c in cells.values() if c.line), default=r.line)
         table.rows.append(RawRow(line=first, cells=cells, extras=extras))
     return table
-
-
-def _labels_with_title(r: Record) -> list[str]:
-    return ([TITLE] if r.title else []) + r.labels()
 
 
 def _label_roles(spec, headers: Sequence[str], columns: Sequence[Sequence[str]]

@@ -74,8 +74,12 @@ def import_document(
     reading = read_document(src, layout)
     if not reading.tables:
         looked = "; ".join(reading.looked) or "no reader found anything to read"
+        hint = ""
+        if Path(src.path).suffix.lower() in (".yaml", ".yml"):
+            hint = ("; registry-as-code needs a top-level 'sharegraph: 1' key "
+                    "(see docs/registry-as-code.md)")
         raise NoTableError(src.path, "no sharing list, SDK list or permission table recognized "
-                                     f"(readers: {looked})")
+                                     f"(readers: {looked}){hint}")
     policy, report = build_policy(
         reading.tables, file=src.name, sha256=src.sha256, text=reading.page_text,
         vocab=vocab or load_vocabulary(), app=app, encoding=src.encoding,

@@ -113,6 +113,8 @@ class Scenario:
     data_text: str
     recipients_text: str
     evidence: Evidence
+    attributes: tuple[tuple[str, str], ...] = ()
+    """Columns or labels the row has beyond the known roles (location, notes, DPA …), as written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +131,8 @@ class SDK:
     data_text: str = ""
     fields: tuple[str, ...] = ()
     evidence: Evidence | None = None
+    attributes: tuple[tuple[str, str], ...] = ()
+    """Columns or labels the row has beyond the known roles (platform, location …), as written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +167,14 @@ class Flow:
     """The group whose listed member this field is (设备信息 for IMEI), or None."""
     recipient_line: int = 0
     """The line the recipient is named on (a cell may span several lines)."""
+    form: str = "table"
+    """How the fact was written: ``table`` (a row of a table), ``records`` (labelled
+    records or a data file), ``prose`` (a sentence), so a DPO can tell them apart."""
+    confidence: str = "high"
+    """``low`` where reading the fact took a guess; :attr:`note` says which."""
+    note: str = ""
+    qualifiers: tuple[str, ...] = ()
+    """What the document says about the item beside its name: ``可选``, ``iOS``, ``when present``."""
 
     @property
     def scenario(self) -> str | None:

@@ -45,7 +45,7 @@ def imp(name: str | Path, **kw):
 
 def tables_of(name: str):
     src = read_source(FIX / name)
-    return read_tables(src, detect_layout(src))
+    return read_tables(src)
 
 
 def sdk(policy, name):
@@ -66,18 +66,19 @@ def shop():
 def test_shop_app_tables_and_layouts(shop):
     policy, report = shop
     assert (policy.app, policy.controller) == ("某某优选", "上海某某优选电子商务有限公司")
-    assert policy.source.layout == "html"
+    # the tables are HTML; the SDK written as labelled lines below them is read as records
+    assert policy.source.layout == "html+records"
     assert [(t["kind"], t["line"], t["rows"]) for t in report.tables] == [
         ("sharing", 16, 4), ("sdk", 42, 3), ("sdk", 83, 1),
     ]
     tables, _ = tables_of("shop.html")
-    assert [t.layout for t in tables] == ["html", "html", "paragraph-list"]
+    assert [t.layout for t in tables] == ["html", "html", "records"]
 
 
 def test_shop_left_out_the_version_table_and_section_rows(shop):
     _, report = shop
     assert report.left_out == [
-        "line 76: a table without a recognizable header was left out",
+        "line 76: a table was left out: no column reads as data items (headers: 版本 | 发布日期 | 说明)",
         "line 49: a row spanning all columns (Android 端) was left out",
         "line 65: a row spanning all columns (iOS 端) was left out",
     ]
@@ -167,11 +168,12 @@ def ride():
 
 def test_ride_tables(ride):
     policy, report = ride
-    assert (policy.app, policy.controller, policy.source.layout) == ("某某出行", "某某出行科技有限公司", "markdown")
+    assert (policy.app, policy.controller, policy.source.layout) == ("某某出行", "某某出行科技有限公司", "markdown+records")
     assert [(t["kind"], t["line"], t["rows"]) for t in report.tables] == [
         ("sharing", 8, 3), ("sdk", 16, 2), ("permission", 29, 2), ("sdk", 42, 1),
     ]
-    assert report.left_out == ["line 36: a table without a recognizable header was left out"]
+    assert report.left_out == [
+        "line 36: a table was left out: no column reads as a recipient or data items (headers: 版本 | 日期)"]
     assert "示例SDK" not in {s.name for s in policy.sdks}  # the table in the code fence
 
 
@@ -217,7 +219,7 @@ def game():
 
 def test_game_sdks_from_paragraphs(game):
     policy, report = game
-    assert (policy.app, policy.source.layout) == ("某某传奇", "flattened-text")
+    assert (policy.app, policy.source.layout) == ("某某传奇", "records")
     assert [(t["kind"], t["line"], t["rows"]) for t in report.tables] == [("sdk", 9, 5), ("sharing", 36, 2)]
     assert [(s.name, s.provider) for s in policy.sdks] == [
         ("微信开放平台SDK", "深圳市腾讯计算机系统有限公司"),
@@ -227,7 +229,7 @@ def test_game_sdks_from_paragraphs(game):
         ("华为游戏SDK", "华为软件技术有限公司"),
     ]
     tables, _ = tables_of("game.txt")
-    assert all(t.layout == "paragraph-list" for t in tables)
+    assert all(t.layout == "records" for t in tables)
 
 
 def test_game_multi_line_records(game):
@@ -252,8 +254,7 @@ def test_game_one_line_records(game):
     assert (huawei.function, huawei.contact) == ("华为账号登录", "https://consumer.huawei.com/cn/privacy/")
     assert huawei.fields == ("设备标识符", "应用信息")
     assert report.left_out == [
-        "line 32: a labelled paragraph (SDK名称、使用目的) was left out: it names neither an SDK "
-        "with its data or provider, nor shared data with a recipient",
+        "line 32: a labelled record (SDK名称、使用目的) names neither data nor who receives it; left out",
     ]
 
 
@@ -382,8 +383,9 @@ def test_yaml_errors_name_file_line_and_field(tmp_path, text, expected):
 
 def test_yaml_without_marker_is_not_registry_as_code(tmp_path):
     msg = yaml_error(tmp_path, "app: 某某出行\nscenarios: []\n")
-    assert msg == "policy.yaml:1: a YAML file without a top-level 'sharegraph: 1' key is not " \
-                  "registry-as-code (see docs/registry-as-code.md)"
+    # not registry-as-code, and no list of disclosure records either: both are said
+    assert msg.startswith("policy.yaml: no sharing list, SDK list or permission table recognized")
+    assert msg.endswith("registry-as-code needs a top-level 'sharegraph: 1' key (see docs/registry-as-code.md)")
 
 
 # -- round trip: policy -> YAML -> policy ------------------------------------------------------
@@ -398,7 +400,8 @@ def _comparable(p):
         "fields": list(p.fields),
         "recipients": [dataclasses.replace(r, resolution=lines.sub("(line N)", r.resolution or ""))
                        for r in p.recipients],
-        "flows": [dataclasses.replace(f, evidence=None, recipient_line=0) for f in p.flows],
+        # evidence and form say where and how the source wrote a fact: the YAML is another source
+        "flows": [dataclasses.replace(f, evidence=None, recipient_line=0, form="") for f in p.flows],
     }
 
 
@@ -427,28 +430,25 @@ def test_seed_round_trip_keeps_counts_and_brand_resolution(tmp_path):
 # -- layout detection ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("name", "layout"), [
-    ("shop.html", "html"), ("ride.md", "markdown"), ("game.txt", "flattened-text"),
+    ("shop.html", "html"), ("ride.md", "markdown"), ("game.txt", "records"),
     ("news.html", "html"), ("news.yaml", "registry-yaml"),
 ])
 def test_layout_by_extension(name, layout):
     assert detect_layout(read_source(FIX / name)) == layout
 
 
-@pytest.mark.parametrize(("name", "layout", "why"), [
-    ("shop.html", "html", "it has HTML markup (<html> or <table>)"),
-    ("ride.md", "markdown", "it has a Markdown table separator line (|---|)"),
-    ("news.yaml", "registry-yaml", "it has a top-level 'sharegraph:' key"),
+@pytest.mark.parametrize(("name", "readers"), [
+    ("shop.html", {"html", "records"}), ("ride.md", {"markdown", "records"}), ("news.yaml", None),
 ])
-def test_layout_sniffed_from_content_is_reported(tmp_path, name, layout, why):
+def test_extension_is_a_hint_not_a_gate(tmp_path, name, readers):
+    """The same document saved as .txt reads the same: the content decides, not the name."""
     src = tmp_path / "policy.txt"
     src.write_bytes((FIX / name).read_bytes())
     policy, report = imp(src)
-    assert policy.source.layout == layout
-    assert report.guesses[0] == (
-        f"layout {layout!r} guessed from the content, not the file name (policy.txt): {why}; "
-        f"rename the file to .{ {'html': 'html', 'markdown': 'md', 'registry-yaml': 'yaml'}[layout]} to say so"
-    )
-    base, _ = imp(name)
+    base, base_report = imp(name)
+    assert policy.source.layout == base.source.layout
+    if readers:
+        assert readers <= {r.split(" ")[2] for r in report.info if r.startswith("read by ")}
     assert [(f.field, f.via, f.recipient) for f in policy.flows] == [
         (f.field, f.via, f.recipient) for f in base.flows]
 
@@ -458,7 +458,8 @@ def test_html_without_any_table_or_list(tmp_path):
     src.write_text("<html><body><table><tr><td>版本</td><td>日期</td></tr></table></body></html>", encoding="utf-8")
     with pytest.raises(NoTableError) as e:
         imp(src)
-    assert str(e.value).startswith(f"{src}: no sharing list, SDK table or permission table recognized")
+    assert str(e.value).startswith(f"{src}: no sharing list, SDK list or permission table recognized")
+    assert "html (score" in str(e.value)  # which readers looked, and what each saw
 
 
 # -- encodings and line endings -----------------------------------------------------------------

@@ -212,9 +212,11 @@ def _lines_of(t: RawTable) -> set[int]:
 def _merge(found: list[Found]) -> tuple[list[RawTable], list[str], list[str]]:
     """Keep each stretch of lines read once: by the reader that got more rows from it."""
     candidates = [(f.reader, t) for f in found for t in f.tables if t.rows]
-    # more rows with data first; the reader order (best sniff first) breaks ties
+    # more rows with data first; on a tie the more specific form (READERS order) wins:
+    # a table over labelled records over a sentence
+    order = {n: i for i, n in enumerate(READERS)}
     rank = {f.reader: i for i, f in enumerate(found)}
-    candidates.sort(key=lambda p: (-_weight(p[1]), rank[p[0]]))
+    candidates.sort(key=lambda p: (-_weight(p[1]), order.get(p[0], len(order))))
     kept: list[tuple[str, RawTable]] = []
     covered: set[int] = set()
     notes: list[str] = [n for f in found for n in f.notes]

@@ -321,19 +321,28 @@ def sniff(doc: Document) -> float:
     """Up to 0.7, by how many lines read as ``label：value``."""
     n = 0
     for _no, text in doc.text_lines[:20000]:
-        if ("：" in text or ":" in text) and _label_line(text.strip()):
-            n += 1
+        if "：" in text or ":" in text:
+            t = text.strip()
+            n += max(len(_labels_in(t)), 1 if _label_line(t) else 0)
             if n >= 12:
                 break
-    return 0.0 if n < 3 else min(0.7, 0.1 + n * 0.05)
+    return 0.0 if n < 2 else min(0.7, 0.1 + n * 0.05)
 
 
 def read(doc: Document) -> Found:
     lines = doc.text_lines
     legacy, lnotes = read_paragraph_lists(lines, doc.path)
     tables, notes = read_labelled_records(lines)
-    return Found("records", legacy + tables, lnotes + notes,
+    # the older reader's notes on lines the newer one read are not news
+    read = {c.line for t in tables for r in t.rows for c in r.cells.values()} | {t.line for t in tables}
+    lnotes = [n for n in lnotes if _note_line(n) not in read]
+    return Found("records", tables + legacy, notes + lnotes,
                  saw="no run of labelled lines naming a recipient and data")
+
+
+def _note_line(note: str) -> int:
+    m = re.match(r"line (\d+):", note)
+    return int(m.group(1)) if m else -1
 
 
 def read_labelled_records(lines: Sequence[tuple[int, str]]) -> tuple[list[RawTable], list[str]]:
@@ -398,10 +407,11 @@ def read_labelled_records(lines: Sequence[tuple[int, str]]) -> tuple[list[RawTab
         starts = (pending_title is not None or rec is None
                   or key in {name_key(x) for x, _ in rec.pairs}
                   or (bool(_RECORD_MARK.match(mark)) and len(rec.pairs) >= 2)
-                  or (_names_record(label) and len(rec.pairs) >= 1))
+                  or (_names_record(label) and bool(rec.pairs)
+                      and (rec.title is not None or any(_names_record(x) for x, _ in rec.pairs))))
         if starts:
             close_record()
-            rec = _Open(no, pending_title)
+            rec = _Open(pending_title[0] if pending_title else no, pending_title)
             pending_title = None
         assert rec is not None
         rec.pairs.append((label, [(no, value)] if value else []))
@@ -410,7 +420,7 @@ def read_labelled_records(lines: Sequence[tuple[int, str]]) -> tuple[list[RawTab
     tables: list[RawTable] = []
     notes: list[str] = []
     for b in (part for whole in blocks for part in _split_by_kind(whole)):
-        recs = [Record(r.line, r.title, [(lab, Cell(tuple(items))) for lab, items in r.pairs]) for r in b]
+        recs = [_record(r) for r in b]
         if sum(len(r.pairs) for r in recs) < 2:
             continue
         t = records_table(recs, "records")
@@ -504,6 +514,17 @@ class _Open:
     line: int
     title: tuple[int, str] | None
     pairs: list[tuple[str, list[tuple[int, str]]]] = field(default_factory=list)
+
+
+def _record(r: _Open) -> Record:
+    """The record, its title dropped where a label names it (the title was a section heading)."""
+    from registry.columns import Record
+
+    pairs = [(lab, Cell(tuple(items))) for lab, items in r.pairs]
+    if r.title and any(_names_record(lab) for lab, _ in r.pairs):
+        return Record(min(ln for _, c in pairs for ln, _ in c.items) if any(c.items for _, c in pairs)
+                      else r.line, None, pairs)
+    return Record(r.line, r.title, pairs)
 
 
 def _is_prose_line(text: str) -> bool:
