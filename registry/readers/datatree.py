@@ -47,7 +47,7 @@ class Scalar:
     """The value as written (a string's contents, a number's digits); ``""`` for null."""
     line: int
     kind: str = "str"
-    """``str`` (a string literal), ``num``, ``const`` (true/false/null), ``code`` (not a literal)."""
+    """``str`` (a string), ``num`` (a number as written), ``const`` (true/false; null is ``""``)."""
     block: bool = False
     """A YAML literal block (``|``): its lines stand on consecutive source lines."""
 

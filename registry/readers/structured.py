@@ -49,7 +49,7 @@ from pathlib import Path
 
 import yaml
 
-from registry.columns import Assignment, assign_roles
+from registry.columns import TITLE, Assignment, assign_roles
 from registry.errors import SourceError, VocabularyError
 from registry.readers import Document, Found
 from registry.readers.datatree import (
@@ -67,13 +67,13 @@ from registry.tables import Cell, RawRow, RawTable, header_specs, role_of
 from registry.vocabulary import DATA_DIR, name_key
 
 LAYOUT = "structured"
-TITLE = "(title)"
-"""The header of a record's title where the data gives it as a key (``{微信SDK: {...}}``)."""
 SCORE = 0.95
 """The sniff score where a list of records names a recipient and data: a data file is read
 as data before any text reader looks at its lines."""
 SAMPLE = 30
 """Records of each list that the sniff looks at."""
+ROLE_SAMPLE = 300
+"""Records of each list whose values decide the roles (the rest follow them)."""
 
 _DATA_EXT = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 _JS_EXT = {".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".json5"}
@@ -160,10 +160,10 @@ def _parse(src: SourceText) -> Parsed | None:
     if ext in _JS_EXT:
         return Parsed("js", parse_js(text, path, notes=notes), notes)
     head = text.lstrip()[:1]
-    if ext in _PAGE_EXT or (head == "<" and "<script" in text[:2_000_000].lower()):
-        spans = script_spans(text)
-        return Parsed("script", parse_js(text, path, spans, notes=notes), notes) if spans else None
     try:
+        if ext in _PAGE_EXT or (head == "<" and "<script" in text[:2_000_000].lower()):
+            spans = script_spans(text)  # a page's own text is for the other readers
+            return Parsed("script", parse_js(text, path, spans, notes=notes), notes) if spans else None
         if head in ("{", "["):
             return Parsed("json", parse_json(text, path))
         if _JS_START.search(text[:200_000]):
@@ -171,7 +171,7 @@ def _parse(src: SourceText) -> Parsed | None:
         if len(_YAML_RECORD.findall(text[:200_000])) >= 2 and not has_marker(text):
             return Parsed("yaml", parse_yaml(text, path))
     except SourceError:
-        return None  # it only looked like data
+        return None  # it only looked like data, or its scripts are beyond reading
     return None
 
 
@@ -299,8 +299,6 @@ def _cell(node: Node) -> Cell | None:
 
 
 def _items(s: Scalar) -> Iterator[tuple[int, str]]:
-    if s.kind == "code":
-        return
     for k, part in enumerate(s.text.split("\n")):
         if part.strip():
             yield (s.line + k if s.block else s.line), part.strip()
@@ -345,7 +343,7 @@ def _pair_keys(seqs: Sequence[Seq]) -> tuple[str, str] | None:
 
 def _scalar_text(m: Map, key: str) -> str | None:
     v = next((v for k, _, v in m.pairs if k == key), None)
-    return v.text.strip() if isinstance(v, Scalar) and v.kind != "code" else None
+    return v.text.strip() if isinstance(v, Scalar) else None
 
 
 def _labelled(seq: Seq, keys: tuple[str, str]) -> list[tuple[str, Cell]]:
@@ -398,7 +396,7 @@ def _columns(records: Sequence[_Record]) -> tuple[list[str], list[list[str]]]:
 
 
 def _table(lst: _List) -> RawTable | str:
-    headers, columns = _columns(lst.records)
+    headers, columns = _columns(lst.records[:ROLE_SAMPLE])
     a = assign_roles([humanize(h) for h in headers], columns)
     if isinstance(a, str):
         return a
@@ -409,7 +407,7 @@ def _table(lst: _List) -> RawTable | str:
         cells: dict[str, Cell] = {}
         extras: dict[str, Cell] = {}
         for k, c in r.pairs:
-            role = role_of_key[name_key(humanize(k))]
+            role = role_of_key.get(name_key(humanize(k)))
             target, key = (cells, role) if role else (extras, k)
             old = target.get(key)
             target[key] = Cell(old.items + c.items) if old else c
