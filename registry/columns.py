@@ -335,8 +335,8 @@ def records_table(records: Sequence[Record], layout: str) -> RawTable | str:
         name_role = "sdk_name" if spec.kind == "sdk" else "scenario"
 
         def has(r: Record, n: str, roles: list[str | None] = roles, name_role: str = name_role) -> bool:
-            if n == name_role and r.title:
-                return True  # the title stands in for the name
+            if r.title and (n == name_role or (TITLE in keys and roles[0] == n)):
+                return True  # the title names the record (or is the recipient itself)
             return any(roles[keys[name_key(lab)]] == n for lab in r.labels())
 
         full = sum(1 for r in records if all(has(r, n) for n in need))

@@ -335,6 +335,7 @@ def read(doc: Document) -> Found:
     tables, notes = read_labelled_records(lines)
     # the older reader's notes on lines the newer one read are not news
     read = {c.line for t in tables for r in t.rows for c in r.cells.values()} | {t.line for t in tables}
+    read |= {_note_line(n) for n in notes} | {_note_line(n) for t in tables for n in t.notes}
     lnotes = [n for n in lnotes if _note_line(n) not in read]
     return Found("records", tables + legacy, notes + lnotes,
                  saw="no run of labelled lines naming a recipient and data")
@@ -388,7 +389,7 @@ def read_labelled_records(lines: Sequence[tuple[int, str]]) -> tuple[list[RawTab
         if lab is None:
             nxt = entries[k + 1][2] if k + 1 < len(entries) else None
             title = _title_of(text)
-            listing = rec is not None and rec.pairs and (not rec.pairs[-1][1] or _BULLET.match(text))
+            listing = rec is not None and rec.pairs and (not rec.pairs[-1][1] or _LIST_MARK.match(text))
             if title and nxt is not None and not listing:
                 close_record()
                 pending_title = (no, title)
@@ -503,6 +504,9 @@ def _split_by_kind(block: list[_Open]) -> list[list[_Open]]:
         out.append(current)
     return out
 
+
+_LIST_MARK = re.compile(r"^\s*[-*+•·▪●○]\s*")
+"""A list item's mark: a line with one goes on the value above (a numbered line may be a title)."""
 
 _RECORD_MARK = re.compile(r"^(?:[①-⑳]|[（(][一二三四五六七八九十\d]{1,3}[）)])")
 

@@ -1,0 +1,150 @@
+"""Readers on cuts of real documents: the forms that used to import nothing.
+
+Every fixture is a contiguous cut of a real public document (tests/fixtures/import/corpus_cuts/
+README.md says which, and which lines); every expectation below was read off that text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from registry.errors import NoTableError
+from registry.importer import import_document
+from registry.readers import Document, read_document, sniff_all
+from registry.source import read_source
+
+CUTS = Path(__file__).resolve().parent / "fixtures" / "import" / "corpus_cuts"
+
+
+def received(policy) -> dict[str, set[str]]:
+    """recipient -> the data items as written that reach it."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for f in policy.flows:
+        out[f.recipient].add(f.field_as_written)
+    return out
+
+
+# -- the layout is found from the content, the extension is a hint -------------------------------
+
+def test_markdown_file_whose_table_is_html_is_read_as_html():
+    # feelthegap_html_table.md: an HTML <table> in a .md file (as MDX/Docusaurus sites keep them)
+    policy, report = import_document(CUTS / "feelthegap_html_table.md")
+    assert policy.source.layout.split("+")[0] == "html"
+    got = received(policy)
+    assert {"account", "content", "logs"} <= got["Supabase"]
+    assert {"billing data", "card tokens"} <= got["Stripe"]
+    assert {"recipient email", "subject", "body"} <= got["Resend"]
+    # the Location column is kept as an attribute, never read as a recipient
+    assert "EU (Frankfurt)" not in got
+    supabase = next(s for s in policy.scenarios if s.recipients_text == "Supabase")
+    assert ("location", "EU (Frankfurt)") in supabase.attributes
+
+
+def test_every_reader_that_finds_something_is_offered_the_document():
+    doc = Document(read_source(CUTS / "feelthegap_html_table.md"))
+    scores = dict((name, s) for s, name in sniff_all(doc))
+    # HTML tables beat the .md extension's hint; the records and prose readers are asked too
+    assert scores["html"] == max(scores.values()) and scores["html"] > scores["markdown"]
+
+
+# -- a table is not thrown away for one header ---------------------------------------------------
+
+def test_sub_processor_table_with_headers_no_synonym_list_had():
+    # bento_table.md: "Service provider | Purpose | Customer data involved | Region | Notes"
+    policy, _ = import_document(CUTS / "bento_table.md")
+    got = received(policy)
+    assert set(got) == {"Amazon Web Services (AWS)", "Heroku", "Vercel", "Cloudflare"}
+    assert {"IP address", "request metadata", "cookies", "security logs"} <= got["Cloudflare"]
+    assert "message metadata" in got["Amazon Web Services (AWS)"]
+    cloudflare = next(s for s in policy.scenarios if s.recipients_text == "Cloudflare")
+    assert ("Notes", "Performance and DDoS protection") in cloudflare.attributes
+
+
+def test_table_saved_one_cell_per_line_with_pipes_and_cut_short():
+    # keysf_cell_lines.txt: every cell on its own line ending in " |"; the cut ends inside the
+    # second row (小米), as the archived page itself ends mid-table
+    policy, report = import_document(CUTS / "keysf_cell_lines.txt")
+    assert [(s.name, s.provider) for s in policy.sdks] == [("华为推送SDK", "华为终端有限公司")]
+    assert "位置信息" in received(policy)["华为终端有限公司"]
+    assert any("cut off" in n and "left out" in n for n in report.left_out)
+
+
+def test_rows_that_lost_their_first_cell_are_realigned_with_low_confidence():
+    # xunfeng_shifted.txt: rows 京东快递 and 德邦 have no 序号 cell, their cells stand one to the left
+    policy, report = import_document(CUTS / "xunfeng_shifted.txt")
+    jd = [f for f in policy.flows if f.recipient == "京东快递"]
+    assert jd and {f.confidence for f in jd} == {"low"}
+    assert "收货地址" in {f.field_as_written for f in jd}
+    assert all("shifted" in f.note for f in jd)
+    sf = [f for f in policy.flows if f.recipient == "顺丰速运"]
+    assert sf and {f.confidence for f in sf} == {"high"}
+    assert sum("missing" in g for g in report.guesses) == 2  # the rows of 京东快递 and 德邦
+
+
+# -- labelled records ----------------------------------------------------------------------------
+
+def test_records_without_titles_split_at_a_repeated_label():
+    # jd_records.txt: "产品/类型:…" opens each entry; the recipient comes after the data
+    policy, report = import_document(CUTS / "jd_records.txt")
+    got = received(policy)
+    assert {"MAC地址", "软件安装列表", "设备序列号"} <= got["深圳市和讯华谷信息技术有限公司"]
+    assert "MAC地址" in got["高德软件有限公司"]
+    assert "软件安装列表" not in got["高德软件有限公司"]
+    # the third entry (百度地图) is cut before its 第三方公司名称: said, not guessed
+    assert any("考勤打卡" in n and "no recipient" in n for n in report.left_out)
+
+
+def test_numbered_records_with_unnumbered_labels_inside():
+    # jibencaozuo_numbered.md: "2.1微信SDK" then "2.1.1应用场景：…", "2.1.3第三方SDK提供方：腾讯。"
+    policy, _ = import_document(CUTS / "jibencaozuo_numbered.md")
+    assert [(s.name, s.provider) for s in policy.sdks] == [
+        ("微信SDK", "腾讯"), ("支付宝SDK", "蚂蚁集团"), ("Expo SDK", "Expo")]
+    assert "本机号码" in received(policy)["腾讯"]
+    assert received(policy)["Expo"] == {"设备信息", "存储信息"}
+
+
+def test_circled_records_and_a_label_spelled_another_way():
+    # vivo_circled_records.md: ①…⑧ titles with 主体名称/使用目的/数据类型 labels; ⑨ writes
+    # "SDk 名称：百度搜索SDK" instead of a title
+    policy, _ = import_document(CUTS / "vivo_circled_records.md")
+    names = [s.name for s in policy.sdks]
+    assert len(names) == 9
+    assert names[0] == "微信开放平台SDK" and names[-1] == "百度搜索SDK"
+    assert policy.sdks[-1].provider == "百度时代网络技术（北京）有限公司"
+    assert "OAID" in received(policy)["网宿科技股份有限公司"]
+    assert "相机相册信息" in received(policy)["百度时代网络技术（北京）有限公司"]
+
+
+def test_key_value_tables_under_headings_are_records():
+    # acuity_kv_tables.md: "### 1. OpenAI" then a Field | Detail table per sub-processor
+    policy, _ = import_document(CUTS / "acuity_kv_tables.md")
+    got = received(policy)
+    assert {"OpenAI", "Anthropic"} <= set(got)
+    assert any("Voice audio" in f for f in got["OpenAI"])
+    assert any("prompt context" in f for f in got["Anthropic"])
+    # "Retention by subprocessor" holds sentences, not names: no recipient is made of it
+    assert not any(r.startswith("Audio not retained") for r in got)
+    openai = next(s for s in policy.scenarios if s.recipients_text == "OpenAI")
+    assert ("location", "United States") in openai.attributes  # Country of processing
+
+
+# -- nothing silent ------------------------------------------------------------------------------
+
+def test_a_document_with_nothing_to_read_says_which_readers_looked(tmp_path):
+    # the Posture section of the Acuity page: prose about sub-processors, no list
+    text = (Path("/dev/null").read_text() or "") + (CUTS / "acuity_kv_tables.md").read_text(
+        encoding="utf-8").split("### 1.")[0]
+    p = tmp_path / "prose.md"
+    p.write_text(text + "\nSubprocessors are listed on request.\n", encoding="utf-8")
+    with pytest.raises(NoTableError) as e:
+        import_document(p)
+    assert "readers:" in str(e.value) and "\n" not in str(e.value)
+
+
+def test_reading_reports_what_each_reader_saw():
+    reading = read_document(read_source(CUTS / "bento_table.md"))
+    assert any(line.startswith("markdown (score") and "1 table(s), 4 row(s)" in line
+               for line in reading.looked)
