@@ -31,7 +31,7 @@ def received(policy) -> dict[str, set[str]]:
 
 def test_markdown_file_whose_table_is_html_is_read_as_html():
     # feelthegap_html_table.md: an HTML <table> in a .md file (as MDX/Docusaurus sites keep them)
-    policy, report = import_document(CUTS / "feelthegap_html_table.md")
+    policy, _ = import_document(CUTS / "feelthegap_html_table.md")
     assert policy.source.layout.split("+")[0] == "html"
     got = received(policy)
     assert {"account", "content", "logs"} <= got["Supabase"]

@@ -37,6 +37,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from registry.columns import Record, records_table
 from registry.readers import Document, Found
 from registry.tables import Cell, RawRow, RawTable, header_specs, role_of
 from registry.vocabulary import name_key
@@ -355,8 +356,6 @@ def read_labelled_records(lines: Sequence[tuple[int, str]]) -> tuple[list[RawTab
     continues the last label's value (a wrapped value); a paragraph of prose ends
     the run of records.
     """
-    from registry.columns import Record, records_table
-
     entries: list[tuple[int, str, tuple[str, str, str] | None]] = []
     for no, t in lines:
         t = t.strip()
@@ -522,8 +521,6 @@ class _Open:
 
 def _record(r: _Open) -> Record:
     """The record, its title dropped where a label names it (the title was a section heading)."""
-    from registry.columns import Record
-
     pairs = [(lab, Cell(tuple(items))) for lab, items in r.pairs]
     if r.title and any(_names_record(lab) for lab, _ in r.pairs):
         return Record(min(ln for _, c in pairs for ln, _ in c.items) if any(c.items for _, c in pairs)
