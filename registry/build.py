@@ -200,7 +200,7 @@ class _Builder:
 _FORMS = {"prose": "prose", "records": "records", "paragraph-list": "records", "markdown-records": "records",
           "structured": "records"}
 _TRAILING = " \t\u3000。；;，,、.：:"
-_ROLE_FIELDS = {"sharing": ("scenario", "data", "frequency", "purpose", "recipient", "contact"),
+_ROLE_FIELDS = {"sharing": ("scenario", "data", "frequency", "purpose", "recipient", "contact", "service"),
                 "sdk": ("sdk_name", "provider", "contact", "policy_url", "function", "need", "purpose", "data")}
 
 
@@ -390,7 +390,8 @@ def _scenarios(tables: list[RawTable], b: _Builder, sdks: list[SDK]) -> list[Sce
         for n, row in enumerate(t.rows, 1):
             data = row.cells.get("data", Cell())
             rcell = row.cells.get("recipient", Cell())
-            name = (row.text("scenario") or f"row {n}").replace("\n", " ")
+            service = row.text("service").replace("\n", " ").strip(_TRAILING)
+            name = (row.text("scenario") or service or f"row {n}").replace("\n", " ")
             purpose = row.text("purpose").replace("\n", " ")
             frequency = row.text("frequency").replace("\n", " ")
             sc = Scenario(
@@ -407,6 +408,11 @@ def _scenarios(tables: list[RawTable], b: _Builder, sdks: list[SDK]) -> list[Sce
                     f"line {row.line}: sharing row {n} ({name}) names "
                     + ("no data" if not field_rows else "no recipient") + "; no flows made"
                 )
+            if service and len(recips) == 1 and recips[0][0].kind is RecipientKind.COMPANY:
+                # the row names the recipient by its service too (Microsoft Azure, of Microsoft
+                # Corporation): that is the name a reader knows; the legal entity stays the node
+                r0, line0 = recips[0]
+                recips = [(RecipientName(r0.name, service, r0.kind, r0.onward_of), line0)]
             for r, _ in recips:
                 b.recipient(r, contact=row.text("contact"))
             ev_cache: dict[int, Evidence] = {}
