@@ -155,7 +155,8 @@ def assign_roles(headers: Sequence[str], columns: Sequence[Sequence[str]]) -> As
         a = _assign(spec, headers, columns)
         if a is None:
             continue
-        score = sum(1 for r in a.roles if r) + (1.0 if a.kind == "sdk" and any(
+        # a column of names ending in SDK says "an SDK list" louder than one more role matched
+        score = sum(1 for r in a.roles if r) + (2.0 if a.kind == "sdk" and any(
             r == "sdk_name" and _share(columns[i], looks_like_sdk_name) >= 0.5
             for i, r in enumerate(a.roles) if i < len(columns)) else 0)
         if best is None or score > best[0]:
