@@ -28,6 +28,7 @@ the table.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -70,6 +71,11 @@ def looks_like_org(text: str) -> bool:
     >>> looks_like_org("设备信息、位置信息")
     False
     """
+    return _org(os.environ.get("SHAREGRAPH_VOCAB", ""), text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _org(_vocab_dir: str, text: str) -> bool:
     t = text.strip()
     if not t or len(t) > 120 or looks_like_url(t):
         return False
@@ -79,11 +85,11 @@ def looks_like_org(text: str) -> bool:
         return not _SENTENCE.search(t)
     if _EN_ORG.search(t):
         return True
-    return key in _brand_keys()
+    return key in _brand_keys(_vocab_dir)
 
 
 @functools.cache
-def _brand_keys() -> frozenset[str]:
+def _brand_keys(_vocab_dir: str) -> frozenset[str]:
     vocab = load_vocabulary()
     return frozenset(name_key(x) for b in vocab.brands for x in (b.name, *b.tokens) if len(x) >= 2)
 
@@ -103,6 +109,11 @@ def looks_like_vendor(text: str) -> bool:
 
 def data_score(text: str) -> float:
     """How much a cell reads like a list of data items (0 to 1)."""
+    return _data_score(os.environ.get("SHAREGRAPH_VOCAB", ""), text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _data_score(_vocab_dir: str, text: str) -> float:
     from registry.splitting import split_items
 
     t = text.strip()
