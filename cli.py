@@ -318,9 +318,18 @@ def lint_cmd(registry: RegistryOpt = None, app_name: AppOpt = None, as_json: Jso
 WHO_COLUMNS = ["app", "field", "relation", "implied_via", "channel", "via", "recipient"]
 
 
+def _say_matched(rows: Any, machine: bool) -> None:
+    """On stderr, what a name typed was matched to, unless it named one field or recipient as is
+    (``--json`` rows carry it in ``matched``)."""
+    match = getattr(rows, "match", None)
+    if match is not None and not machine and not match.is_plain():
+        typer.echo(match.describe(), err=True)
+
+
 @command("who-receives")
 def who_receives_cmd(
-    field: Annotated[str, typer.Argument(help="A data field, by any alias (身份证号, 设备信息, IMEI…).")],
+    field: Annotated[str, typer.Argument(help="A data field, by any alias (身份证号, 设备信息, IMEI…), part of "
+                                         "a field as written (Full audio), or a list (姓名、手机号).")],
     registry: RegistryOpt = None,
     app_name: AppOpt = None,
     explicit: Annotated[bool, typer.Option("--explicit", help="Only rows that write the field itself.")] = False,
@@ -331,13 +340,15 @@ def who_receives_cmd(
 ) -> None:
     """Every recipient of a field, by scenario or SDK, explicit or implied through a group."""
     rows = _backend(backend, registry, app_name).who_receives(field, app=app_name, include_implied=not explicit)
+    _say_matched(rows, as_json or as_csv)
     cols = WHO_COLUMNS + (["evidence"] if evidence or as_csv else [])
     render(rows, columns=cols, as_json=as_json, as_csv=as_csv, title=f"who receives {field}")
 
 
 @command("fields-of")
 def fields_of_cmd(
-    recipient: Annotated[str, typer.Argument(help="A recipient, by legal name, alias or brand.")],
+    recipient: Annotated[str, typer.Argument(help="A recipient, by legal name, alias, brand, or part of its "
+                                             "name if only one recipient has it.")],
     registry: RegistryOpt = None,
     app_name: AppOpt = None,
     evidence: EvidenceOpt = False,
@@ -347,6 +358,7 @@ def fields_of_cmd(
 ) -> None:
     """What one recipient receives, across scenarios and SDKs, sensitive fields first."""
     rows = _backend(backend, registry, app_name).fields_of(recipient, app=app_name)
+    _say_matched(rows, as_json or as_csv)
     cols = ["app", "field", "sensitive", "relation", "implied_via", "channel", "via",
             "recipient_as_written"] + (["evidence"] if evidence or as_csv else [])
     render(rows, columns=cols, as_json=as_json, as_csv=as_csv, title=f"fields received by {recipient}")
@@ -403,6 +415,10 @@ def lineage_cmd(
     if as_json:
         render(tree, as_json=True)
         return
+    matched = tree.get("matched") or []
+    if [m["written"] for m in matched] != [field.strip()]:
+        typer.echo("matched: " + ", ".join(m["written"] if m["written"] == m["field"]
+                                           else f"{m['written']} ({m['field']})" for m in matched), err=True)
     from rich.console import Console
     from rich.markup import escape
     from rich.tree import Tree

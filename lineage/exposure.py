@@ -25,7 +25,14 @@ from lineage.flows import (
     recipients_of_via,
     sort_rows,
 )
-from lineage.names import check_app, resolve_field_name, resolve_recipient_name
+from lineage.names import (
+    Answer,
+    FieldMatch,
+    check_app,
+    resolve_field_name,
+    resolve_fields,
+    resolve_recipient,
+)
 
 UNNAMED_KINDS = ("unnamed", "onward")
 
@@ -60,8 +67,14 @@ def members(G: nx.MultiDiGraph, field: str) -> list[str]:
 
 def who_receives(
     G: nx.MultiDiGraph, field: str, *, app: str | None = None, include_implied: bool = True,
-) -> list[dict[str, Any]]:
+) -> Answer:
     """Every recipient of a field, one row per (field, recipient, scenario or SDK).
+
+    ``field`` is what a person types (see :mod:`lineage.names`): a name, an alias, part
+    of a field as written, or a list; the answer covers every field it matched, and
+    each row's ``matched`` is the text as written it was matched by (the field's name
+    for an exact match). The returned list's ``match`` attribute is the
+    :class:`~lineage.names.FieldMatch`.
 
     ``relation`` says how the row reaches the field asked:
 
@@ -76,7 +89,18 @@ def who_receives(
     With ``include_implied=False`` only explicit rows are returned.
     """
     check_app(G, app)
-    name = resolve_field_name(G, field)
+    return rows_for_match(G, resolve_fields(G, field), app=app, include_implied=include_implied)
+
+
+def rows_for_match(G: nx.MultiDiGraph, match: FieldMatch, *, app: str | None = None,
+                   include_implied: bool = True) -> Answer:
+    """who_receives for fields already resolved (:func:`lineage.names.resolve_fields`)."""
+    per_field = [_who_one(G, name, match.matched(name), app, include_implied) for name in match.fields]
+    return Answer(merge_answers(per_field), match)
+
+
+def _who_one(G: nx.MultiDiGraph, name: str, matched: str, app: str | None,
+             include_implied: bool) -> list[dict[str, Any]]:
     fnode = ids.field_id(name)
     rows: list[dict[str, Any]] = []
     if G.has_node(fnode):
@@ -98,7 +122,34 @@ def who_receives(
                     row = flow_row(G, ref, relation="group", asked=name)
                     row["implied_via"] = gname
                     rows.append(row)
-    return _dedupe(sort_rows(rows))
+    for r in rows:
+        r["matched"] = matched
+    return rows
+
+
+RELATION_RANK = {"explicit": 0, "implied": 0, "member": 1, "group": 2}
+
+
+def merge_answers(per_field: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The rows of the fields one query matched, sorted and deduplicated (shared with Neo4j).
+
+    One field: its rows as they always were. Several: a flow that one matched field
+    reaches directly is not repeated as the ``member`` or ``group`` row of another
+    (asking ``设备`` matches 设备信息 and IMEI: IMEI's flows stay IMEI's own rows).
+    """
+    rows = _dedupe(sort_rows([r for rs in per_field for r in rs]))
+    if len(per_field) < 2:
+        return rows
+    best: dict[tuple[Any, ...], int] = {}
+    for r in rows:
+        k = _flow_key(r)
+        best[k] = min(best.get(k, 9), RELATION_RANK.get(r["relation"], 0))
+    return [r for r in rows if RELATION_RANK.get(r["relation"], 0) == best[_flow_key(r)]]
+
+
+def _flow_key(r: dict[str, Any]) -> tuple[Any, ...]:
+    return (r["app"], r["field"], r["field_as_written"], r["channel"], r["via"], r["recipient"],
+            r["onward_of"])
 
 
 def _lists_members(G: nx.MultiDiGraph, via: str, group: str) -> bool:
@@ -117,10 +168,16 @@ def _dedupe(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def fields_of(G: nx.MultiDiGraph, recipient: str, *, app: str | None = None) -> list[dict[str, Any]]:
-    """What one recipient receives, across scenarios and SDKs, sensitive fields first."""
+def fields_of(G: nx.MultiDiGraph, recipient: str, *, app: str | None = None) -> Answer:
+    """What one recipient receives, across scenarios and SDKs, sensitive fields first.
+
+    ``recipient`` may be part of a name when only one recipient has it (see
+    :mod:`lineage.names`); each row's ``matched`` is the name or spelling matched, and
+    the returned list's ``match`` attribute the :class:`~lineage.names.RecipientMatch`.
+    """
     check_app(G, app)
-    name = resolve_recipient_name(G, recipient)
+    match = resolve_recipient(G, recipient)
+    name = match.name
     rnode = ids.recipient_id(name)
     rows: list[dict[str, Any]] = []
     sources: list[tuple[str, str | None]] = []  # (via node, entrusting recipient)
@@ -139,7 +196,13 @@ def fields_of(G: nx.MultiDiGraph, recipient: str, *, app: str | None = None) -> 
             for r, re_, b in recipients_of_via(G, via, fname):
                 if r == rnode and b == base:
                     rows.append(flow_row(G, FlowRef(f, via, r, fe, re_, b)))
-    rows = _dedupe(rows)
+    return Answer(sort_fields_of(_dedupe(rows), match.written), match)
+
+
+def sort_fields_of(rows: list[dict[str, Any]], matched: str) -> list[dict[str, Any]]:
+    """fields_of's order (sensitive first), each row marked with the text matched (shared with Neo4j)."""
+    for r in rows:
+        r["matched"] = matched
     return sorted(rows, key=lambda r: (not r["sensitive"], r["field"], r["app"], r["channel"], r["via"],
                                        r["relation"]))
 

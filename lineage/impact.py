@@ -21,7 +21,7 @@ import networkx as nx
 
 from lineage.exposure import exposure, fields_of
 from lineage.graph import build_graph
-from lineage.names import _closest, resolve_field_name, resolve_recipient_name
+from lineage.names import _closest, resolve_field_name, resolve_recipient, resolve_recipient_name
 from registry.errors import SharegraphError, UnknownNameError, UnknownRecipientError
 from registry.model import SDK, Channel, Evidence, Flow, Policy, Recipient, Registry, Scenario
 from registry.normalize import classify_recipient
@@ -105,8 +105,7 @@ def add_partner(
     if fields:
         chosen: dict[str, tuple[str, str | None]] = {}
         for text in fields:
-            name = resolve_field_name(G0, text) if G0.has_node(f"field:{text}") or vocab.resolve_field(text) \
-                else _resolve_or_raise(G0, text)
+            name = _field_to_add(G0, text)
             chosen[name] = (text, None)
             for m, (w, implied) in row_fields.items():  # a group brings its listed members
                 if implied == name:
@@ -116,8 +115,8 @@ def add_partner(
     recips = classify_recipient(partner, vocab)
     known_before: dict[str, list[str]] = {}
     for r in recips:
-        try:
-            canonical = resolve_recipient_name(G0, r.name)
+        try:  # exact names only: a new partner must not become the one whose name contains it
+            canonical = resolve_recipient_name(G0, r.name, partial=False)
         except UnknownRecipientError:
             continue
         known_before[canonical] = sorted(G0.nodes[f"recipient:{canonical}"]["as_written"])
@@ -199,8 +198,15 @@ def add_partner(
     return report, new_reg
 
 
-def _resolve_or_raise(G: nx.MultiDiGraph, text: str) -> str:
-    return resolve_field_name(G, text)
+def _field_to_add(G: nx.MultiDiGraph, text: str) -> str:
+    """A field named for add-partner: the registry's or the vocabulary's own name first (a
+    partner may receive a field no policy shares yet), else the one field that the rules of
+    :mod:`lineage.names` find (AmbiguousFieldError where they find several)."""
+    t = text.strip()
+    if G.has_node(f"field:{t}"):
+        return t
+    entry = load_vocabulary().resolve_field(t)
+    return entry.name if entry is not None else resolve_field_name(G, t)
 
 
 def _blast(G: nx.MultiDiGraph, name: str, app: str | None) -> dict[str, Any]:
@@ -230,8 +236,9 @@ def _onward_rows(G: nx.MultiDiGraph, name: str, app: str | None) -> list[dict[st
 def breach(reg: Registry, partner: str, *, app: str | None = None) -> dict[str, Any]:
     """A partner breach: every field it holds, from which apps, scenarios and SDKs."""
     G = build_graph(reg)
-    name = resolve_recipient_name(G, partner)
-    report = _blast(G, name, app)
+    match = resolve_recipient(G, partner)
+    report = _blast(G, match.name, app)
+    report["matched"] = match.written
     report["action"] = "breach"
     report["scenarios"] = [{"app": a, "scenario": s} for a, s in report["scenarios"]]
     report["sdks"] = [{"app": a, "sdk": s} for a, s in report["sdks"]]
@@ -241,8 +248,10 @@ def breach(reg: Registry, partner: str, *, app: str | None = None) -> dict[str, 
 def remove_partner(reg: Registry, partner: str, *, app: str | None = None) -> tuple[dict[str, Any], Registry]:
     """Losing a partner: the blast radius, and fields left with no recipient in a scenario."""
     G = build_graph(reg)
-    name = resolve_recipient_name(G, partner)
+    match = resolve_recipient(G, partner)
+    name = match.name
     report = _blast(G, name, app)
+    report["matched"] = match.written
     report["action"] = "remove-partner"
     gone = {name, *report["onward_processors"]}
     new = Registry(dict(reg.policies))

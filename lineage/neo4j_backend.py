@@ -24,22 +24,32 @@ from typing import Any, TypeVar
 
 from lineage import ids
 from lineage import neo4j_queries as Q
-from lineage.exposure import UNNAMED_KINDS, _dedupe
+from lineage.exposure import UNNAMED_KINDS, _dedupe, merge_answers, sort_fields_of
 from lineage.flows import sort_rows
-from lineage.names import _closest
-from lineage.neo4j_push import PushResult, push
-from registry.errors import (
-    BackendError,
-    UnknownFieldError,
-    UnknownNameError,
-    UnknownRecipientError,
+from lineage.names import (
+    Answer,
+    FieldIndex,
+    FieldMatch,
+    RecipientMatch,
+    _closest,
+    match_field,
+    match_recipient,
+    one_field,
 )
-from registry.vocabulary import load_vocabulary, name_key
+from lineage.neo4j_push import PushResult, push
+from lineage.paths import matched_tree, unique_collectors
+from registry.errors import BackendError, UnknownNameError
 
 __all__ = ["Neo4jBackend", "PushResult", "connect", "driver_from_env", "push", "query",
            "translate_errors"]
 
 T = TypeVar("T")
+# every field's spellings as the documents wrote them (lineage.names rule 3; read only when needed)
+FIELD_SPELLINGS = (
+    "MATCH (n:Field)-[fe:FLOWS_INTO]->() "
+    "WHERE any(x IN n.in_apps WHERE NOT x IN $hidden) AND NOT fe.app IN $hidden "
+    "RETURN DISTINCT n.name AS name, fe.as_written AS written"
+)
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 NOT_SET = "NEO4J_URI is not set: point it at a server (see docs/neo4j-local.md)"
 
@@ -241,41 +251,41 @@ class Neo4jBackend:
             raise UnknownNameError("app", app, _closest(app, names))
         return rec["hidden"]
 
+    def _fields(self, tx: Any, text: str, hidden: list[str]) -> FieldMatch:
+        """lineage.names.resolve_fields against the server: the same rules on its names."""
+        # every name, even for an exact one: 位置信息 also matches 位置信息（可选）
+        names = [r["name"] for r in self._rows(tx, Q.FIELD_NAMES, hidden=hidden)]
+
+        def spellings() -> list[tuple[str, str]]:
+            return [(r["name"], r["written"]) for r in self._rows(tx, FIELD_SPELLINGS, hidden=hidden)]
+
+        return match_field(FieldIndex(names, spellings), text.strip())
+
     def _field(self, tx: Any, text: str, hidden: list[str]) -> str:
         """lineage.names.resolve_field_name against the server."""
-        text = text.strip()
-        if self._rows(tx, Q.FIELD_EXISTS, key=ids.field_id(text), hidden=hidden):
-            return text
-        vocab = load_vocabulary()
-        entry = vocab.resolve_field(text)
-        if entry is not None:
-            return entry.name
-        names = sorted(r["name"] for r in self._rows(tx, Q.FIELD_NAMES, hidden=hidden))
-        key = name_key(text)
-        for n in names:
-            if name_key(n) == key:
-                return n
-        suggestions = list(dict.fromkeys(_closest(text, names) + vocab.suggest_fields(text)))[:3]
-        raise UnknownFieldError(text, suggestions)
+        return one_field(self._fields(tx, text, hidden))
 
-    def _recipient(self, tx: Any, text: str, hidden: list[str]) -> str:
-        """lineage.names.resolve_recipient_name against the server."""
+    def _recipient(self, tx: Any, text: str, hidden: list[str]) -> RecipientMatch:
+        """lineage.names.resolve_recipient against the server."""
         text = text.strip()
         if self._rows(tx, Q.RECIPIENT_EXISTS, key=ids.recipient_id(text), hidden=hidden):
-            return text
-        alias = load_vocabulary().recipient_alias(text)
-        if alias and self._rows(tx, Q.RECIPIENT_EXISTS, key=ids.recipient_id(alias), hidden=hidden):
-            return alias
-        key = name_key(text)
-        recs = sorted(self._rows(tx, Q.RECIPIENT_NAMES, hidden=hidden), key=lambda r: r["name"])
-        for r in recs:
-            if name_key(r["name"]) == key or key in {name_key(a) for a in r["as_written"] or ()}:
-                return str(r["name"])
-        raise UnknownRecipientError(text, _closest(text, [r["name"] for r in recs]))
+            return RecipientMatch(text, text, text, "exact")
+        recs = [(r["name"], r["as_written"] or ()) for r in self._rows(tx, Q.RECIPIENT_NAMES, hidden=hidden)]
+        return match_recipient(recs, text)
 
     def _who(self, tx: Any, field: str, app: str | None, include_implied: bool,
-             hidden: list[str]) -> tuple[str, list[dict[str, Any]]]:
-        name = self._field(tx, field, hidden)
+             hidden: list[str]) -> tuple[FieldMatch, Answer]:
+        match = self._fields(tx, field, hidden)
+        per_field = []
+        for name in match.fields:
+            rows = self._who_one(tx, name, app, include_implied, hidden)
+            for r in rows:
+                r["matched"] = match.matched(name)
+            per_field.append(rows)
+        return match, Answer(merge_answers(per_field), match)
+
+    def _who_one(self, tx: Any, name: str, app: str | None, include_implied: bool,
+                 hidden: list[str]) -> list[dict[str, Any]]:
         key = ids.field_id(name)
         members: list[str] = []
         groups: list[str] = []
@@ -288,25 +298,24 @@ class Neo4jBackend:
         recs = self._rows(tx, Q.WHO_RECEIVES[app is not None], key=key, app=app, hidden=hidden,
                           app_key=ids.app_id(app) if app is not None else None, implied=include_implied,
                           members=members, groups=groups)
-        return name, _dedupe(sort_rows(_walk_order(recs, asked=name)))
+        return _dedupe(sort_rows(_walk_order(recs, asked=name)))
 
     # -- the questions
 
     def who_receives(self, field: str, *, app: str | None = None,
-                     include_implied: bool = True) -> list[dict[str, Any]]:
+                     include_implied: bool = True) -> Answer:
         """Every recipient of a field (see :func:`lineage.exposure.who_receives`)."""
         return self._read(lambda tx: self._who(tx, field, app, include_implied, self._state(tx, app)))[1]
 
-    def fields_of(self, recipient: str, *, app: str | None = None) -> list[dict[str, Any]]:
+    def fields_of(self, recipient: str, *, app: str | None = None) -> Answer:
         """What one recipient receives (see :func:`lineage.exposure.fields_of`)."""
-        def work(tx: Any) -> list[dict[str, Any]]:
+        def work(tx: Any) -> tuple[RecipientMatch, list[dict[str, Any]]]:
             hidden = self._state(tx, app)
-            name = self._recipient(tx, recipient, hidden)
-            return self._rows(tx, Q.FIELDS_OF, key=ids.recipient_id(name), app=app, hidden=hidden)
+            match = self._recipient(tx, recipient, hidden)
+            return match, self._rows(tx, Q.FIELDS_OF, key=ids.recipient_id(match.name), app=app, hidden=hidden)
 
-        rows = _dedupe(_walk_order(self._read(work)))
-        return sorted(rows, key=lambda r: (not r["sensitive"], r["field"], r["app"], r["channel"],
-                                           r["via"], r["relation"]))
+        match, recs = self._read(work)
+        return Answer(sort_fields_of(_dedupe(_walk_order(recs)), match.written), match)
 
     def exposure(self, *, app: str | None = None, category: str | None = None,
                  sensitive: bool | None = None, channel: str | None = None,
@@ -340,18 +349,24 @@ class Neo4jBackend:
 
     def lineage(self, field: str, *, app: str | None = None) -> dict[str, Any]:
         """The tree of a field's lineage (see :func:`lineage.paths.lineage`)."""
-        def work(tx: Any) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]],
-                                   list[dict[str, Any]], list[str]]:
+        def work(tx: Any) -> tuple[FieldMatch, Answer, list[tuple[list[dict[str, Any]], list[dict[str, Any]]]],
+                                   list[str]]:
             hidden = self._state(tx, app)
-            name, rows = self._who(tx, field, app, True, hidden)
-            info = self._rows(tx, Q.FIELD_INFO, key=ids.field_id(name), hidden=hidden)
-            coll = self._rows(tx, Q.COLLECTED_BY, key=ids.field_id(name), app=app, hidden=hidden)
-            return name, rows, info, coll, hidden
+            match, rows = self._who(tx, field, app, True, hidden)
+            per_field = [(self._rows(tx, Q.FIELD_INFO, key=ids.field_id(n), hidden=hidden),
+                          self._rows(tx, Q.COLLECTED_BY, key=ids.field_id(n), app=app, hidden=hidden))
+                         for n in match.fields]
+            return match, rows, per_field, hidden
 
-        name, rows, info, coll, hidden = self._read(work)
-        f = info[0] if info else None
-        functions = json.loads(f["functions"]) if f and f["functions"] else []
-        return _lineage_tree(name, f, rows, _collected(coll, functions, app, hidden))
+        match, rows, per_field, hidden = self._read(work)
+        infos: list[dict[str, Any] | None] = []
+        collected: list[dict[str, Any]] = []
+        for info, coll in per_field:
+            f = info[0] if info else None
+            functions = json.loads(f["functions"]) if f and f["functions"] else []
+            infos.append(f)
+            collected += _collected(coll, functions, app, hidden)
+        return matched_tree(match, infos, rows, unique_collectors(collected))
 
     def recipients_by_apps(self, field: str, *, limit: int | None = None) -> list[dict[str, Any]]:
         """Cross-app: recipients of a field ranked by apps (see lineage.exposure.recipients_by_apps)."""
@@ -377,15 +392,17 @@ class Neo4jBackend:
 
     def breach(self, partner: str, *, app: str | None = None) -> dict[str, Any]:
         """A partner breach (see :func:`lineage.impact.breach`)."""
-        def work(tx: Any) -> tuple[str, list[dict[str, Any]]]:
+        def work(tx: Any) -> tuple[RecipientMatch, list[dict[str, Any]]]:
             hidden = self._state(tx, app)
-            name = self._recipient(tx, partner, hidden)
-            return name, self._rows(tx, Q.ONWARD_OF, key=ids.recipient_id(name), app=app, hidden=hidden)
+            match = self._recipient(tx, partner, hidden)
+            return match, self._rows(tx, Q.ONWARD_OF, key=ids.recipient_id(match.name), app=app, hidden=hidden)
 
-        name, onward_recs = self._read(work)
+        match, onward_recs = self._read(work)
+        name = match.name
         rows = self.fields_of(name, app=app)
         return {
             "recipient": name,
+            "matched": match.written,
             "apps": sorted({r["app"] for r in rows}),
             "fields": sorted({r["field"] for r in rows}),
             "sensitive_fields": sorted({r["field"] for r in rows if r["sensitive"]}),
@@ -428,18 +445,4 @@ def _collected(recs: list[dict[str, Any]], functions: list[dict[str, Any]], app:
     for fn in functions:
         if (app is None or fn["app"] == app) and fn.get("app") not in hidden:
             out.append({"kind": "business_function", **fn})
-    out.sort(key=lambda c: (c["kind"], c["app"], c["name"]))
-    uniq = []
-    seen: set[tuple[str, str, str]] = set()
-    for c in out:
-        if (c["kind"], c["app"], c["name"]) not in seen:
-            seen.add((c["kind"], c["app"], c["name"]))
-            uniq.append(c)
-    return uniq
-
-
-def _lineage_tree(name: str, info: dict[str, Any] | None, rows: list[dict[str, Any]],
-                  collected: list[dict[str, Any]]) -> dict[str, Any]:
-    from lineage.paths import lineage_tree
-
-    return lineage_tree(name, info, rows, collected)
+    return unique_collectors(out)

@@ -17,8 +17,8 @@ from typing import Any
 import networkx as nx
 
 from lineage import ids
-from lineage.exposure import who_receives
-from lineage.names import check_app, resolve_field_name
+from lineage.exposure import rows_for_match
+from lineage.names import FieldMatch, check_app, resolve_field_name, resolve_fields
 from registry.model import Registry
 
 
@@ -29,7 +29,10 @@ def _ev(ev: Any) -> dict[str, Any] | None:
 def collected_by(G: nx.MultiDiGraph, field: str, *, app: str | None = None) -> list[dict[str, Any]]:
     """How a field is collected: device permissions that grant it, SDKs that collect it,
     and business functions the policy's text names (where the registry holds them)."""
-    name = resolve_field_name(G, field)
+    return _collected_by(G, resolve_field_name(G, field), app)
+
+
+def _collected_by(G: nx.MultiDiGraph, name: str, app: str | None) -> list[dict[str, Any]]:
     fnode = ids.field_id(name)
     out: list[dict[str, Any]] = []
     if not G.has_node(fnode):
@@ -48,7 +51,12 @@ def collected_by(G: nx.MultiDiGraph, field: str, *, app: str | None = None) -> l
     for fn in G.nodes[fnode].get("functions", ()):  # see annotate_business_functions
         if app is None or fn["app"] == app:
             out.append({"kind": "business_function", **fn})
-    out.sort(key=lambda c: (c["kind"], c["app"], c["name"]))
+    return unique_collectors(out)
+
+
+def unique_collectors(out: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Collectors sorted by kind, app and name, each once (shared with the Neo4j backend)."""
+    out = sorted(out, key=lambda c: (c["kind"], c["app"], c["name"]))
     uniq = []
     seen: set[tuple[str, str, str]] = set()
     for c in out:
@@ -103,16 +111,38 @@ def _items(items: Any) -> list[Any]:
 def lineage(G: nx.MultiDiGraph, field: str, *, app: str | None = None) -> dict[str, Any]:
     """The tree of a field's lineage: collection → scenario/SDK → recipient → onward.
 
-    Returns ``{"field", "category", "sensitive", "collected_by": [...],
+    Returns ``{"field", "category", "sensitive", "matched", "collected_by": [...],
     "paths": [{"app", "channel", "via", "purpose", "frequency", "fields": [...],
     "recipients": [{"recipient", "kind", "as_written", "line", "onward": [...]}]}]}``;
     each path lists the rows' fields (the field itself, or the member or group it
-    arrives as) with their relation.
+    arrives as) with their relation. ``field`` is what a person types (see
+    :mod:`lineage.names`); where it matches several fields, the tree is theirs
+    together and ``matched`` lists them, each with the text it was matched by.
     """
     check_app(G, app)
-    name = resolve_field_name(G, field)
-    f = G.nodes.get(ids.field_id(name), {})
-    return lineage_tree(name, f or None, who_receives(G, name, app=app), collected_by(G, name, app=app))
+    match = resolve_fields(G, field)
+    rows = rows_for_match(G, match, app=app)
+    infos = [G.nodes.get(ids.field_id(n)) or None for n in match.fields]
+    collected = unique_collectors([c for n in match.fields for c in _collected_by(G, n, app)])
+    return matched_tree(match, infos, rows, collected)
+
+
+def matched_tree(match: FieldMatch, infos: list[dict[str, Any] | None], rows: list[dict[str, Any]],
+                 collected: list[dict[str, Any]]) -> dict[str, Any]:
+    """The lineage tree of the fields of a match (shared by the networkx and Neo4j backends).
+
+    One field: its tree, as :func:`lineage_tree` makes it. Several: the fields' names
+    joined, their category where they share one, sensitive where any is.
+    """
+    if len(match.fields) == 1:
+        tree = lineage_tree(match.fields[0], infos[0], rows, collected)
+    else:
+        cats = {i.get("category") if i else None for i in infos}
+        info = {"category": cats.pop() if len(cats) == 1 else None,
+                "sensitive": any(i and i.get("sensitive") for i in infos)}
+        tree = lineage_tree(", ".join(match.fields), info, rows, collected)
+    tree["matched"] = [{"field": f, "written": w} for f, w in zip(match.fields, match.written, strict=True)]
+    return tree
 
 
 def lineage_tree(name: str, info: dict[str, Any] | None, rows: list[dict[str, Any]],

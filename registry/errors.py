@@ -8,7 +8,9 @@
     ├── RegistryFileError           a registry file that is broken, foreign or unwritable
     ├── VocabularyError             a broken file in data/ (fields, recipients, headers)
     ├── UnknownFieldError           a field name not in the registry (with suggestions)
+    │   └── AmbiguousFieldError     a name that matches several fields where one is needed
     ├── UnknownRecipientError       a recipient not in the registry (with suggestions)
+    │   └── AmbiguousRecipientError part of a name that several recipients share (candidates)
     ├── UnknownNameError            an app, scenario or SDK not in the registry
     └── BackendError                the Neo4j backend failed (auth, connection, database)
 
@@ -53,10 +55,13 @@ class _UnknownError(SharegraphError):
     def __init__(self, name: str, suggestions: list[str] | None = None) -> None:
         self.name = name
         self.suggestions = list(suggestions or [])
-        msg = f"unknown {self.kind} {name!r}"
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        msg = f"unknown {self.kind} {self.name!r}"
         if self.suggestions:
             msg += "; did you mean " + ", ".join(self.suggestions) + "?"
-        super().__init__(msg)
+        return msg
 
 
 class UnknownFieldError(_UnknownError):
@@ -67,6 +72,35 @@ class UnknownFieldError(_UnknownError):
 
 class UnknownRecipientError(_UnknownError):
     """A recipient that the registry does not know by name, alias or brand."""
+
+    kind = "recipient"
+
+
+class _AmbiguousError(_UnknownError):
+    """A name that matches several things where the question needs one: ``candidates``
+    lists them (``suggestions`` too, for code that reads those)."""
+
+    SHOWN = 10
+
+    def __init__(self, name: str, candidates: list[str]) -> None:
+        self.candidates = list(candidates)
+        super().__init__(name, candidates)
+
+    def _message(self) -> str:
+        c = self.candidates
+        more = f" and {len(c) - self.SHOWN} more" if len(c) > self.SHOWN else ""
+        return (f"{self.kind} {self.name!r} matches {len(c)} {self.kind}s: "
+                f"{', '.join(c[:self.SHOWN])}{more}; name one of them")
+
+
+class AmbiguousFieldError(_AmbiguousError, UnknownFieldError):
+    """A name that matches several fields, asked where a question needs one field."""
+
+    kind = "field"
+
+
+class AmbiguousRecipientError(_AmbiguousError, UnknownRecipientError):
+    """Part of a name that several recipients share (``腾讯`` when two companies are 腾讯)."""
 
     kind = "recipient"
 
