@@ -1,0 +1,60 @@
+"""Looking names up on Neo4j gives the networkx answers: the same rows, the same match, the same errors.
+
+The registry is the seed and the four fixtures cut from the corpus (tests/fixtures/lookup,
+see tests/test_lookup.py), pushed to the server of tests/neo4j_server.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from lineage import impact
+from lineage.backend import NetworkxBackend
+from lineage.graph import build_graph
+from lineage.neo4j_backend import Neo4jBackend
+from lineage.neo4j_push import push
+from lineage.paths import annotate_business_functions
+from registry.errors import SharegraphError
+from registry.model import Registry
+from tests.test_lookup import _registry
+
+pytestmark = pytest.mark.neo4j
+
+FIELDS = ["身份证号", "身份证号码", "Region", "指纹类型", "指纹", "设备", "姓名、身份证号", "设备信息（包括IMEI）",
+          "身份证号吗", "邮", "位置信息", "设备唯一标识码(IMEI/IMSI)", "IMEI", "电量", "audio", "transcript", "email",
+          "hashed email", "身份证号码及身份证图片", "邮箱", "安装列表"]
+RECIPIENTS = ["百融云创", "广西嘉数", "上海", "小米", "百度", "Stripe", "Inc.", "Resend", "不存在的公司"]
+
+
+def _call(backend: Any, name: str, *args: Any, **kw: Any) -> Any:
+    try:
+        out = getattr(backend, name)(*args, **kw)
+    except SharegraphError as e:
+        return ("error", type(e).__name__, str(e))
+    return out, getattr(out, "match", None)
+
+
+def test_lookup_parity(neo4j_driver, neo4j_env, seed_registry):
+    reg = Registry(dict(seed_registry.policies))
+    for name in ("xunfeng_share_list.txt", "jd_yangche_share_list.yaml", "keysf_third_sdk.yaml",
+                 "acuity_subprocessors.yaml"):
+        reg.add(next(iter(_registry(name).policies.values())))
+    push(neo4j_driver, reg, database=neo4j_env["database"], progress=False)
+    G = build_graph(reg)
+    annotate_business_functions(G, reg)
+    nx_, neo = NetworkxBackend(G), Neo4jBackend(neo4j_driver, neo4j_env["database"])
+    cases: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+    for f in FIELDS:
+        cases += [("who_receives", (f,), {}), ("who_receives", (f,), {"include_implied": False}),
+                  ("who_receives", (f,), {"app": "你我贷"}), ("lineage", (f,), {}),
+                  ("recipients_by_apps", (f,), {})]
+    cases += [("fields_of", (r,), {}) for r in RECIPIENTS]
+    bad = [f"{n}{a}{k}" for n, a, k in cases if _call(nx_, n, *a, **k) != _call(neo, n, *a, **k)]
+    assert not bad, f"{len(bad)} of {len(cases)} differ: {bad[:10]}"
+    for r in ("百融云创", "百度", "上海"):
+        assert _call(neo, "breach", r) == _call(impact, "breach", reg, r), r
+    # and the answers are not all errors: the lookups found what the fixtures hold
+    rows, match = _call(neo, "who_receives", "Region")
+    assert match.how == "contains" and {r["recipient"] for r in rows} >= {"广东欢太科技有限公司"}
