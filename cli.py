@@ -208,68 +208,108 @@ def _backend(name: str, registry: Path | None, app_name: str | None = None):
 @command("import")
 def import_cmd(
     sources: Annotated[list[Path], typer.Argument(help="Policy documents (text, HTML, Markdown, registry-as-code YAML) or folders of them.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Registry file to create or add to.",
-                                         dir_okay=False)] = Path("registry.json"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Registry file to create or add to.")] = Path("registry.json"),
     app_name: Annotated[str | None, typer.Option("--app", "-a", help="App name (default: the name the document gives itself); one document only.")] = None,
     layout: Annotated[str | None, typer.Option("--layout", help="flattened-text, html, markdown or registry-yaml (default: from the extension and content).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1, nothing written) if anything was left out, guessed or unresolved.")] = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bar when importing many documents.")] = True,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace an app even if the new import loses most or all of its flows.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import privacy policies' sharing lists, SDK tables and permission tables into a registry."""
-    from registry import document_paths, import_into, save_registry
+    """Import privacy policies' sharing lists, SDK tables and permission tables into a registry.
 
+    Replacing an app prints what changed; an import that finds no flows, or that would lose
+    most of an app's flows (without --replace), is refused and nothing is written."""
+    from registry import Registry, document_paths, import_document, load_registry, save_registry
+    from registry.atomic import output_target
+    from registry.replacement import check_replacement
+    from registry.store import registry_lock
+
+    if str(output) == "-":
+        from registry.errors import OutputPathError
+
+        raise OutputPathError("-o -: import adds to a registry file: give a file, not - (stdout)")
+    output_target(output)  # a folder or a device is refused before any document is read
     paths = document_paths(list(sources))
     if len(paths) == 1 and not sources[0].is_dir():
-        reg, _policy, report = import_into(paths[0], output, app=app_name, layout=layout)
-        if strict and report.problems:
-            _print_report(report, as_json)
-            typer.echo(f"error: {paths[0]}: --strict: {report.problems} problem(s) found; {output} not written",
-                       err=True)
-            raise typer.Exit(1)
-        save_registry(reg, output)
-        _print_report(report, as_json, written=str(output))
+        policy, report = import_document(paths[0], app=app_name, layout=layout)
+        with registry_lock(output):  # another import into the same file waits: both land
+            reg = load_registry(output) if output.exists() else Registry()
+            old = reg.policies.get(policy.app)
+            change = check_replacement(old, policy, replace=replace, source=str(paths[0]))
+            if old is not None:
+                report.info.append(f"app {policy.app!r} was already in the registry; its policy was replaced")
+            reg.add(policy)
+            if strict and report.problems:
+                _print_report(report, as_json)
+                typer.echo(f"error: {paths[0]}: --strict: {report.problems} problem(s) found; {output} not written",
+                           err=True)
+                raise typer.Exit(1)
+            save_registry(reg, output)
+        _print_report(report, as_json, written=str(output), change=change)
         return
     if app_name is not None:
         raise typer.BadParameter("--app names one document's app; give one document", param_hint="--app")
     if not paths:
         raise typer.BadParameter("no policy documents found", param_hint="SOURCES")
-    _import_many(paths, output, layout, strict, progress, as_json)
+    with registry_lock(output):
+        _import_many(paths, output, layout, strict, progress, as_json, replace)
 
 
 def _import_many(paths: list[Path], output: Path, layout: str | None, strict: bool, progress: bool,
-                 as_json: bool) -> None:
+                 as_json: bool, replace: bool = False) -> None:
     from registry import Registry, load_registry, save_registry
+    from registry.errors import ImportRefusedError
     from registry.importer import import_many
+    from registry.replacement import check_replacement
 
     reg = load_registry(output) if output.exists() else Registry()
-    result = import_many(paths, reg, progress=progress and sys.stderr.isatty(), layout=layout)
-    problems = sum(r.problems for r in result.reports) + len(result.failed)
+    result = import_many(paths, Registry(), progress=progress and sys.stderr.isatty(), layout=layout)
+    refused: set[str] = set()
+    changes = []
+    for app_, policy in sorted(result.registry.policies.items()):
+        try:
+            change = check_replacement(reg.policies.get(app_), policy, replace=replace,
+                                       source=policy.source.file)
+        except ImportRefusedError as e:
+            result.failed.append(str(e))
+            refused.add(app_)
+            continue
+        if change is not None:
+            changes.append(change)
+        reg.add(policy)
+    reports = [r for r in result.reports if r.app not in refused]
+    problems = sum(r.problems for r in reports) + len(result.failed)
     summary = {
-        "documents": len(paths), "imported": len(result.reports), "failed": result.failed,
-        "apps": len(result.registry.policies), "problems": problems,
-        "flows": sum(r.counts.get("flows", 0) for r in result.reports),
+        "documents": len(paths), "imported": len(reports), "failed": result.failed,
+        "apps": len(reg.policies), "problems": problems,
+        "flows": sum(r.counts.get("flows", 0) for r in reports),
+        "replaced": [c.as_dict() for c in changes],
     }
     if strict and problems:
         render(summary, as_json=as_json)
         typer.echo(f"error: --strict: {problems} problem(s) in {len(paths)} documents; {output} not written",
                    err=True)
         raise typer.Exit(1)
-    if result.reports:
-        save_registry(result.registry, output)
+    if reports:
+        save_registry(reg, output)
         summary["written"] = str(output)
     if as_json:
-        render({**summary, "reports": [r.as_dict() for r in result.reports]}, as_json=True)
+        render({**summary, "reports": [r.as_dict() for r in reports]}, as_json=True)
     else:
         _lines([f"imported {summary['imported']} of {summary['documents']} documents "
-                f"({summary['flows']} flows) into {output}" if result.reports else "nothing imported"]
-               + [f"  failed: {f}" for f in result.failed])
+                f"({summary['flows']} flows) into {output}" if reports else "nothing imported"]
+               + [f"  {c.line()}" for c in changes])
+    for f in result.failed:  # one line each on stderr, like any other error
+        typer.echo(f"error: {f}", err=True)
     if result.failed:
         raise typer.Exit(2)
 
 
-def _print_report(report: Any, as_json: bool, written: str | None = None) -> None:
+def _print_report(report: Any, as_json: bool, written: str | None = None, change: Any = None) -> None:
     d = report.as_dict()
+    if change is not None:
+        d["replaced"] = change.as_dict()
     if written:
         d["written"] = written
     if as_json:
@@ -288,6 +328,8 @@ def _print_report(report: Any, as_json: bool, written: str | None = None) -> Non
         out.append(f"  unresolved field: {name}{hint}")
     out.extend(f"  unresolved recipient: {r} (no evidence ties it to a legal entity)"
                for r in report.unresolved_recipients)
+    if change is not None:
+        out.append(change.line())
     if written:
         out.append(f"registry written to {written}")
     _lines(out)
@@ -451,6 +493,10 @@ def _impact_out(report: dict[str, Any], new_reg: Any, apply: bool, output: Path 
     if apply:
         if output is None:
             raise typer.BadParameter("--apply needs -o NEW.json", param_hint="--apply")
+        if str(output) == "-":
+            from registry.errors import OutputPathError
+
+            raise OutputPathError("-o -: --apply writes a registry file: give a file, not - (stdout)")
         from registry import save_registry
 
         save_registry(new_reg, output)
@@ -481,7 +527,7 @@ def add_partner_cmd(
     registry: RegistryOpt = None,
     app_name: AppOpt = None,
     apply: Annotated[bool, typer.Option("--apply", help="Write the changed registry to -o.")] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Registry file --apply writes.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Adding a partner: new field exposures, sensitive ones, ranking moves, the appendix row to change."""
@@ -507,7 +553,7 @@ def remove_partner_cmd(
     registry: RegistryOpt = None,
     app_name: AppOpt = None,
     apply: Annotated[bool, typer.Option("--apply", help="Write the changed registry to -o.")] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Registry file --apply writes.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Losing a partner: the blast radius, and fields left with no recipient in a scenario."""
@@ -751,7 +797,7 @@ def export_cmd(
         "--format", "-f", case_sensitive=False,
         help="csv (record of processing, UTF-8 with BOM), xlsx, json (the graph), graphml (Gephi, "
              "yEd, Cytoscape), html (offline report), markdown (summary), yaml (registry as code).")],
-    output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False, help="File to write.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write; - writes to stdout.")],
     registry: RegistryOpt = None,
     app_name: AppOpt = None,
     field: Annotated[str | None, typer.Option(
@@ -766,15 +812,37 @@ def export_cmd(
     (see docs/exports.md)."""
     from lineage.exports import export
 
-    result = export(_registry(registry), fmt.value, output, app=app_name, field=field, recipient=recipient,
-                    group_by=group_by.value if group_by is not None else None,
-                    search=[registry.resolve().parent] if registry is not None else [])
-    if as_json:
-        render(result, as_json=True)
+    to_stdout = str(output) == "-"
+    if to_stdout and fmt.value == "xlsx" and sys.stdout.isatty():
+        from registry.errors import OutputPathError
+
+        raise OutputPathError("-o -: xlsx is a binary file: redirect stdout (> file.xlsx) or give a file")
+
+    def run(path: Path) -> dict[str, Any]:
+        return export(_registry(registry), fmt.value, path, app=app_name, field=field, recipient=recipient,
+                      group_by=group_by.value if group_by is not None else None,
+                      search=[registry.resolve().parent] if registry is not None else [])
+
+    if to_stdout:  # written whole to a private temp file first: a failed export prints nothing
+        import shutil
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="sharegraph-export.") as tmp:
+            part = Path(tmp) / f"export.{fmt.value}"
+            result = {**run(part), "path": "-"}
+            with part.open("rb") as fh:
+                shutil.copyfileobj(fh, sys.stdout.buffer)
+            sys.stdout.flush()
+    else:
+        result = run(output)
+    if as_json:  # with -o -, stdout is the export itself: what was written goes to stderr
+        text = json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True)
+        typer.echo(text, err=True) if to_stdout else render(result, as_json=True)
         return
     counts = ", ".join(f"{v} {k}" for k, v in result.items()
                        if k not in ("format", "path") and isinstance(v, int))
-    typer.echo(f"wrote {result['path']} ({result['format']}" + (f": {counts}" if counts else "") + ")")
+    typer.echo(f"wrote {'stdout' if to_stdout else result['path']} ({result['format']}"
+               + (f": {counts}" if counts else "") + ")", err=to_stdout)
 
 
 def main() -> None:

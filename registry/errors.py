@@ -6,6 +6,8 @@
     ├── SourceError                 a policy document that cannot be read (path, line)
     │   └── NoTableError            no recognizable table in the document
     ├── RegistryFileError           a registry file that is broken, foreign or unwritable
+    ├── OutputPathError             an output path that must not be replaced (a device, a folder…)
+    ├── ImportRefusedError          an import that would lose data (no flows; most of an app's gone)
     ├── VocabularyError             a broken file in data/ (fields, recipients, headers)
     ├── UnknownFieldError           a field name not in the registry (with suggestions)
     │   └── AmbiguousFieldError     a name that matches several fields where one is needed
@@ -43,6 +45,20 @@ class NoTableError(SourceError):
 
 class RegistryFileError(SharegraphError):
     """A registry file that cannot be read or written."""
+
+
+class OutputPathError(SharegraphError):
+    """An output path sharegraph refuses to write: a folder, a device, a FIFO, a link to nothing.
+
+    See :mod:`registry.atomic`; raised before anything is read from or written to it.
+    """
+
+
+class ImportRefusedError(SharegraphError):
+    """An import that finds no flows, or would replace an app and lose most of its flows.
+
+    The second is allowed with ``--replace``; nothing is written either way.
+    """
 
 
 class VocabularyError(SharegraphError):

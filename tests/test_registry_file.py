@@ -113,7 +113,7 @@ def test_import_a_folder_of_policies(tmp_path):
     p = run("import", str(docs), "-o", str(out))
     assert p.returncode == 2  # one document failed
     assert "imported 1 of 2 documents" in p.stdout
-    assert "empty.txt" in p.stdout and "empty" in p.stdout
+    assert "error: " in p.stderr and "empty.txt" in p.stderr  # failures: one line each on stderr
     assert load_registry(out).apps == ["你我贷"]
 
 

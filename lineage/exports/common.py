@@ -11,9 +11,7 @@ order. So an export holds what ``sharegraph who-receives`` or ``fields-of`` prin
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,7 +22,7 @@ import networkx as nx
 
 from lineage import ids
 from lineage.export_safety import neutralize
-from registry.errors import SharegraphError, UnknownNameError
+from registry.errors import OutputPathError, SharegraphError, UnknownNameError
 from registry.model import Registry
 
 TOOL = "sharegraph"
@@ -33,6 +31,10 @@ GROUP_BY = ("field", "recipient")
 
 class ExportError(SharegraphError):
     """An export that cannot be made: unwritable path, bad option, foreign graph file."""
+
+
+class ExportPathError(ExportError, OutputPathError):
+    """An export's output path that is refused (a folder, a device, a missing folder…)."""
 
 
 def tool_version() -> str:
@@ -257,43 +259,24 @@ def cell(value: Any) -> str:
 
 # -- writing -----------------------------------------------------------------------------------
 
-def _mode_for(p: Path) -> int:
-    """Keep an existing file's mode; a new file gets 0666 less the umask."""
-    try:
-        return p.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """A temporary path beside ``path``; renamed over it when the block succeeds, else removed.
 
-    A failed export never leaves a half-written file, nor replaces an older good one.
+    A failed export never leaves a half-written file, nor replaces an older good one. A
+    target that exists and is not a regular file (a folder, a device, a FIFO) is refused
+    before anything is written; a symbolic link to a regular file is written through
+    (see :mod:`registry.atomic`).
     """
-    p = Path(path)
-    folder = p.parent if str(p.parent) else Path(".")
-    if not folder.is_dir():
-        raise ExportError(f"{path}: folder {folder} does not exist")
-    if p.is_dir():
-        raise ExportError(f"{path}: is a folder")
-    tmp = folder / f".{p.name}.{secrets.token_hex(4)}.tmp"
+    from registry.atomic import atomic_output
+
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.close(fd)
-        os.chmod(tmp, _mode_for(p))
-        yield tmp
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
+        with atomic_output(path) as tmp:
+            yield tmp
+    except OutputPathError as e:
+        raise ExportPathError(str(e)) from None
     except OSError as e:
-        tmp.unlink(missing_ok=True)
         raise ExportError(f"{path}: cannot write ({e.strerror or e})") from e
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_text(path: str | Path, produce: Callable[[], str], *, encoding: str = "utf-8") -> None:
