@@ -41,8 +41,9 @@ import yaml
 
 from registry.build import ImportReport, build_policy
 from registry.errors import SourceError, VocabularyError
-from registry.model import Policy, RecipientKind
+from registry.model import Channel, Policy, Recipient, RecipientKind
 from registry.normalize import classify_recipient
+from registry.readers import Document, Found
 from registry.source import SourceText
 from registry.splitting import split_items
 from registry.tables import Cell, RawRow, RawTable
@@ -79,9 +80,43 @@ def schema() -> dict[str, Any]:
 
 # -- reading and validating ---------------------------------------------------------------
 
+MAX_DEPTH = 32
+"""How deep lists and mappings may nest; registry-as-code needs 4 (scenarios[0].recipients[0].name)."""
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing aliases and deep nesting while it composes.
+
+    An alias (``*a``) stands for a whole node: nine aliases of nine aliases make a
+    "billion laughs" file of a few hundred bytes that every walk over the tree
+    expands, and a registry-as-code file has nothing to repeat by reference.
+    Composing recurses per level, so depth is bounded here, before Python's own
+    recursion limit would end the process with a traceback.
+    """
+
+    def __init__(self, stream: str, path: str) -> None:
+        super().__init__(stream)
+        self.path = path
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise SourceError(self.path, f"YAML aliases (*{event.anchor}) are not allowed in registry-as-code: "
+                                         "write the value out", event.start_mark.line + 1)
+        if self.depth >= MAX_DEPTH:
+            raise SourceError(self.path, f"nested more than {MAX_DEPTH} levels deep",
+                              self.peek_event().start_mark.line + 1)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self.depth -= 1
+
+
 def _compose(text: str, path: str) -> tuple[Any, yaml.Node]:
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text, path)
     except yaml.reader.ReaderError as e:  # a control character YAML does not allow
         line = text[: e.position].count("\n") + 1
         raise SourceError(path, f"not valid YAML (character #x{e.character:04x} is not allowed)", line) from e
@@ -288,27 +323,82 @@ def import_registry_yaml(
         ry.tables, file=src.name, sha256=src.sha256, text="", vocab=vocab, app=app or ry.app,
         encoding=src.encoding, layout=LAYOUT, imported_at=imported_at,
     )
-    return _fix_recipients(dataclasses.replace(policy, controller=ry.controller), ry.recipients, vocab), report
+    policy = _fix_recipients(dataclasses.replace(policy, controller=ry.controller), ry.recipients, vocab, report)
+    return policy, report
 
 
-def _fix_recipients(policy: Policy, fixed: dict[str, dict[str, str]], vocab: Vocabulary) -> Policy:
+def _fix_recipients(policy: Policy, fixed: dict[str, dict[str, str]], vocab: Vocabulary,
+                    report: ImportReport | None = None) -> Policy:
+    """Apply the ``{name, kind, onward_of, contact}`` mappings of a file's recipients.
+
+    A mapping with a ``kind`` fixes the recipient as written: that name, that kind,
+    neither resolved through the vocabulary's aliases nor, as a brand, through the
+    file's SDKs (``{name: 个推, kind: company}`` is a company called 个推, not the
+    provider of an SDK whose name says 个推). A mapping without one only sets
+    ``onward_of`` and ``contact`` on the recipient the name is taken for.
+    """
     if not fixed:
         return policy
+    as_written = {w: a for w, a in fixed.items() if "kind" in a}
+    if as_written:
+        policy = _take_as_written(policy, as_written, report)
     by_name: dict[str, dict[str, str]] = {}
     for written, attrs in fixed.items():
-        by_name[classify_recipient(written, vocab)[0].name] = attrs
+        if written not in as_written:
+            by_name[classify_recipient(written, vocab)[0].name] = attrs
     recips = []
     for r in policy.recipients:
         attrs = by_name.get(r.name)
         if attrs:
             r = dataclasses.replace(
                 r,
-                kind=RecipientKind(attrs.get("kind", r.kind.value)),
                 onward_of=attrs.get("onward_of", r.onward_of),
                 contact=attrs.get("contact", r.contact),
             )
         recips.append(r)
     return dataclasses.replace(policy, recipients=tuple(recips))
+
+
+def _take_as_written(policy: Policy, fixed: dict[str, dict[str, str]], report: ImportReport | None) -> Policy:
+    """Sharing flows to a name of ``fixed`` go to that name as written, of the kind given."""
+    flows = []
+    keys: set[tuple[Any, ...]] = set()
+    for f in policy.flows:
+        if f.channel is Channel.SHARING and f.recipient_as_written in fixed:
+            f = dataclasses.replace(f, recipient=f.recipient_as_written)
+        key = (f.field, f.channel, f.via, f.recipient, f.implied_via)
+        if key not in keys:  # "A及其委托的…" fixed as one recipient: its two flows are one
+            keys.add(key)
+            flows.append(f)
+    used = {f.recipient for f in flows}
+    had_flows = {f.recipient for f in policy.flows}
+    recips: dict[str, Recipient] = {}
+    for r in policy.recipients:
+        gone = [w for w in r.as_written if w in fixed and w != r.name]
+        if gone:  # the names it was taken for no longer lead to it
+            notes = [n for n in (r.resolution or "").split("; ")
+                     if n and not any(n.startswith(f"brand {w} -> ") for w in gone)]
+            r = dataclasses.replace(r, as_written=tuple(w for w in r.as_written if w not in gone),
+                                    resolution="; ".join(notes) or None,
+                                    legal_entity=r.legal_entity if notes else None)
+        if r.name in used or r.name not in had_flows:
+            recips[r.name] = r
+    for written, attrs in fixed.items():
+        if written not in used:
+            continue
+        old = recips.get(written)
+        recips[written] = Recipient(
+            written, RecipientKind(attrs["kind"]),
+            as_written=tuple(dict.fromkeys([*(old.as_written if old else ()), written])),
+            onward_of=attrs.get("onward_of"), contact=attrs.get("contact") or (old.contact if old else None))
+    if report is not None:
+        unresolved = {x for x in report.unresolved_recipients if x not in fixed}
+        unresolved |= {w for w, a in fixed.items() if a["kind"] == "brand" and w in used}  # tied to no one
+        report.unresolved_recipients = sorted(unresolved)
+        report.counts["recipients"] = len(recips)
+        report.counts["flows"] = len(flows)
+    return dataclasses.replace(policy, flows=tuple(flows),
+                               recipients=tuple(r for _, r in sorted(recips.items())))
 
 
 # -- from a policy to YAML ---------------------------------------------------------------
@@ -412,3 +502,12 @@ def registry_to_yaml(policy: Policy, *, vocab: Vocabulary | None = None) -> str:
         "# version control, import with `sharegraph import`; the format is docs/registry-as-code.md.\n"
     )
     return head + registry_yaml_dump(policy_to_data(policy, vocab))
+
+
+def sniff(doc: Document) -> float:
+    """1.0 for registry-as-code (a top-level ``sharegraph:`` key), else 0."""
+    return 1.0 if has_marker(doc.text) else 0.0
+
+
+def read(doc: Document) -> Found:
+    return Found("registry_yaml", read_registry_yaml(doc.text, doc.path).tables)
