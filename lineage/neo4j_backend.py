@@ -105,6 +105,9 @@ def connect(uri: str, user: str, password: str, database: str = "neo4j", *, veri
     """A driver for ``uri`` (any scheme the driver knows), checked to answer, or BackendError."""
     import neo4j
 
+    from lineage.neo4j_safety import quiet_driver_logs
+
+    quiet_driver_logs()  # retries are the driver's business: the user sees the one error line
     scheme = uri.partition("://")[0].lower()
     if scheme not in BOLT_SCHEMES:
         raise BackendError(f"NEO4J_URI {uri!r} is not a Bolt URI: use one of "
@@ -157,21 +160,29 @@ def query(driver: Any, cypher: str, params: dict[str, Any] | None = None, *,
     """Run a read-only Cypher query and return its rows as plain data.
 
     Refused with a one-line :class:`BackendError` when its plan writes (checked with
-    ``EXPLAIN``); it then runs in a READ transaction, where the server refuses writes too.
+    ``EXPLAIN``), or when it reads outside the graph (``LOAD CSV``, ``dbms.*``,
+    ``apoc.load.*`` …: :mod:`lineage.neo4j_safety`, on its text and on its plan); it
+    then runs in a READ transaction, where the server refuses writes too.
     """
     import neo4j
     from neo4j.exceptions import ClientError
 
+    from lineage.neo4j_safety import plan_refusal, refusal
+
     params = dict(params or {})
     text = cypher.strip().rstrip(";")
+    outside = refusal(text)
+    if outside:
+        raise BackendError(outside)
     first = text.split(None, 1)[0].upper() if text else ""
     if first == "PROFILE":   # PROFILE runs the query: plan it like any other
         explain = "EXPLAIN " + text[len("PROFILE"):]
     else:
         explain = text if first == "EXPLAIN" else f"EXPLAIN {text}"
 
-    def plan(tx: Any) -> str:
-        return tx.run(explain, params).consume().query_type
+    def plan(tx: Any) -> tuple[str, Any]:
+        summary = tx.run(explain, params).consume()
+        return summary.query_type, summary.plan
 
     def run(tx: Any) -> list[dict[str, Any]]:
         out = []
@@ -185,7 +196,10 @@ def query(driver: Any, cypher: str, params: dict[str, Any] | None = None, *,
         try:
             with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS,
                                 notifications_min_severity="OFF") as s:
-                kind = s.execute_read(plan)
+                kind, tree = s.execute_read(plan)
+                outside = plan_refusal(tree)
+                if outside:
+                    raise BackendError(outside)
                 if kind != "r":
                     what = {"w": "write", "rw": "read-write", "s": "schema"}.get(kind, kind)
                     raise BackendError(f"refused: the query writes (its plan is {what}); "

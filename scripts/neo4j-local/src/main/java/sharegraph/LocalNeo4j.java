@@ -36,6 +36,10 @@ import picocli.CommandLine;
  * <p>Starts an embedded DBMS with its data under HOME_DIR, Bolt on 127.0.0.1:PORT without TLS and
  * with authentication on, prints {@code READY bolt://127.0.0.1:PORT} once the default database
  * answers, and runs until SIGTERM/SIGINT, on which a shutdown hook stops the DBMS cleanly.
+ *
+ * <p>{@code LOAD CSV} cannot read this machine's files: {@code
+ * dbms.security.allow_csv_import_from_file_urls=false}, and {@code server.directories.import} is
+ * the empty folder HOME_DIR/import. (sharegraph's {@code neo4j query} refuses LOAD CSV as well.)
  */
 public final class LocalNeo4j {
     private static final String USER = "neo4j";
@@ -63,6 +67,9 @@ public final class LocalNeo4j {
         }
 
         SocketAddress bolt = new SocketAddress("127.0.0.1", port);
+        // LOAD CSV reads no file of this machine: file:/// URLs are off, and the import folder,
+        // were they turned on, is an empty folder inside the data folder (not the working directory).
+        Path importDir = Files.createDirectories(home.resolve("import"));
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, bolt)
@@ -70,6 +77,8 @@ public final class LocalNeo4j {
                 .setConfig(BoltConnector.advertised_address, bolt)
                 .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
+                .setConfig(GraphDatabaseSettings.allow_file_urls, false)
+                .setConfig(GraphDatabaseSettings.load_csv_file_url_root, importDir)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(256))
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
