@@ -51,6 +51,8 @@ _DATA_WORDS = re.compile(
     re.IGNORECASE)
 
 RECIPIENT_ROLES = ("recipient", "provider")
+_SAMPLE = 1000
+"""Characters of a cell looked at for evidence of its role."""
 NAME_ROLES = ("sdk_name", "scenario")
 
 
@@ -116,7 +118,7 @@ def data_score(text: str) -> float:
 def _data_score(_vocab_dir: str, text: str) -> float:
     from registry.splitting import split_items
 
-    t = text.strip()
+    t = text.strip()[:_SAMPLE]  # evidence, not a reading: the start of a long cell says enough
     if not t or looks_like_url(t):
         return 0.0
     vocab = load_vocabulary()
