@@ -1,11 +1,14 @@
-"""Import speed: one 1 MB policy per layout, and 1,000 policies into one registry.
+"""Import speed: one 1 MB policy per layout, 1,000 policies into one registry, the seed 1x/8x/64x.
 
 Targets (from the issue "Import any company's policy"): a 1 MB policy imports
 in under 1 s; 1,000 policies import into one registry, with a progress bar, in
-under 2 minutes. Not a timed test: run it and read the medians.
+under 2 minutes. From issue 11 (item 7): import time grows linearly with the
+document, the seed's text repeated 1, 8 and 64 times (4.4 MB) taking the same
+time per MB within 2x. Not a timed test: run it and read the medians.
 
     .venv/bin/python -m bench.bench_import            # all, medians of 5 (1 MB) and 3 (batch) runs
     .venv/bin/python -m bench.bench_import --quick    # 1 run each
+    .venv/bin/python -m bench.bench_import --only scaling   # the seed 1x, 8x, 64x alone
 
 The 1 MB documents are made by repeating a fixture's tables
 (tests/fixtures/import/) with varied SDK, scenario and company names, so every
@@ -80,6 +83,43 @@ def flattened_policy(size: int = MB) -> str:
         out += _vary("\n".join(first), i).split("\n")
         i += 1
     return "\n".join(out)
+
+
+SCALES = (1, 8, 64)
+SCALING_TARGET = 2.0
+"""Time per MB of the largest document over that of the seed itself: at most this."""
+
+
+def seed_times(k: int) -> str:
+    """The seed's text ``k`` times, the SDK, scenario and company names of each copy numbered."""
+    text = SEED.read_text(encoding="utf-8")
+    return "\n".join([text, *(_vary(text, i) for i in range(1, k))])
+
+
+def bench_scaling(vocab, runs: int, tmp: Path, scales: tuple[int, ...] = SCALES) -> list[dict[str, object]]:
+    """Median import time of the seed repeated 1x, 8x, 64x, and its time per MB."""
+    from registry.importer import import_document
+
+    import_document(SEED, vocab=vocab)  # warm up: imports and caches are not the seed's cost
+    rows = []
+    for k in scales:
+        path = tmp / f"seed_x{k}.txt"
+        path.write_text(seed_times(k), encoding="utf-8")
+        size = path.stat().st_size
+        sec, (_, report) = _median_time(lambda p=path: import_document(p, vocab=vocab),
+                                        runs if k < 64 else max(1, min(runs, 3)))
+        rows.append({"times": k, "bytes": size, "median_s": sec, "s_per_mb": sec / (size / MB),
+                     "flows": report.counts["flows"]})  # type: ignore[attr-defined]
+    return rows
+
+
+def scaling_verdict(rows: list[dict[str, object]]) -> str:
+    """'time per MB at 64x / at 1x: 1.3x (target <= 2x): meets target' (or does not)."""
+    first, last = rows[0], rows[-1]
+    ratio = float(last["s_per_mb"]) / float(first["s_per_mb"])  # type: ignore[arg-type]
+    meets = "meets target" if ratio <= SCALING_TARGET else "does not meet target"
+    return (f"time per MB at {last['times']}x / at {first['times']}x: {ratio:.1f}x "
+            f"(target <= {SCALING_TARGET:g}x): {meets}")
 
 
 def _median_time(fn, runs: int) -> tuple[float, object]:
@@ -159,6 +199,7 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="one run of each, not five and three")
+    ap.add_argument("--only", choices=("one-mb", "batch", "scaling"), help="run one section")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from registry.vocabulary import load_vocabulary
@@ -167,10 +208,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        for row in bench_one_mb(vocab, 1 if args.quick else 5, tmp):
+        if args.only in (None, "scaling"):
+            rows = bench_scaling(vocab, 1 if args.quick else 3, tmp)
+            for row in rows:
+                print(f"seed x{row['times']:<3} {row['bytes'] / MB:5.2f} MB  median {row['median_s']:.3f} s  "
+                      f"{row['s_per_mb']:.3f} s/MB  flows {row['flows']}")
+            print(scaling_verdict(rows))
+        if args.only not in (None, "one-mb", "batch"):
+            return 0
+        for row in (bench_one_mb(vocab, 1 if args.quick else 5, tmp) if args.only in (None, "one-mb") else []):
             print(f"1 MB {row['layout']:<15} {row['bytes'] / MB:5.2f} MB  median {row['median_s']:.3f} s "
                   f"(reading the tables {row['read_s']:.3f} s)  tables {row['tables']}, SDKs {row['sdks']}, sharing rows {row['sharing_rows']}, "
                   f"flows {row['flows']}")
+        if args.only == "one-mb":
+            return 0
         batch_dir = tmp / "batch"
         batch_dir.mkdir()
         b = bench_batch(vocab, 1 if args.quick else 3, batch_dir)
