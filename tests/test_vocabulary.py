@@ -25,7 +25,7 @@ SEED = DATA / "seed_policy.txt"
 
 # Pinned on purpose: a careless edit that drops entries fails here. Change these
 # numbers deliberately, in the same commit as the data.
-N_FIELDS = 282
+N_FIELDS = 295
 N_BRANDS = 37
 N_PERMISSIONS = 28
 N_RECIPIENT_ALIAS_ENTRIES = 17
@@ -568,3 +568,93 @@ def test_recipient_kinds(v, text, kind):
 def test_onward_markers(v):
     assert "及其委托的" in v.onward_markers
     assert v.affiliates == ()
+
+
+# ---------------------------------------------------------------- other companies' documents
+# Spellings met in /work/shared/corpus/<name>/source.* (the file in each comment), each
+# checked by reading its row: the alias names the same data as the canonical field.
+
+@pytest.mark.parametrize(("written", "canonical"), [
+    ("设备唯一标识码", "设备唯一识别码"),        # jd_yangche_share_list: 设备唯一标识码(IMEI/IMSI)
+    ("终端设备唯一标识符", "设备唯一识别码"),    # turing_voice_sdk
+    ("软件安装列表", "应用程序列表"),            # jd_yangche_share_list
+    ("应用程序列表信息", "应用程序列表"),        # vivo_browser
+    ("无线网SSID名称", "WiFi名称"),             # jibencaozuo
+    ("WIFI路由器MAC地址", "WiFi BSSID"),        # jibencaozuo: the router's MAC is the BSSID
+    ("WIFISSID", "WiFi名称"),                   # vivo_browser
+    ("设备的mac地址", "MAC地址"),               # jibencaozuo
+    ("SIM卡IMSI", "IMSI"),                      # keysf_third_sdk
+    ("Serial Number", "设备序列号"),            # keysf_third_sdk
+    ("Google Advertising ID", "GAID"),          # keysf_third_sdk
+    ("AndroidID", "Android ID"),                # vivo_browser
+    ("手机操作系统版本", "操作系统版本"),        # keysf_third_sdk
+    ("手机电量", "电池信息"),                    # keysf_third_sdk
+    ("当前网络类型", "网络类型"),                # keysf_third_sdk
+    ("通知栏权限", "通知栏状态"),                # keysf_third_sdk
+    ("是否锁屏", "锁屏状态"),                    # keysf_third_sdk
+    ("本机号码", "本机电话号码"),                # jibencaozuo, turing_voice_sdk
+    ("机型", "设备型号"),                        # turing_voice_sdk
+    ("设备品牌", "设备制造商"),                  # turing_voice_sdk: 设备品牌及型号
+    ("运营商", "运营商信息"),                    # turing_voice_sdk
+    ("帐号信息", "账号信息"),                    # vivo_browser (帐 for 账)
+    ("画像标签", "用户画像"),                    # vivo_browser
+    ("身份证图片", "身份证正反面照片"),          # xunfeng_share_list
+    ("收件人姓名", "收货人姓名"),                # xunfeng_share_list
+    ("收件人手机号码", "收货人手机号码"),        # xunfeng_share_list
+    ("公司税号", "纳税人识别号"),                # xunfeng_share_list (invoice)
+    ("抬头名称", "发票抬头"),                    # xunfeng_share_list (invoice)
+    ("购买商品信息", "商品信息"),                # xunfeng_share_list
+    ("应用名", "应用名称"),                      # turing_voice_sdk: 应用信息（应用名、应用版本号）
+    ("IP address", "IP地址"),                   # bento_subprocessors
+    ("IP Address", "IP地址"),                   # walla_subprocessors
+    ("IP address information", "IP地址"),       # walla_subprocessors
+    ("email address", "电子邮箱"),              # acuity_subprocessors
+    ("Recipient email address", "电子邮箱"),    # bento_subprocessors
+    ("email body", "电子邮件内容"),             # acuity_subprocessors (Resend)
+    ("email content", "电子邮件内容"),          # bento_subprocessors
+    ("billing address", "账单地址"),            # acuity_subprocessors
+    ("payment method", "支付方式"),             # acuity_subprocessors
+    ("Cardholder data", "银行卡信息"),          # paymenthood_subprocessors
+    ("credit card", "信用卡信息"),              # walla_subprocessors
+    ("transaction details", "交易记录"),        # bento_subprocessors
+    ("Billing data", "账单信息"),               # deltagreen_subprocessors_json
+    ("Contact data", "联系方式"),               # deltagreen_subprocessors_json, bento_subprocessors
+    ("Account data", "账号信息"),               # bento_subprocessors, paymenthood_subprocessors
+    ("account identifiers", "用户ID"),          # bento_subprocessors
+    ("device data", "设备信息"),                # bento_subprocessors
+    ("Log data", "日志信息"),                   # deltagreen_subprocessors_json
+    ("Server logs", "日志信息"),                # paymenthood_subprocessors
+    ("Error logs", "崩溃日志"),                 # deltagreen_subprocessors_json
+    ("search queries", "搜索记录"),             # bento_subprocessors
+    ("pages viewed", "页面信息"),               # paymenthood_subprocessors
+    ("clicks", "点击记录"),                     # paymenthood_subprocessors
+    ("user agent", "浏览器信息"),               # paymenthood_subprocessors
+    ("cookies", "Cookie信息"),                  # bento_subprocessors
+    ("Voice audio", "语音信息"),                # acuity_subprocessors
+    ("name", "姓名"),                           # acuity_subprocessors: "Email, name, billing address"
+    ("device push token", "推送Token"),         # acuity_subprocessors
+])
+def test_corpus_spellings_resolve(v, written, canonical):
+    assert resolved(v, written) == canonical
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    # acuity_subprocessors lists these in separate rows, as distinct data
+    ("email", "hashed email"), ("email", "email content"), ("email address", "SHA-256 hash of the email"),
+    ("收件人姓名", "姓名"), ("收件人手机号码", "手机号码"),  # the consignee is often not the user
+    ("Contact data", "联系人信息"),                         # own contact details, not named contacts
+    ("payment method", "transaction details"),
+    ("Error logs", "Stack traces"),                         # deltagreen lists both for Sentry
+    ("Error logs", "Log data"),
+])
+def test_corpus_items_listed_apart_stay_apart(v, a, b):
+    assert resolved(v, a) is None or resolved(v, a) != resolved(v, b)
+
+
+@pytest.mark.parametrize("generic", [
+    "data", "information", "content", "metadata", "details", "device", "identifier", "token", "tokens",
+    "address", "payload", "events", "records", "history", "device and browser", "hashed email", "Telemetry",
+    "Customer data", "Client Data", "All data",
+])
+def test_generic_english_words_are_not_aliases(v, generic):
+    assert resolved(v, generic) is None
