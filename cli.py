@@ -375,14 +375,22 @@ def who_receives_cmd(
     registry: RegistryOpt = None,
     app_name: AppOpt = None,
     explicit: Annotated[bool, typer.Option("--explicit", help="Only rows that write the field itself.")] = False,
+    possible: Annotated[bool, typer.Option(
+        "--possible", help="Also rows that share a group the vocabulary puts the field in, where the "
+                           "policy lists no members: the recipient may get it (relation 'group').")] = False,
     evidence: EvidenceOpt = False,
     backend: BackendOpt = "networkx",
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
-    """Every recipient of a field, by scenario or SDK, explicit or implied through a group."""
-    rows = _backend(backend, registry, app_name).who_receives(field, app=app_name, include_implied=not explicit)
+    """Every recipient of a field the policy states, by scenario or SDK, explicit or through a group."""
+    rows = _backend(backend, registry, app_name).who_receives(
+        field, app=app_name, include_implied=not explicit, include_possible=possible)
     _say_matched(rows, as_json or as_csv)
+    if getattr(rows, "possible", 0) and not (as_json or as_csv):
+        typer.echo(f"{rows.possible} more row(s) where a recipient gets a group that the vocabulary "
+                   "puts this field in, the policy not saying the field itself; --possible lists them",
+                   err=True)
     cols = WHO_COLUMNS + (["evidence"] if evidence or as_csv else [])
     render(rows, columns=cols, as_json=as_json, as_csv=as_csv, title=f"who receives {field}")
 

@@ -19,7 +19,7 @@ BACKENDS = ("networkx", "neo4j")
 
 class Backend(Protocol):
     def who_receives(self, field: str, *, app: str | None = None,
-                     include_implied: bool = True) -> list[dict[str, Any]]: ...
+                     include_implied: bool = True, include_possible: bool = False) -> list[dict[str, Any]]: ...
 
     def fields_of(self, recipient: str, *, app: str | None = None) -> list[dict[str, Any]]: ...
 
@@ -41,8 +41,9 @@ class NetworkxBackend:
         self.G = G
 
     def who_receives(self, field: str, *, app: str | None = None,
-                     include_implied: bool = True) -> list[dict[str, Any]]:
-        return _exposure.who_receives(self.G, field, app=app, include_implied=include_implied)
+                     include_implied: bool = True, include_possible: bool = False) -> list[dict[str, Any]]:
+        return _exposure.who_receives(self.G, field, app=app, include_implied=include_implied,
+                                      include_possible=include_possible)
 
     def fields_of(self, recipient: str, *, app: str | None = None) -> list[dict[str, Any]]:
         return _exposure.fields_of(self.G, recipient, app=app)

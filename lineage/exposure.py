@@ -67,6 +67,7 @@ def members(G: nx.MultiDiGraph, field: str) -> list[str]:
 
 def who_receives(
     G: nx.MultiDiGraph, field: str, *, app: str | None = None, include_implied: bool = True,
+    include_possible: bool = False,
 ) -> Answer:
     """Every recipient of a field, one row per (field, recipient, scenario or SDK).
 
@@ -83,20 +84,42 @@ def who_receives(
       ``implied_via`` names the group;
     * ``member``: the field asked is a group, and the row is a flow of one of
       its members (asking 设备信息 lists IMEI's flows);
-    * ``group``: the row shares a group without listing members, and the
-      vocabulary puts the field asked in that group (``implied_via`` is the group).
+    * ``group`` (only with ``include_possible=True``): the row shares a group
+      without listing members, and the vocabulary puts the field asked in that
+      group (``implied_via`` is the group). The document does not say the field
+      goes there: the recipient *may* get it. These rows are left out unless asked
+      for, so that an answer lists only what the policy states;
+      :func:`possible_count` says how many were left out.
 
     With ``include_implied=False`` only explicit rows are returned.
     """
     check_app(G, app)
-    return rows_for_match(G, resolve_fields(G, field), app=app, include_implied=include_implied)
+    return rows_for_match(G, resolve_fields(G, field), app=app, include_implied=include_implied,
+                          include_possible=include_possible)
 
 
 def rows_for_match(G: nx.MultiDiGraph, match: FieldMatch, *, app: str | None = None,
-                   include_implied: bool = True) -> Answer:
+                   include_implied: bool = True, include_possible: bool = False) -> Answer:
     """who_receives for fields already resolved (:func:`lineage.names.resolve_fields`)."""
     per_field = [_who_one(G, name, match.matched(name), app, include_implied) for name in match.fields]
-    return Answer(merge_answers(per_field), match)
+    return stated_only(Answer(merge_answers(per_field), match), include_possible)
+
+
+POSSIBLE = "group"
+"""The relation of a row inferred from the vocabulary's groups, not stated by the policy."""
+
+
+def stated_only(rows: Answer, include_possible: bool) -> Answer:
+    """The rows the policy states, the vocabulary's inferences (relation ``group``) kept aside.
+
+    Shared by both backends. The result's ``possible`` attribute counts the rows left
+    out, so that the CLI can say so (an answer never hides rows silently).
+    """
+    if include_possible:
+        return rows
+    kept = Answer([r for r in rows if r["relation"] != POSSIBLE], rows.match)
+    kept.possible = len(rows) - len(kept)
+    return kept
 
 
 def _who_one(G: nx.MultiDiGraph, name: str, matched: str, app: str | None,

@@ -476,6 +476,8 @@ class Answer(list):  # type: ignore[type-arg]
                  match: FieldMatch | RecipientMatch | None = None) -> None:
         super().__init__(rows)
         self.match = match
+        self.possible = 0
+        """Rows left out because the vocabulary, not the policy, puts the field there."""
 
 
 def check_app(G: nx.MultiDiGraph, app: str | None) -> None:

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from lineage import ids
 from lineage import neo4j_queries as Q
-from lineage.exposure import UNNAMED_KINDS, _dedupe, merge_answers, sort_fields_of
+from lineage.exposure import UNNAMED_KINDS, _dedupe, merge_answers, sort_fields_of, stated_only
 from lineage.flows import sort_rows
 from lineage.names import (
     Answer,
@@ -317,9 +317,10 @@ class Neo4jBackend:
     # -- the questions
 
     def who_receives(self, field: str, *, app: str | None = None,
-                     include_implied: bool = True) -> Answer:
+                     include_implied: bool = True, include_possible: bool = False) -> Answer:
         """Every recipient of a field (see :func:`lineage.exposure.who_receives`)."""
-        return self._read(lambda tx: self._who(tx, field, app, include_implied, self._state(tx, app)))[1]
+        rows = self._read(lambda tx: self._who(tx, field, app, include_implied, self._state(tx, app)))[1]
+        return stated_only(rows, include_possible)
 
     def fields_of(self, recipient: str, *, app: str | None = None) -> Answer:
         """What one recipient receives (see :func:`lineage.exposure.fields_of`)."""
