@@ -20,14 +20,18 @@ import json
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from registry.errors import VocabularyError
 
+if TYPE_CHECKING:
+    from registry.cellwords import CellWords
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SENSITIVITY = (True, False)
+_TRAILING_PAREN = re.compile(r"^(.+?)\s*[（(]([^（）()]*)[）)]$", re.S)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -80,14 +84,17 @@ class Vocabulary:
     """name_key(alias) -> canonical recipient name."""
     affiliates: tuple[str, ...]
     permissions: tuple[PermissionEntry, ...]
+    cells: CellWords = field(default_factory=lambda: _bundled_cell_words())
+    """The words of ``splitting.yaml``: none-words, qualifiers, conjunctions (registry.cellwords)."""
 
-    def resolve_field(self, text: str) -> FieldEntry | None:
+    def resolve_field(self, text: str, *, trailing: bool = True) -> FieldEntry | None:
         """The vocabulary entry for a field as written, or None.
 
-        Tries the text, then the text without a leading qualifier (用户提供的…) or a
-        trailing platform note (…（IOS）).
+        Tries the text, then the text without a leading qualifier (用户提供的…) or, unless
+        ``trailing`` is false, a trailing qualifier in parentheses (…（IOS）, …（可选）;
+        ``splitting.yaml``).
         """
-        for candidate in self._field_candidates(text):
+        for candidate in self._field_candidates(text, trailing):
             name = self.field_index.get(name_key(candidate))
             if name:
                 return self.fields[name]
@@ -98,7 +105,7 @@ class Vocabulary:
         cands = self._field_candidates(text)
         return cands[-1]
 
-    def _field_candidates(self, text: str) -> list[str]:
+    def _field_candidates(self, text: str, trailing: bool = True) -> list[str]:
         out = [text]
         t = text
         changed = True
@@ -109,9 +116,12 @@ class Vocabulary:
                     t = t[len(q):]
                     out.append(t)
                     changed = True
-        m = re.match(r"^(.+?)[（(]\s*(?:ios|android|安卓|苹果)[^）)]*[）)]$", t, re.IGNORECASE)
-        if m:
-            out.append(m.group(1))
+        while trailing:
+            m = _TRAILING_PAREN.match(t)
+            if not m or not self.cells.qualifier_label(m.group(2)):
+                break
+            t = m.group(1).rstrip()
+            out.append(t)
         return out
 
     def suggest_fields(self, text: str, limit: int = 3) -> list[str]:
@@ -163,6 +173,12 @@ class Vocabulary:
             if key in {name_key(a) for a in (p.name, *p.aliases)}:
                 return p
         return None
+
+
+def _bundled_cell_words() -> CellWords:
+    from registry.cellwords import load_cell_words
+
+    return load_cell_words()
 
 
 def _cache_dir() -> Path:
@@ -282,6 +298,8 @@ def _load(d: Path) -> Vocabulary:
                     f"{d / 'permissions.yaml'}: permission {p['name']!r} names unknown field {fname!r}"
                 )
         perms.append(PermissionEntry(p["name"], tuple(p.get("aliases") or ()), tuple(p.get("fields") or ())))
+    from registry.cellwords import load_cell_words
+
     return Vocabulary(
         fields=fields,
         field_index=index,
@@ -294,4 +312,5 @@ def _load(d: Path) -> Vocabulary:
         recipient_aliases=raliases,
         affiliates=tuple(rdata.get("affiliates") or ()),
         permissions=tuple(perms),
+        cells=load_cell_words(d),
     )

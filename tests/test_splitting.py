@@ -62,3 +62,157 @@ def test_any_text_splits_without_error_into_substrings(text):
         assert not item.text.startswith(("、", "；", "，")) and not item.text.endswith(("、", "；", "，"))
         for m in item.members:
             assert m.text in text
+
+
+# ---------------------------------------------------------------- real documents
+# Cells cut from /work/shared/corpus/<name>/source.* (file and line in each comment);
+# the expectations were written by reading the document.
+
+def tree(text: str) -> list[tuple[str, list[str]]]:
+    return [(i.text, [m.text for m in i.members]) for i in split_items(text)]
+
+
+def test_conjunction_between_two_items_splits():
+    # xunfeng_share_list/source.txt:9 (网易宝 row): 身份证号码 and the card's pictures are two items
+    assert texts("姓名,手机号码,身份证号码及身份证图片,银行卡信息") == [
+        "姓名", "手机号码", "身份证号码", "身份证图片", "银行卡信息"]
+    # xunfeng_share_list/source.txt:10 (顺丰速运 row)
+    assert texts("商品信息、收货地址、收件人姓名和收件人手机号码") == [
+        "商品信息", "收货地址", "收件人姓名", "收件人手机号码"]
+    # keysf_third_sdk/source.txt:28 (OPPO row): …手机操作系统版本及语言)
+    g = split_items("设备信息(如IMEI号,Serial Number,IMSI,User ID,Android ID,Google Advertising ID, "
+                    "手机Region设置,设备型号,手机电量,手机操作系统版本及语言)")[0]
+    assert [m.text for m in g.members][-2:] == ["手机操作系统版本", "语言"]
+    assert "User ID" in [m.text for m in g.members]
+
+
+def test_conjunction_inside_a_name_does_not_split():
+    # seed SDK table (腾讯云人脸核身SDK): one item each, known fields
+    assert texts("通过摄像头拍摄的身份证信息及影像") == ["通过摄像头拍摄的身份证信息及影像"]
+    assert texts("银行卡信息及影像") == ["银行卡信息及影像"]
+    # seed SDK table (OPPO推送SDK)
+    assert texts("APP包名及版本号") == ["APP包名及版本号"]
+    # seed appendix (贷后管理 row): an onward processor, read by normalize.classify_recipient
+    assert texts("广西广木资产管理有限公司、广西嘉数信息科技有限公司及其委托的外包服务机构") == [
+        "广西广木资产管理有限公司", "广西嘉数信息科技有限公司及其委托的外包服务机构"]
+    # seed: 和 inside company names
+    assert texts("深圳市和讯华谷信息技术有限公司、杭州朗和科技有限公司") == [
+        "深圳市和讯华谷信息技术有限公司", "杭州朗和科技有限公司"]
+    # turing_voice_sdk/source.ts:918: a permission's name, not two items
+    assert texts("获取手机状态和身份，读写本地文件") == ["获取手机状态和身份", "读写本地文件"]
+    # one category of recipient whose words share a head noun
+    assert texts("短信和语音服务机构") == ["短信和语音服务机构"]
+
+
+def test_two_companies_joined_by_a_conjunction_split():
+    assert texts("北京旷视科技有限公司和腾讯云计算（北京）有限责任公司") == [
+        "北京旷视科技有限公司", "腾讯云计算（北京）有限责任公司"]
+    assert texts("Google LLC and Meta Platforms, Inc.") == ["Google LLC", "Meta Platforms, Inc."]
+
+
+def test_english_company_names_stay_whole():
+    # acuity_subprocessors/source.md:86, 122, 146, 158, 206 (headings naming the recipient)
+    for name in ("Stripe, Inc.", "Resend (Resend, Inc.)", "PostHog, Inc. (PostHog Cloud US)",
+                 "Functional Software, Inc. (Sentry)", "Expo (650 Industries, Inc.)"):
+        assert [i.raw for i in split_items(name)] == [name]
+    # paymenthood_subprocessors/source.yml:67
+    assert [i.raw for i in split_items("InfyniPay B.V.")] == ["InfyniPay B.V."]
+    for name in ("Beijing Foo Technology Co., Ltd.", "Foo GmbH", "Foo S.A.", "Foo Pte. Ltd.", "Foo LLC"):
+        assert [i.raw for i in split_items(name)] == [name]
+    assert texts("Beijing Foo Technology Co., Ltd., Bar GmbH") == ["Beijing Foo Technology Co., Ltd.", "Bar GmbH"]
+    # paymenthood_subprocessors/source.yml: "service: Google Tag Manager and Google Analytics"
+    assert texts("Google Tag Manager and Google Analytics") == ["Google Tag Manager and Google Analytics"]
+
+
+def test_english_lists():
+    # acuity_subprocessors/source.md:91 (Stripe)
+    assert texts("Email, name, billing address, payment method (held by Stripe, not Acuity), "
+                 "subscription identifiers") == [
+        "Email", "name", "billing address", "payment method", "subscription identifiers"]
+    # acuity_subprocessors/source.md:67 and 79: "+" joins two items
+    assert texts("Voice audio + the resulting transcript") == ["Voice audio", "resulting transcript"]
+    assert texts("Transcript text + prompt context") == ["Transcript text", "prompt context"]
+    # acuity_subprocessors/source.md:127: "send + delivery metadata" shares its noun
+    assert texts("Email address, email body, send + delivery metadata") == [
+        "Email address", "email body", "send + delivery metadata"]
+    # paymenthood_subprocessors/source.yml:54: Oxford comma
+    assert texts("Email address supplied by the visitor, and the content of the chat conversation.") == [
+        "Email address", "content of the chat conversation"]
+    # bento_subprocessors/source.md:41
+    assert texts("Account contact details and content submitted through managed pages") == [
+        "Account contact details", "content submitted through managed pages"]
+    # paymenthood_subprocessors/source.yml:71 and 22
+    assert texts("Payment metadata and provider-issued tokens. No cardholder data.") == [
+        "Payment metadata", "provider-issued tokens"]
+    assert texts("Account data, payment metadata and tokens, audit logs. No cardholder data.") == [
+        "Account data", "payment metadata and tokens", "audit logs"]
+    # paymenthood_subprocessors/source.yml:46: "device and browser" is one item
+    assert texts("IP address, device and browser, playback events.") == [
+        "IP address", "device and browser", "playback events"]
+
+
+def test_slash():
+    # jd_yangche_share_list/source.txt:13: members inside a parenthesis
+    assert tree("设备唯一标识码(IMEI/IMSI)、设备序列号") == [
+        ("设备唯一标识码", ["IMEI", "IMSI"]), ("设备序列号", [])]
+    # keysf_third_sdk/source.txt:14
+    assert tree("设备信息(IMEI/MAC/Android ID/SIM卡IMSI/IP)、位置信息")[0] == (
+        "设备信息", ["IMEI", "MAC", "Android ID", "SIM卡IMSI", "IP"])
+    # baton_subprocessors/source.md:22 and 24: English "a/b" phrases stay whole
+    assert texts("Authentication events, hashed credentials/identity tokens, platform metadata") == [
+        "Authentication events", "hashed credentials/identity tokens", "platform metadata"]
+    assert texts("Ticket metadata; screenshots/log excerpts") == ["Ticket metadata", "screenshots/log excerpts"]
+    # seed: known fields written with a slash
+    assert texts("驾驶证/行驶证照片") == ["驾驶证/行驶证照片"]
+    assert texts("显示/点击/关闭打点上报记录") == ["显示/点击/关闭打点上报记录"]
+    # two known identifiers at the top level; platforms and URLs stay whole
+    assert texts("IMEI/IMSI") == ["IMEI", "IMSI"]
+    assert texts("Android/iOS") == ["Android/iOS"]
+    assert texts("https://lbs.amap.com/pages/privacy/") == ["https://lbs.amap.com/pages/privacy/"]
+
+
+def test_member_lists_opened_by_a_word():
+    # baton_subprocessors/source.md:23
+    assert tree("Client Data including worker profiles, qualifications, wage-related calculation inputs, "
+                "audit logs") == [("Client Data", ["worker profiles", "qualifications",
+                                                  "wage-related calculation inputs", "audit logs"])]
+    # paymenthood_subprocessors/source.yml:63
+    assert tree("Server logs, including IP address and user agent.") == [
+        ("Server logs", ["IP address", "user agent"])]
+    # baton_subprocessors/source.md:25
+    assert tree("Files a Client uploads or shares to Baton for ingestion (e.g., spreadsheets with worker "
+                "details)") == [("Files a Client uploads or shares to Baton for ingestion",
+                                 ["spreadsheets with worker details"])]
+    # vivo_browser/source.md:210 and xunfeng_share_list/source.txt:8
+    assert tree("设备信息（如OAID）") == [("设备信息", ["OAID"])]
+    assert tree("发票信息(包括抬头名称、公司税号、发票金额)") == [("发票信息", ["抬头名称", "公司税号", "发票金额"])]
+
+
+def test_one_item_like_member_makes_a_group():
+    assert tree("帐号信息（华为帐号ID）") == [("帐号信息", ["华为帐号ID"])]
+    # turing_voice_sdk/source.ts:275 (a space before the parenthesis)
+    assert tree("唯一设备识别码 （IDFA）、本机号码") == [("唯一设备识别码", ["IDFA"]), ("本机号码", [])]
+    # vivo_browser/source.md:242
+    assert tree("设备信息、用户行为数据（阅读行为信息）") == [
+        ("设备信息", []), ("用户行为数据", ["阅读行为信息"])]
+    # a parenthesis that names no item stays in the name
+    assert texts("Amazon Web Services (AWS)") == ["Amazon Web Services (AWS)"]
+
+
+def test_enumerated_parts_and_sentences():
+    # acuity_subprocessors/source.md:175 (Google LLC)
+    assert tree("(a) Email, name, profile image URL via OAuth; (b) pseudonymised page-view events; "
+                "(c) device push token") == [
+        ("Email", []), ("name", []), ("profile image URL", []), ("pseudonymised page-view events", []),
+        ("device push token", [])]
+    # acuity_subprocessors/source.md:115 (Vercel): a second sentence denies, it is no item
+    assert tree("Incidental — request metadata (path, status, IP at the infrastructure layer). "
+                "Function bodies are not logged.") == [
+        ("request metadata", ["path", "status", "IP at the infrastructure layer"])]
+
+
+def test_memoized_items_carry_their_own_line():
+    a = split_items("设备信息（包括IMEI）", 3)
+    b = split_items("设备信息（包括IMEI）", 7)
+    assert (a[0].line, a[0].members[0].line) == (3, 3)
+    assert (b[0].line, b[0].members[0].line) == (7, 7)
