@@ -36,28 +36,31 @@ True
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
-from registry.vocabulary import Vocabulary, load_vocabulary, name_key
-
-if TYPE_CHECKING:
-    from registry.cellwords import CellWords
+from registry.cellscan import (
+    CJK,
+    SLASH_AT,
+    CellContext,
+    and_or,
+    clauses,
+    clean,
+    context,
+    depths,
+    opening,
+    top_level_find,
+    trim,
+    weak_parts,
+    without_parens,
+)
+from registry.vocabulary import Vocabulary, name_key
 
 SEPARATORS = ("以及", "、", "；", ";", "，", ",", "。", "\n")
 """Strings that always end an item (outside parentheses)."""
-_STRONG = ("；", ";", "。", "\n")
-_WEAK = ("以及", "、", "，", ",")
-OPEN, CLOSE = "（(【[", "）)】]"
-_PAIR = dict(zip(OPEN, CLOSE, strict=True))
-_TRIM = " \t\u3000、；;，,。.：:"
-_ETC = re.compile(r"(?:等(?:个人)?(?:信息|数据)?|等等|,?\s*etc\.?)$")
 _ENUM = re.compile(
     r"^\s*(?:[(（](?:[a-zA-Z]|[0-9]{1,2}|[ivx]{1,4})[)）]|[①-⑳]|(?:[a-zA-Z]|[0-9]{1,2})[)）])\s*(?=\S)")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
@@ -77,248 +80,6 @@ class Item:
     ("No cardholder data.") is kept here too."""
 
 
-class _Ctx:
-    """The vocabulary and word lists one split works with."""
-
-    def __init__(self, vocab: Vocabulary) -> None:
-        self.vocab = vocab
-        self.w: CellWords = vocab.cells
-        suffixes = sorted({s.strip() for s in vocab.company_suffixes if s.strip()}, key=len, reverse=True)
-        self.suffixes = tuple(suffixes)
-        self.ascii_suffixes = tuple(s for s in suffixes if not _CJK.search(s))
-        self.suffix_keys = tuple(name_key(s) for s in suffixes)
-        alt = "|".join(re.escape(s) for s in self.ascii_suffixes) or r"(?!)"
-        self._after_comma = re.compile(rf"\s*(?:{alt})(?=$|[\s,;.()（）、，；:：])", re.I)
-        self._resolved: dict[tuple[str, bool], bool] = {}
-        self.plain: dict[str, tuple[str, str] | None] = {}
-        """Plain tokens seen: token -> (text, raw), or None if it needs the full reading."""
-        self.cells: dict[str, list[Item]] = {}
-        """Cell lines split before (at line 0): policies repeat their cells."""
-
-    def resolves(self, text: str) -> bool:
-        """The vocabulary knows the text (qualifiers in parentheses aside)."""
-        return self._lookup(text, True)
-
-    def known(self, text: str) -> bool:
-        """The text as it stands, parentheses included, is a known field (银行卡信息及影像)."""
-        return self._lookup(text, False)
-
-    def _lookup(self, text: str, trailing: bool) -> bool:
-        t = text.strip()
-        hit = self._resolved.get((t, trailing))
-        if hit is None:
-            if len(self._resolved) > 100_000:
-                self._resolved.clear()
-            hit = bool(t) and self.vocab.resolve_field(t, trailing=trailing) is not None
-            self._resolved[(t, trailing)] = hit
-        return hit
-
-    def item_like(self, text: str) -> bool:
-        """Names a data item: known to the vocabulary, or ending in a data noun."""
-        t = self.w.strip_leading_conjunction(_clean(text, self))
-        return self.resolves(t) or self.w.head_shaped(t)
-
-    def company(self, text: str) -> bool:
-        """Ends in a company suffix (有限公司, "Inc."), a whole word in English ("Zinc" does not)."""
-        t = re.sub(r"\s+", " ", text.strip())
-        key = name_key(t)
-        for s, k in zip(self.suffixes, self.suffix_keys, strict=True):
-            if key.endswith(k) and len(key) > len(k) and (
-                _CJK.search(s) or re.search(rf"(?:^|[\s,]){re.escape(s)}$", t, re.I)
-            ):
-                return True
-        return False
-
-    def comma_protected(self, text: str, i: int) -> bool:
-        """A comma inside a company name ("Stripe, Inc.", "Beijing Co., Ltd.")."""
-        return bool(self._after_comma.match(text, i + 1))
-
-    def abbreviation_at(self, text: str, dot: int) -> bool:
-        """The full stop at ``dot`` ends an abbreviation or a company suffix, not a sentence."""
-        start = dot
-        while start > 0 and not text[start - 1].isspace() and text[start - 1] not in "(（,，":
-            start -= 1
-        word = text[start:dot + 1]
-        if len(word) <= 2 or word[:-1].isdigit():  # an initial ("J.") or a number ("1.")
-            return True
-        if self.w.is_abbreviation(word):
-            return True
-        head = re.sub(r"\s+", " ", text[:dot + 1]).casefold()
-        return any(head.endswith(" " + s.casefold()) or head.endswith("," + s.casefold())
-                   for s in self.ascii_suffixes if s.endswith("."))
-
-
-# -- scanning -----------------------------------------------------------------------
-
-_BRACKET = re.compile(r"[（(【\[）)】\]]")
-_STRONG_AT = re.compile(r"[；;。\n]|\.(?=\s)")
-_WEAK_AT = re.compile(r"以及|[、，,/／【\[]")
-_SLASH_AT = re.compile(r"\s*[/／]\s*")
-
-
-def _depths(text: str) -> bytes | bytearray | None:
-    """Bracket depth before each character; None if the brackets do not balance."""
-    if not _BRACKET.search(text):
-        return bytes(len(text))
-    marks = list(_BRACKET.finditer(text))
-    out = bytearray(len(text))
-    depth, last = 0, 0
-    for m in marks:
-        i = m.start()
-        out[last:i + 1] = bytes((depth,)) * (i + 1 - last)
-        if m.group() in OPEN:
-            depth = min(depth + 1, 255)
-        elif depth:
-            depth -= 1
-        last = i + 1
-    out[last:] = bytes((depth,)) * (len(text) - last)
-    return out if depth == 0 else None
-
-
-def _clauses(text: str, ctx: _Ctx) -> list[str]:
-    """The text cut at top-level ；;。, line breaks and sentence ends ("… layer). Function …")."""
-    depth = _depths(text) or bytes(len(text))
-    parts, start = [], 0
-    for m in _STRONG_AT.finditer(text):
-        i = m.start()
-        if depth[i] or (m.group() == "." and not (
-                _sentence_follows(text, i + 1) and not ctx.abbreviation_at(text, i))):
-            continue
-        parts.append(text[start:i])
-        start = i + 1
-    parts.append(text[start:])
-    return parts
-
-
-def _sentence_follows(text: str, j: int) -> bool:
-    rest = text[j:].lstrip()
-    return bool(rest) and (rest[0].isupper() or bool(_CJK.match(rest[0])))
-
-
-def _weak_parts(text: str, ctx: _Ctx, nested: bool) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
-    """(part, qualifiers in scope, the part's own trailing markers) at top-level 、，, and 以及.
-
-    Inside a parenthesis "/" separates members too (``(IMEI/IMSI)``), except in a URL.
-    A 【…】 marker holding a qualifier (``【Android】``) is taken out: trailing a part it
-    qualifies that part, otherwise every part after it in this list.
-    """
-    balanced = _depths(text)
-    depth = balanced or bytes(len(text))
-    slash = nested and "://" not in text and "www." not in text
-    out: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
-    scope: tuple[str, ...] = ()
-    own: list[str] = []
-    buf: list[str] = []
-    start = 0
-
-    def flush() -> None:
-        part = "".join(buf)
-        if part.strip(_TRIM):
-            out.append((part, scope, tuple(own)))
-        buf.clear()
-        own.clear()
-
-    for m in _WEAK_AT.finditer(text):
-        i, tok = m.start(), m.group()
-        if i < start or depth[i]:
-            continue
-        if tok in "【[":
-            close = _matching(text, i) if balanced is not None else -1
-            label = ctx.w.qualifier_label(text[i + 1:close]) if close > i else None
-            if not label:
-                continue
-            buf.append(text[start:i])
-            rest = text[close + 1:].lstrip()
-            if (not rest or rest[0] in "、，,；;。" or rest.startswith("以及")) and "".join(buf).strip(_TRIM):
-                own.append(label)
-            else:
-                flush()
-                scope = (label,)
-            start = close + 1
-            continue
-        if (tok in ",，" and ctx.comma_protected(text, i)) or (
-                tok in "/／" and (not slash or _and_or(text, i))):
-            continue
-        buf.append(text[start:i])
-        flush()
-        start = i + len(tok)
-    buf.append(text[start:])
-    flush()
-    return out
-
-
-def _and_or(text: str, i: int) -> bool:
-    return text[max(0, i - 3):i].casefold() == "and" and text[i + 1:i + 3].casefold() == "or"
-
-
-def _matching(text: str, i: int) -> int:
-    """Index of the bracket closing the one at ``i`` (or -1)."""
-    depth = 0
-    for j in range(i, len(text)):
-        if text[j] in OPEN:
-            depth += 1
-        elif text[j] in CLOSE:
-            depth -= 1
-            if depth == 0:
-                return j
-    return -1
-
-
-def _opening(text: str) -> int:
-    """Index of the bracket opening the one that closes ``text`` (or -1)."""
-    depth = 0
-    for j in range(len(text) - 1, -1, -1):
-        if text[j] in CLOSE:
-            depth += 1
-        elif text[j] in OPEN:
-            depth -= 1
-            if depth == 0:
-                return j
-    return -1
-
-
-def _top_level_find(text: str, pattern: re.Pattern[str] | None = None,
-                    needle: str = "") -> list[tuple[int, int]]:
-    if (pattern is None and needle not in text) or (pattern is not None and not pattern.search(text)):
-        return []
-    depth = _depths(text)
-    if depth is None:
-        return []
-    if pattern is not None:
-        return [(m.start(), m.end()) for m in pattern.finditer(text) if not depth[m.start()]]
-    out: list[tuple[int, int]] = []
-    i = text.find(needle)
-    while needle and i >= 0:
-        if not depth[i]:
-            out.append((i, i + len(needle)))
-        i = text.find(needle, i + 1)
-    return out
-
-
-def _without_parens(text: str) -> str:
-    if not _BRACKET.search(text):
-        return text
-    depth = _depths(text)
-    if depth is None:
-        return text
-    return "".join(ch for ch, d in zip(text, depth, strict=True) if not d and ch not in OPEN)
-
-
-def _trim(text: str, ctx: _Ctx | None = None) -> str:
-    """The text without separators and spaces at its ends; "Inc." and "B.V." keep their stop."""
-    s = text.strip(_TRIM)
-    tail = text.rstrip(" \t\u3000、；;，,。：:")
-    if ctx is not None and s and tail.endswith(s + ".") and ctx.abbreviation_at(s + ".", len(s)):
-        return s + "."
-    return s
-
-
-def _clean(text: str, ctx: _Ctx | None = None) -> str:
-    t = _trim(text, ctx)
-    stripped = _trim(_ETC.sub("", t), ctx)
-    return stripped or t
-
-
 # -- items --------------------------------------------------------------------------
 
 _LABEL = re.compile(r"^([^：:、，,；;（）()【】\[\]/]{1,12}?)\s*[：:](?!//)\s*(?=\S)")
@@ -331,7 +92,7 @@ _PLAIN_SEP = re.compile(r"以及|[、，,；;。\n]+")
 _PLAIN_CONJ = re.compile(r"[和及与]")
 
 
-def _plain(text: str, line: int, ctx: _Ctx) -> list[Item] | None:
+def _plain(text: str, line: int, ctx: CellContext) -> list[Item] | None:
     """The items of a cell of plain words between 、，；: the common case, split fast.
 
     None if any token needs the full reading (a conjunction, a qualifier, "none" word).
@@ -350,14 +111,14 @@ def _plain(text: str, line: int, ctx: _Ctx) -> list[Item] | None:
                 memo.clear()
             plain = not (_PLAIN_CONJ.search(tok) or w.is_none(tok) or w.starter_length(tok)
                          or w.leading_qualifier(tok) or w.is_denial(tok))
-            got = memo[tok] = (_clean(tok, ctx), _trim(tok, ctx)) if plain else None
+            got = memo[tok] = (clean(tok, ctx), trim(tok, ctx)) if plain else None
         if got is None:
             return None
         out.append(Item(got[0], line, (), got[1]))
     return out
 
 
-def _items(text: str, line: int, ctx: _Ctx, nested: bool = False) -> list[Item]:
+def _items(text: str, line: int, ctx: CellContext, nested: bool = False) -> list[Item]:
     w = ctx.w
     fast = _plain(text, line, ctx)
     if fast is not None:
@@ -366,11 +127,11 @@ def _items(text: str, line: int, ctx: _Ctx, nested: bool = False) -> list[Item]:
         return []
     out: list[Item] = []
     last: list[Item] = []
-    for clause in _clauses(text, ctx):
-        c = _trim(_ENUM.sub("", clause, count=1), ctx)
+    for clause in clauses(text, ctx):
+        c = trim(_ENUM.sub("", clause, count=1), ctx)
         if not c or w.is_none(c):
             continue
-        bare = _without_parens(c)
+        bare = without_parens(c)
         if w.is_denial(bare) or (out and w.starts_as_qualifier(c) and not ctx.item_like(c)):
             if last:  # "…, audit logs. No cardholder data.": kept with the items it follows
                 n = len(last)
@@ -381,12 +142,12 @@ def _items(text: str, line: int, ctx: _Ctx, nested: bool = False) -> list[Item]:
     return out
 
 
-def _clause_items(c: str, line: int, ctx: _Ctx, nested: bool) -> list[Item]:
+def _clause_items(c: str, line: int, ctx: CellContext, nested: bool) -> list[Item]:
     w = ctx.w
     whole = c
     quals: list[str] = []
     for dash in w.dashes:
-        hits = _top_level_find(c, needle=dash)
+        hits = top_level_find(c, needle=dash)
         if not hits:
             continue
         left, right = c[:hits[0][0]], c[hits[0][1]:]
@@ -394,7 +155,7 @@ def _clause_items(c: str, line: int, ctx: _Ctx, nested: bool) -> list[Item]:
             quals.append(right.strip())
             c = left
         elif left.strip() and len(left.split()) == 1 and not ctx.item_like(left) and right.strip():
-            quals.append(_trim(left, ctx))
+            quals.append(trim(left, ctx))
             c = right
         break
     label = None
@@ -407,8 +168,8 @@ def _clause_items(c: str, line: int, ctx: _Ctx, nested: bool) -> list[Item]:
             quals.append(w.platform_label(name) or name)
         c = c[m.end():]
     head, tail = c, None
-    for start, end in _top_level_find(c, w._intro_top):
-        if start == 0 or c[start - 1] in " ,，、\t" or _CJK.match(c[start - 1]):
+    for start, end in top_level_find(c, w._intro_top):
+        if start == 0 or c[start - 1] in " ,，、\t" or CJK.match(c[start - 1]):
             head, tail = c[:start], c[end:]
             break
     items = _list(head, line, ctx, nested)
@@ -416,29 +177,29 @@ def _clause_items(c: str, line: int, ctx: _Ctx, nested: bool) -> list[Item]:
         members = tuple(_items(tail, line, ctx, nested=True))
         if items and members:
             g = items[-1]
-            items[-1] = replace(g, members=g.members + members, raw=_trim(c[c.find(g.raw):], ctx) if g.raw in c
+            items[-1] = replace(g, members=g.members + members, raw=trim(c[c.find(g.raw):], ctx) if g.raw in c
                                 else g.raw)
         elif members:
             items = list(members)
     if label is not None:
-        items = [Item(label, line, tuple(items), _trim(whole, ctx))]
+        items = [Item(label, line, tuple(items), trim(whole, ctx))]
     if quals:
         items = [replace(i, qualifiers=(*quals, *i.qualifiers)) for i in items]
     return items
 
 
-def _list(text: str, line: int, ctx: _Ctx, nested: bool) -> list[Item]:
+def _list(text: str, line: int, ctx: CellContext, nested: bool) -> list[Item]:
     w = ctx.w
     items: list[Item] = []
-    for part, scope, own in _weak_parts(text, ctx, nested):
-        p = _trim(part, ctx)
-        p = _trim(w.strip_leading_conjunction(p), ctx)
+    for part, scope, own in weak_parts(text, ctx, nested):
+        p = trim(part, ctx)
+        p = trim(w.strip_leading_conjunction(p), ctx)
         if not p or w.is_none(p):
             continue
         if items and w.starts_as_qualifier(p) and not ctx.item_like(p):
             items[-1] = replace(items[-1], qualifiers=(*items[-1].qualifiers, p))
             continue
-        if not items and w.is_denial(_without_parens(p)):
+        if not items and w.is_denial(without_parens(p)):
             continue
         for it in _conjoined(p, line, ctx, nested):
             extra = (*scope, *it.qualifiers, *own)
@@ -446,12 +207,12 @@ def _list(text: str, line: int, ctx: _Ctx, nested: bool) -> list[Item]:
     return items
 
 
-def _peel_qualifiers(text: str, ctx: _Ctx) -> tuple[str, list[str]]:
+def _peel_qualifiers(text: str, ctx: CellContext) -> tuple[str, list[str]]:
     """The text without trailing qualifier parentheses, and those qualifiers."""
     quals: list[str] = []
     t = text
     while t.endswith(("）", ")")):
-        o = _opening(t)
+        o = opening(t)
         if o <= 0:
             break
         inner = t[o + 1:-1]
@@ -465,7 +226,7 @@ def _peel_qualifiers(text: str, ctx: _Ctx) -> tuple[str, list[str]]:
     return t, quals
 
 
-def _conjoined(text: str, line: int, ctx: _Ctx, nested: bool) -> list[Item]:
+def _conjoined(text: str, line: int, ctx: CellContext, nested: bool) -> list[Item]:
     """The items a part names: split at 和/及/与/and/+// where both sides are items."""
     if ctx.known(text):
         return [_group(text, line, ctx)]
@@ -473,17 +234,17 @@ def _conjoined(text: str, line: int, ctx: _Ctx, nested: bool) -> list[Item]:
     if body != text and ctx.known(body):
         return [_group(text, line, ctx)]
     for start, end in _conjunctions(body, ctx, nested):
-        a = _trim(body[:start], ctx)
-        b = _trim(ctx.w.strip_leading_conjunction(_trim(body[end:], ctx)), ctx)
+        a = trim(body[:start], ctx)
+        b = trim(ctx.w.strip_leading_conjunction(trim(body[end:], ctx)), ctx)
         if _may_split(a, b, body, body[start:end], ctx):
             pieces = [*_conjoined(a, line, ctx, nested), *_conjoined(b, line, ctx, nested)]
             return [replace(i, qualifiers=(*i.qualifiers, *quals)) if quals else i for i in pieces]
     return [_group(text, line, ctx)]
 
 
-def _conjunctions(text: str, ctx: _Ctx, nested: bool) -> list[tuple[int, int]]:
+def _conjunctions(text: str, ctx: CellContext, nested: bool) -> list[tuple[int, int]]:
     w = ctx.w
-    depth = _depths(text)
+    depth = depths(text)
     if depth is None:
         return []
     hits: list[tuple[int, int]] = []
@@ -498,13 +259,13 @@ def _conjunctions(text: str, ctx: _Ctx, nested: bool) -> list[tuple[int, int]]:
         if not depth[m.start()]:
             hits.append((m.start(), m.end()))
     if not nested and "://" not in text and "www." not in text:
-        for m in _SLASH_AT.finditer(text):
-            if not depth[m.start()] and not _and_or(text, m.start() + m.group(0).find("/")):
+        for m in SLASH_AT.finditer(text):
+            if not depth[m.start()] and not and_or(text, m.start() + m.group(0).find("/")):
                 hits.append((m.start(), m.end()))
     return sorted(hits)
 
 
-def _may_split(a: str, b: str, whole: str, conj: str, ctx: _Ctx) -> bool:
+def _may_split(a: str, b: str, whole: str, conj: str, ctx: CellContext) -> bool:
     if len(name_key(a)) < 2 or len(name_key(b)) < 2:
         return False
     if ctx.company(a) and ctx.company(b):
@@ -516,7 +277,7 @@ def _may_split(a: str, b: str, whole: str, conj: str, ctx: _Ctx) -> bool:
     # "IMEI/IMSI" splits; "hashed credentials/identity tokens" and "Android/iOS" do not,
     # unless each side is a known field (驾驶证/行驶证照片 is itself one)
     if conj.strip() in ("/", "／") and not conj.startswith(" ") and (
-        (_ASCII_WORD.match(a[-1:]) and _ASCII_WORD.match(b[:1])) or not (_CJK.search(a) and _CJK.search(b))
+        (_ASCII_WORD.match(a[-1:]) and _ASCII_WORD.match(b[:1])) or not (CJK.search(a) and CJK.search(b))
     ):
         return ctx.resolves(a_name) and ctx.resolves(b_name)
     return ctx.item_like(a_name) and ctx.item_like(b_name)
@@ -525,13 +286,13 @@ def _may_split(a: str, b: str, whole: str, conj: str, ctx: _Ctx) -> bool:
 def _group_name(text: str) -> str:
     """The text before a trailing parenthesis (the group's name), else the text."""
     if text.endswith(("）", ")")):
-        o = _opening(text)
+        o = opening(text)
         if o > 0:
             return text[:o].rstrip()
     return text
 
 
-def _group(part: str, line: int, ctx: _Ctx) -> Item:
+def _group(part: str, line: int, ctx: CellContext) -> Item:
     """One item: a group if a trailing parenthesis lists members, qualifiers taken off."""
     w = ctx.w
     raw = part
@@ -542,7 +303,7 @@ def _group(part: str, line: int, ctx: _Ctx) -> Item:
         quals.append(lead[0])
         t = t[t.find(lead[1]):]
     while t.endswith(("）", ")")) and not ctx.known(t):
-        o = _opening(t)
+        o = opening(t)
         if o <= 0:
             break
         name, inner = t[:o].rstrip(), t[o + 1:-1]
@@ -554,38 +315,21 @@ def _group(part: str, line: int, ctx: _Ctx) -> Item:
                 t = name
                 continue
         members = tuple(_items(inner[intro:], line, ctx, nested=True))
-        name = _trim(name, ctx)
+        name = trim(name, ctx)
         if name and members and (intro or len(members) > 1 or ctx.item_like(members[0].text)):
-            return Item(_clean(name, ctx), line, members, _trim(raw, ctx), tuple(quals))
+            return Item(clean(name, ctx), line, members, trim(raw, ctx), tuple(quals))
         break
     if not ctx.known(t):
         tail = w.trailing_qualifier(t)
         if tail:
             t, q = tail
             quals.insert(0, q)
-    return Item(_clean(t, ctx), line, (), _trim(raw, ctx), tuple(quals))
+    return Item(clean(t, ctx), line, (), trim(raw, ctx), tuple(quals))
 
 
 # -- public -------------------------------------------------------------------------
 
-_CTX: dict[int, _Ctx] = {}
-_DEFAULT: list[tuple[str | None, Vocabulary]] = []
-
-
-def _ctx(vocab: Vocabulary | None) -> _Ctx:
-    v = vocab
-    if v is None:  # the default vocabulary, looked up once per $SHAREGRAPH_VOCAB
-        env = os.environ.get("SHAREGRAPH_VOCAB")
-        if not _DEFAULT or _DEFAULT[0][0] != env:
-            _DEFAULT[:] = [(env, load_vocabulary())]
-        v = _DEFAULT[0][1]
-    ctx = _CTX.get(id(v))
-    if ctx is None or ctx.vocab is not v:
-        ctx = _CTX[id(v)] = _Ctx(v)
-    return ctx
-
-
-def _finish(item: Item, ctx: _Ctx) -> Item:
+def _finish(item: Item, ctx: CellContext) -> Item:
     """The item with ``platform: …`` added where a qualifier names one ("only on iOS")."""
     extra = []
     for q in item.qualifiers:
@@ -602,7 +346,7 @@ def _reline(item: Item, line: int) -> Item:
     return replace(item, line=line, members=tuple(_reline(m, line) for m in item.members))
 
 
-def _cell(text: str, line: int, ctx: _Ctx) -> list[Item]:
+def _cell(text: str, line: int, ctx: CellContext) -> list[Item]:
     """The finished items of one line of a cell, memoized: policies repeat their cells."""
     items = ctx.cells.get(text)
     if items is None:
@@ -618,12 +362,12 @@ def split_items(text: str, line: int = 0, *, vocab: Vocabulary | None = None) ->
     ``vocab`` decides where 和/及/and split (a known field is never split); by default
     the vocabulary :func:`~registry.vocabulary.load_vocabulary` finds.
     """
-    return _cell(text, line, _ctx(vocab))
+    return _cell(text, line, context(vocab))
 
 
 def split_lines(lines: Sequence[tuple[int, str]], *, vocab: Vocabulary | None = None) -> list[Item]:
     """Items of a cell given as (line number, text) pairs; each line is its own item list."""
-    ctx = _ctx(vocab)
+    ctx = context(vocab)
     out: list[Item] = []
     for no, text in lines:
         out.extend(_cell(text, no, ctx))
