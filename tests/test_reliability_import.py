@@ -230,6 +230,12 @@ def test_utf32_with_a_bom_imports_like_the_seed(tmp_path, codec):
     assert policy.source.encoding == "utf-32"
 
 
+def test_a_utf16_registry_file_says_so(seeded, tmp_path):
+    u16 = tmp_path / "u16.json"
+    u16.write_bytes(seeded.read_text(encoding="utf-8").encode("utf-16"))
+    one_error_line(run("stats", "-r", str(u16)), "UTF-16 text; a registry file is UTF-8 JSON")
+
+
 @pytest.mark.parametrize("cut", ["inside a character", "at a character"])
 def test_a_truncated_registry_file_says_so(seeded, tmp_path, cut):
     data = seeded.read_bytes()

@@ -138,6 +138,14 @@ def test_symlinks_to_anything_else_are_refused(tmp_path, target):
     assert not (tmp_path / "missing.csv").exists()
 
 
+def test_a_replaced_file_keeps_its_mode(tmp_path):
+    out = tmp_path / "reg.json"
+    assert run("import", str(SEED), "-o", str(out)).returncode == 0
+    out.chmod(0o600)
+    assert run("import", str(SEED), "-o", str(out), "--app", "另一个应用").returncode == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
 def test_export_dash_writes_to_stdout(tmp_path):
     p = subprocess.run([sys.executable, str(ROOT / "cli.py"), "export", "-f", "csv", "-o", "-",
                         "--recipient", "高德软件有限公司"], capture_output=True, cwd=tmp_path, timeout=120)
@@ -183,8 +191,9 @@ KILLED_WRITER = textwrap.dedent("""
 """)
 
 
-def test_orphan_temp_file_of_a_killed_write_is_removed_at_the_next_write(tmp_path):
+def test_a_killed_write_leaves_the_old_file_and_its_temp_is_removed_at_the_next_write(tmp_path):
     out = tmp_path / "lineage.csv"
+    out.write_text("the previous export\n", encoding="utf-8")
     w = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(out)], cwd=ROOT, stdout=subprocess.PIPE,
                          text=True)
     try:
@@ -198,7 +207,7 @@ def test_orphan_temp_file_of_a_killed_write_is_removed_at_the_next_write(tmp_pat
     finally:
         os.kill(w.pid, signal.SIGKILL)  # kill -9 mid-write: no rename, no cleanup
         w.wait()
-    assert tmp.exists() and not out.exists()
+    assert tmp.exists() and out.read_text(encoding="utf-8") == "the previous export\n"  # atomic
     p = run("export", "-f", "csv", "-o", str(out))
     assert p.returncode == 0, p.stderr
     assert not tmp.exists()
