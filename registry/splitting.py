@@ -226,20 +226,42 @@ def _peel_qualifiers(text: str, ctx: CellContext) -> tuple[str, list[str]]:
     return t, quals
 
 
+_CONJ_MAX_TEXT = 300
+"""Longer parts are prose: not split at conjunctions (and no quadratic work on them)."""
+_CONJ_MAX = 16
+
+
 def _conjoined(text: str, line: int, ctx: CellContext, nested: bool) -> list[Item]:
-    """The items a part names: split at 和/及/与/and/+// where both sides are items."""
+    """The items a part names: split at 和/及/与/and/+// where both sides are items.
+
+    The part is cut into segments at its conjunctions; a conjunction splits when the run
+    before it and the segment after it are both items and no known field spans it
+    (访问日期和时间及访问记录 gives 访问日期和时间, 访问记录).
+    """
     if ctx.known(text):
         return [_group(text, line, ctx)]
     body, quals = _peel_qualifiers(text, ctx)
     if body != text and ctx.known(body):
         return [_group(text, line, ctx)]
-    for start, end in _conjunctions(body, ctx, nested):
-        a = trim(body[:start], ctx)
-        b = trim(ctx.w.strip_leading_conjunction(trim(body[end:], ctx)), ctx)
-        if _may_split(a, b, body, body[start:end], ctx):
-            pieces = [*_conjoined(a, line, ctx, nested), *_conjoined(b, line, ctx, nested)]
-            return [replace(i, qualifiers=(*i.qualifiers, *quals)) if quals else i for i in pieces]
-    return [_group(text, line, ctx)]
+    hits = _conjunctions(body, ctx, nested) if len(body) <= _CONJ_MAX_TEXT else []
+    if not hits or len(hits) > _CONJ_MAX:
+        return [_group(text, line, ctx)]
+    starts = [0, *(e for _, e in hits)]
+    ends = [*(s for s, _ in hits), len(body)]
+    pieces: list[str] = []
+    run = 0
+    for i, (s, e) in enumerate(hits):
+        left = ctx.w.strip_leading_conjunction(trim(body[run:s], ctx)) if run else trim(body[run:s], ctx)
+        right = trim(ctx.w.strip_leading_conjunction(trim(body[starts[i + 1]:ends[i + 1]], ctx)), ctx)
+        spanned = ctx.known(trim(body[starts[i]:ends[i + 1]], ctx))
+        if not spanned and _may_split(trim(left, ctx), right, body, body[s:e], ctx):
+            pieces.append(trim(left, ctx))
+            run = e
+    if not pieces:
+        return [_group(text, line, ctx)]
+    pieces.append(trim(ctx.w.strip_leading_conjunction(trim(body[run:], ctx)), ctx))
+    items = [_group(p, line, ctx) for p in pieces if p]
+    return [replace(i, qualifiers=(*i.qualifiers, *quals)) if quals else i for i in items]
 
 
 def _conjunctions(text: str, ctx: CellContext, nested: bool) -> list[tuple[int, int]]:

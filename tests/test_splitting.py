@@ -216,3 +216,19 @@ def test_memoized_items_carry_their_own_line():
     b = split_items("设备信息（包括IMEI）", 7)
     assert (a[0].line, a[0].members[0].line) == (3, 3)
     assert (b[0].line, b[0].members[0].line) == (7, 7)
+
+
+def test_a_known_field_spanning_a_conjunction_stays_whole():
+    # seed_policy.txt:71: 日志信息（如访问内容、IP地址、访问日期和时间及访问记录等）
+    g = split_items("日志信息（如访问内容、IP地址、访问日期和时间及访问记录等）")[0]
+    assert [m.text for m in g.members] == ["访问内容", "IP地址", "访问日期和时间", "访问记录"]
+    assert texts("姓名和银行卡信息及影像") == ["姓名", "银行卡信息及影像"]
+
+
+def test_long_text_full_of_conjunctions_is_read_in_linear_time():
+    import time
+
+    for text in ("设备信息和" * 2000, "a and " * 3000, "IMEI/" * 3000, "收件人姓名和收件人手机号码" * 500):
+        start = time.perf_counter()
+        split_items(text)
+        assert time.perf_counter() - start < 2.0, text[:20]
