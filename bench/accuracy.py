@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 import unicodedata
@@ -92,8 +93,24 @@ def _listed(field_text: str, registry: Path) -> tuple[list[str], str]:
 
 
 def _matches(expected: str, names: list[str]) -> bool:
+    """A listed name contains the expected one, or is contained in it and is a name itself.
+
+    "Is a name" means two letters or CJK characters at least: a stray ``)`` or ``PBC`` split off
+    a company's name is contained in many names and must not count as finding one.
+    """
     e = _key(expected)
-    return any(e in _key(n) or (_key(n) and _key(n) in e) for n in names)
+    for n in names:
+        k = _key(n)
+        if e in k:
+            return True
+        if k and k in e and len(_WORDY.sub("", k)) >= 2 and k not in _SUFFIXES:
+            return True
+    return False
+
+
+_WORDY = re.compile(r"[^\w]|_")
+_SUFFIXES = {"inc", "inc.", "llc", "ltd", "ltd.", "pbc", "gmbh", "co.", "corp", "corp.", "limited", "b.v.",
+             "s.a.", "plc"}
 
 
 def measure_document(folder: Path, workdir: Path) -> DocResult:

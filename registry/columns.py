@@ -203,7 +203,7 @@ def _assign(spec, headers: Sequence[str], columns: Sequence[Sequence[str]]) -> A
 
     # the cells overrule a header that claims a role its cells do not fit
     for i, r in enumerate(roles):
-        if _contradicted(r, header[i][1], urls[i], org[i], vendor[i], data[i]):
+        if _contradicted(r, header[i][1], urls[i], org[i], vendor[i], data[i], sdkish[i]):
             roles[i] = None
     free = [i for i in range(n) if roles[i] is None]
     who = "provider" if spec.kind == "sdk" else "recipient"
@@ -238,7 +238,8 @@ def _assign(spec, headers: Sequence[str], columns: Sequence[Sequence[str]]) -> A
     return Assignment(spec.kind, roles, notes)
 
 
-def _contradicted(role: str | None, score: int, url: float, org: float, vendor: float, data: float) -> bool:
+def _contradicted(role: str | None, score: int, url: float, org: float, vendor: float, data: float,
+                  sdkish: float = 1.0) -> bool:
     """True where the cells deny the role a header gave: links read as data, sentences as names.
 
     A header that only contains a synonym (``Retention by subprocessor`` ⊃
@@ -255,6 +256,9 @@ def _contradicted(role: str | None, score: int, url: float, org: float, vendor: 
         if score < 1000:
             return max(org, vendor) < 0.3
         return org == 0 and vendor == 0 and data > 0.5
+    if role == "sdk_name" and score < 1000:
+        # "SDK用途" contains "SDK": its cells, lists and sentences, are not SDK names
+        return sdkish < 0.3 and vendor < 0.3
     return False
 
 
@@ -349,7 +353,8 @@ def records_table(records: Sequence[Record], layout: str) -> RawTable | str:
         name_role = "sdk_name" if spec.kind == "sdk" else "scenario"
 
         def has(r: Record, n: str, roles: list[str | None] = roles, name_role: str = name_role) -> bool:
-            if r.title and (n == name_role or (TITLE in keys and roles[0] == n)):
+            if r.title and ((n == name_role and (TITLE not in keys or roles[0] in (None, n)))
+                            or (TITLE in keys and roles[0] == n)):
                 return True  # the title names the record (or is the recipient itself)
             return any(roles[keys[name_key(lab)]] == n for lab in r.labels())
 
@@ -403,7 +408,7 @@ def _label_roles(spec, headers: Sequence[str], columns: Sequence[Sequence[str]]
     vendor = [_share(c, looks_like_vendor) for c in columns]
     sdkish = [_share(c, lambda t: bool(_SDK_NAME.search(t.strip()))) for c in columns]
     for i, r in enumerate(roles):
-        if _contradicted(r, header[i][1], urls[i], org[i], vendor[i], data[i]):
+        if _contradicted(r, header[i][1], urls[i], org[i], vendor[i], data[i], sdkish[i]):
             roles[i] = None
     notes: list[str] = []
     free = [i for i, r in enumerate(roles) if r is None]

@@ -103,8 +103,8 @@ def test_yaml_list_of_mappings_is_a_sharing_list():
     names = [r.text("recipient") for r in t.rows]
     assert names == ["Microsoft Corporation", "Microsoft Corporation", "Fastbots", "Your chosen payment providers"]
     azure, clarity, fastbots, providers = t.rows
-    # the service a legal entity provides is the row's scenario (产品/服务 in Chinese lists)
-    assert [r.text("scenario") for r in t.rows] == [
+    # the service a legal entity provides: the name a reader knows the recipient by
+    assert [r.text("service") for r in t.rows] == [
         "Microsoft Azure", "Microsoft Clarity", "Fastbots chat widget", "Payment processing"]
     assert azure.line == 10 and azure.cells["recipient"].items == ((10, "Microsoft Corporation"),)
     # the data is a prose sentence: one item, on its own line, split later by the builder

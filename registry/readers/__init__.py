@@ -110,7 +110,11 @@ class Document:
 
             return page_lines(self.html_root)
         out: list[tuple[int, str]] = []
+        skip = _front_matter_end(self.lines)
         for no, line in enumerate(self.lines, 1):
+            if no <= skip:
+                out.append((no, ""))  # YAML front matter (title:, date:) is page metadata, not records
+                continue
             t = _MD_LINK.sub(r"\1", line)
             if "<" in t:
                 t = _TAG.sub(" ", t)
@@ -122,6 +126,16 @@ class Document:
     def page_text(self) -> str:
         """The visible text, joined: where the app's name and the prose are looked for."""
         return "\n".join(t for _, t in self.text_lines)
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    """The line number closing a leading ``---`` YAML front-matter block, or 0."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    for k in range(1, min(len(lines), 80)):
+        if lines[k].strip() in ("---", "..."):
+            return k + 1
+    return 0
 
 
 def _mostly_markup(text: str) -> bool:
@@ -229,7 +243,14 @@ def _merge(found: list[Found]) -> tuple[list[RawTable], list[str], list[str]]:
         covered |= lines
     kept.sort(key=lambda p: p[1].line)
     used = list(dict.fromkeys(n for n, _ in sorted(kept, key=lambda p: rank[p[0]])))
-    return [t for _, t in kept], notes, used
+    # a note about lines another reading read after all is superseded by that reading
+    notes = [n for n in notes if _note_line(n) not in covered]
+    return [t for _, t in kept], list(dict.fromkeys(notes)), used
+
+
+def _note_line(note: str) -> int:
+    m = re.match(r"line (\d+):", note)
+    return int(m.group(1)) if m else -1
 
 
 def _weight(t: RawTable) -> int:

@@ -117,7 +117,8 @@ _INDEX = re.compile(r"^\s*(?:\d{1,4}|[一二三四五六七八九十]{1,3})\s*[.
 def sniff(doc: Document) -> float:
     """0.8 for a document with pipe tables, 0.2 for one with headings only."""
     lines = doc.lines
-    if looks_like_markdown(lines):
+    if looks_like_markdown(lines) or any(
+            len(ln) > 40 and "---" in ln and _INLINE_SEP_RUN.search(ln) for ln in lines[:20000]):
         return 0.8
     if sum(1 for ln in lines[:5000] if _HEADING.match(ln)) >= 2:
         return 0.2
@@ -165,6 +166,12 @@ def _read_tables(lines: list[str]) -> tuple[list[RawTable], list[str]]:
             heading = (i + 1, title) if title else None
             i += 1
             continue
+        if len(lines[i]) > 40 and "---" in lines[i] and _INLINE_SEP_RUN.search(lines[i]):
+            table = _one_line_table(lines[i], i + 1, notes)
+            if table is not None:
+                tables.append(table)
+                i += 1
+                continue
         if (
             i + 1 < len(lines) and "-" in lines[i + 1] and _is_separator(lines[i + 1])
             and split_row(lines[i]) is not None
@@ -208,20 +215,24 @@ def _kv_record(lines: list[str], i: int, end: int, heading: tuple[int, str] | No
 
 def _read_table(lines: list[str], i: int, end: int, notes: list[str]) -> RawTable | None:
     head = split_row(lines[i]) or []
+    rows = [(k + 1, split_row(lines[k]) or []) for k in range(i + 2, end)]
+    return _table(i + 1, head, rows, notes)
+
+
+def _table(line: int, head: list[str], rows: list[tuple[int, list[str]]], notes: list[str]) -> RawTable | None:
+    """A table from its header cells and its rows' raw cells (each with its line)."""
     headers = [_inline(h, url=False) for h in head]
-    body = [[_inline(c, url=False) for c in split_row(lines[k]) or []] for k in range(i + 2, min(end, i + 42))]
+    body = [[_inline(c, url=False) for c in raw] for _, raw in rows[:40]]
     m = identify(headers, body)
     if isinstance(m, str):
-        notes.append(f"line {i + 1}: a table was left out: {m}")
+        notes.append(f"line {line}: a table was left out: {m}")
         return None
     kind, roles = m.kind, m.roles
-    table = RawTable(kind, i + 1, headers, roles, layout=LAYOUT)
-    table.info.extend(f"line {i + 1}: {n}" for n in m.notes)
+    table = RawTable(kind, line, headers, roles, layout=LAYOUT)
+    table.info.extend(f"line {line}: {n}" for n in m.notes)
     width = len(roles)
     index = _index_column(headers, body)
-    for k in range(i + 2, end):
-        no = k + 1
-        raw = split_row(lines[k]) or []
+    for no, raw in rows:
         if not any(c.strip() for c in raw):
             continue
         confidence, note = "high", ""
@@ -247,8 +258,51 @@ def _read_table(lines: list[str], i: int, end: int, notes: list[str]) -> RawTabl
                 extras[h.strip()] = Cell(cell_items(c, no))
         table.rows.append(RawRow(line=no, cells=cells, extras=extras, confidence=confidence, note=note))
     if not table.rows:
-        notes.append(f"line {i + 1}: a {kind} table header with no rows was left out")
+        notes.append(f"line {line}: a {kind} table header with no rows was left out")
         return None
+    return table
+
+
+_INLINE_SEP_RUN = re.compile(r"\|\s*:?-{3,}:?\s*\|\s*:?-{3,}:?\s*\|")
+
+
+def _one_line_table(line: str, no: int, notes: list[str]) -> RawTable | None:
+    """A pipe table whose line breaks were lost (a web archive's copy): header, ``|---|`` and
+    rows on one line, each row closed by ``|`` and the next opened by ``|`` (an empty cell).
+    """
+    cells = line.split("|")
+    seps = [k for k, c in enumerate(cells) if _SEP_CELL.match(c)]
+    if len(seps) < 2:
+        return None
+    first = seps[0]
+    width = 1
+    while first + width < len(cells) and _SEP_CELL.match(cells[first + width]):
+        width += 1
+    head = [c for c in cells[:first] if c.strip()][-width:]
+    if len(head) != width:
+        return None
+    rows: list[tuple[int, list[str]]] = []
+    row: list[str] = []
+    for c in cells[first + width:]:
+        if not c.strip() and (not row or len(row) == width):
+            if row:
+                rows.append((no, row))
+                row = []
+            continue
+        row.append(c)
+        if len(row) > width:  # a row that ran on: close it at the header's width
+            rows.append((no, row[:width]))
+            row = row[width:]
+    if row and any(c.strip() for c in row):
+        if len(row) < width:
+            notes.append(f"line {no}: the table's last row has {len(row)} of {width} cells "
+                         "(the text is cut off); that row was left out")
+        else:
+            rows.append((no, row))
+    table = _table(no, head, rows, notes)
+    if table is not None:
+        table.guesses.append(f"line {no}: the whole table stands on one line (line breaks lost); "
+                             f"rows cut at every {width} cells")
     return table
 
 

@@ -301,6 +301,12 @@ def _label_line(text: str) -> tuple[str, str, str] | None:
     """``(mark, label, value)`` where the line is ``label：value`` (mark: its numbering)."""
     m = _LABEL_LINE.match(text)
     if not m:
+        # a label alone on its line may hold a comma: "第三方隐私政策链接，仅供参考："
+        if text.endswith(("：", ":")) and 2 < len(text) <= 30 and "。" not in text:
+            mark = _TITLE_MARK.match(text)
+            label = text[mark.end() if mark else 0:-1].strip(_EDGE)
+            if label and not _NOT_LABEL.match(label):
+                return (mark.group(0).strip() if mark else "") + _LOOSE, label, ""
         return None
     label = m.group("label").strip(_EDGE)
     if not label or _NOT_LABEL.match(label) or label.endswith(("http", "https")):
@@ -403,12 +409,22 @@ def read_labelled_records(lines: Sequence[tuple[int, str]]) -> tuple[list[RawTab
             pending_title = None
             continue
         mark, label, value = lab
+        if mark.endswith(_LOOSE):
+            if rec is None or not rec.pairs or pending_title is not None:
+                # "本政策将帮您了解以下内容：" is a lead-in, not a label, outside a record
+                if rec is not None and rec.pairs and len(text) <= _MAX_CONTINUATION:
+                    rec.pairs[-1][1].append((no, text))
+                else:
+                    close_block()
+                    pending_title = None
+                continue
+            mark = mark[:-1]
         key = name_key(label)
         starts = (pending_title is not None or rec is None
                   or key in {name_key(x) for x, _ in rec.pairs}
                   or (bool(_RECORD_MARK.match(mark)) and len(rec.pairs) >= 2)
-                  or (_names_record(label) and bool(rec.pairs)
-                      and (rec.title is not None or any(_names_record(x) for x, _ in rec.pairs))))
+                  or (_opens_record(label) and bool(rec.pairs)
+                      and (rec.title is not None or any(_opens_record(x) for x, _ in rec.pairs))))
         if starts:
             close_record()
             rec = _Open(pending_title[0] if pending_title else no, pending_title)
@@ -469,8 +485,18 @@ def _exclusive_kinds() -> dict[str, str]:
     return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
 
 
+def _opens_record(label: str) -> bool:
+    """True for a label that names an SDK (SDK名称): it opens a record after a titled one.
+
+    Scenario labels (使用场景) do not: in an SDK's record they describe its use, and a
+    sharing list's records repeat their first label anyway.
+    """
+    key = name_key(label)
+    return any(key in spec.synonyms.get("sdk_name", ()) for spec in header_specs())
+
+
 def _names_record(label: str) -> bool:
-    """True for a label that names the record itself (SDK名称, 业务场景): it opens a record."""
+    """True for a label that names the record (SDK名称, 共享场景): a title above it is a heading."""
     key = name_key(label)
     return any(key in spec.synonyms.get(role, ()) for spec in header_specs()
                for role in ("sdk_name", "scenario"))
@@ -503,6 +529,10 @@ def _split_by_kind(block: list[_Open]) -> list[list[_Open]]:
         out.append(current)
     return out
 
+
+_LOOSE = "\x00"
+"""Appended to a label's mark where the label was read loosely (a comma in it): it is taken
+only inside a record that already has labels, never to open one."""
 
 _LIST_MARK = re.compile(r"^\s*[-*+•·▪●○]\s*")
 """A list item's mark: a line with one goes on the value above (a numbered line may be a title)."""
