@@ -165,8 +165,8 @@ class _Builder:
     def recipients_of(self, cell: Cell, sdks: list[SDK], hint: str, where: str) -> list[tuple[RecipientName, int]]:
         out: list[tuple[RecipientName, int]] = []
         seen: dict[str, int] = {}
-        for item in split_lines(cell.items):
-            for r in classify_recipient(item.raw or item.text, self.vocab):
+        for item in split_lines(cell.items, vocab=self.vocab):
+            for r in classify_recipient((item.raw if item.members else item.text) or item.raw, self.vocab):
                 if r.kind is RecipientKind.BRAND:
                     resolved = resolve_brand(r.name, sdks, self.vocab, hint)
                     if resolved:
@@ -316,7 +316,7 @@ def _sdks(tables: list[RawTable], b: _Builder) -> list[SDK]:
             sdk_name = (row.text("sdk_name") or row.text("provider")).strip(_TRAILING)
             provider_text = row.text("provider").replace("\n", "").strip(_TRAILING)
             ev = _ev(b.file, "sdk", n, "sdk_name", row.cells.get("sdk_name", data))
-            field_rows = b.fields_of(split_lines(data.items))
+            field_rows = b.fields_of(split_lines(data.items, vocab=b.vocab))
             sdk = SDK(
                 name=sdk_name.replace("\n", " "),
                 provider=provider_text,
@@ -401,7 +401,7 @@ def _scenarios(tables: list[RawTable], b: _Builder, sdks: list[SDK]) -> list[Sce
                 attributes=_attributes(t, row),
             )
             out.append(sc)
-            field_rows = b.fields_of(split_lines(data.items))
+            field_rows = b.fields_of(split_lines(data.items, vocab=b.vocab))
             recips = b.recipients_of(rcell, sdks, purpose + name, f"sharing row {n} ({name})")
             if not field_rows or not recips:
                 b.notes.append(

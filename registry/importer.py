@@ -31,12 +31,16 @@ LAYOUTS = tuple(READER_LAYOUTS)
 """What ``--layout`` accepts: each forces one reader (the default offers the document to all)."""
 
 
+def _layout_name(reader: str) -> str:
+    """The ``--layout`` name of a reader module (``flattened`` -> ``flattened-text``)."""
+    return next(k for k, v in READER_LAYOUTS.items() if v == reader)
+
+
 def detect_layout(src: SourceText) -> str:
     """The layout of the reader that scores a document highest (what ``--layout`` would name)."""
     from registry.readers import Document, sniff_all
 
-    best = sniff_all(Document(src))[0][1]
-    return next(k for k, v in READER_LAYOUTS.items() if v == best)
+    return _layout_name(sniff_all(Document(src))[0][1])
 
 
 def read_tables(src: SourceText, layout: str | None = None) -> tuple[list[RawTable], list[str]]:
@@ -83,7 +87,7 @@ def import_document(
     policy, report = build_policy(
         reading.tables, file=src.name, sha256=src.sha256, text=reading.page_text,
         vocab=vocab or load_vocabulary(), app=app, encoding=src.encoding,
-        layout="+".join(reading.readers), imported_at=imported_at,
+        layout="+".join(_layout_name(r) for r in reading.readers), imported_at=imported_at,
     )
     report.left_out[:0] = reading.notes
     report.info[:0] = [f"read by {line}" for line in reading.looked]

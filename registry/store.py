@@ -83,13 +83,13 @@ def policy_to_dict(p: Policy) -> dict[str, Any]:
         "notes": list(p.notes),
         "scenarios": [
             {"name": s.name, "frequency": s.frequency, "purpose": s.purpose, "data_text": s.data_text,
-             "recipients_text": s.recipients_text, "evidence": ev.ref(s.evidence)}
+             "recipients_text": s.recipients_text, "evidence": ev.ref(s.evidence), **_attrs(s.attributes)}
             for s in p.scenarios
         ],
         "sdks": [
             {"name": s.name, "provider": s.provider, "contact": s.contact, "policy_url": s.policy_url,
              "function": s.function, "need": s.need, "purpose": s.purpose, "data_text": s.data_text,
-             "fields": list(s.fields), "evidence": ev.ref(s.evidence)}
+             "fields": list(s.fields), "evidence": ev.ref(s.evidence), **_attrs(s.attributes)}
             for s in p.sdks
         ],
         "permissions": [
@@ -113,13 +113,31 @@ def policy_to_dict(p: Policy) -> dict[str, Any]:
             {"field": f.field, "field_as_written": f.field_as_written, "channel": f.channel.value,
              "via": f.via, "recipient": f.recipient, "recipient_as_written": f.recipient_as_written,
              "purpose": f.purpose, "frequency": f.frequency, "implied_via": f.implied_via,
-             "recipient_line": f.recipient_line, "evidence": ev.ref(f.evidence)}
+             "recipient_line": f.recipient_line, "evidence": ev.ref(f.evidence), **_flow_extra(f)}
             for f in p.flows
         ],
     }
     d["evidence"] = ev.rows
     d["texts"] = ev.texts
     return d
+
+
+def _attrs(attributes: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    return {"attributes": [list(a) for a in attributes]} if attributes else {}
+
+
+def _flow_extra(f: Flow) -> dict[str, Any]:
+    """How a flow was read, written only where it differs from a plain table row (keeps files small)."""
+    out: dict[str, Any] = {}
+    if f.form != "table":
+        out["form"] = f.form
+    if f.confidence != "high":
+        out["confidence"] = f.confidence
+    if f.note:
+        out["note"] = f.note
+    if f.qualifiers:
+        out["qualifiers"] = list(f.qualifiers)
+    return out
 
 
 def registry_to_dict(reg: Registry) -> dict[str, Any]:
@@ -161,6 +179,16 @@ def _names(x: Any) -> tuple[str, ...]:
     if type(x) is list:
         return tuple(map(_t, x))
     raise _Bad
+
+
+def _pairs(x: Any) -> tuple[tuple[str, str], ...]:
+    """``[[label, text], …]`` as a tuple of pairs, each checked."""
+    out = []
+    for pair in _list(x) if x != () else []:
+        if type(pair) is not list or len(pair) != 2:
+            raise _Bad
+        out.append((_t(pair[0]), _t(pair[1])))
+    return tuple(out)
 
 
 def _list(x: Any) -> list[Any]:
@@ -223,12 +251,14 @@ def policy_from_dict(d: dict[str, Any]) -> Policy:
         notes=_names(d.get("notes", [])),
         scenarios=tuple(
             Scenario(_t(s["name"]), _t(s["frequency"]), _t(s["purpose"]), _t(s["data_text"]),
-                     _t(s["recipients_text"]), ev(s["evidence"]))  # type: ignore[arg-type]
+                     _t(s["recipients_text"]), ev(s["evidence"]),  # type: ignore[arg-type]
+                     _pairs(s.get("attributes", ())))
             for s in _list(d.get("scenarios", []))
         ),
         sdks=tuple(
             SDK(_t(s["name"]), _t(s["provider"]), _t(s["contact"]), _t(s["policy_url"]), _t(s["function"]),
-                _t(s["need"]), _t(s["purpose"]), _t(s["data_text"]), _names(s["fields"]), ev(s["evidence"]))
+                _t(s["need"]), _t(s["purpose"]), _t(s["data_text"]), _names(s["fields"]), ev(s["evidence"]),
+                _pairs(s.get("attributes", ())))
             for s in _list(d.get("sdks", []))
         ),
         permissions=tuple(
@@ -250,7 +280,9 @@ def policy_from_dict(d: dict[str, Any]) -> Policy:
             Flow(intern(f["field"]), intern(f["field_as_written"]), Channel(f["channel"]),
                  intern(f["via"]), intern(f["recipient"]), intern(f["recipient_as_written"]),
                  intern(f["purpose"]), intern(f["frequency"]), ev_at(f["evidence"]),
-                 None if (iv := f["implied_via"]) is None else intern(iv), num(f.get("recipient_line", 0)))
+                 None if (iv := f["implied_via"]) is None else intern(iv), num(f.get("recipient_line", 0)),
+                 intern(_t(f.get("form", "table"))), intern(_t(f.get("confidence", "high"))),
+                 _t(f.get("note", "")), _names(f["qualifiers"]) if "qualifiers" in f else ())
             for f in _list(d.get("flows", []))
         ),
     )

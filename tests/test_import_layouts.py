@@ -149,8 +149,8 @@ def test_shop_sdks(shop):
     wx = sdk(policy, "微信开放平台SDK")
     assert wx.fields == ("设备标识符", "IMEI", "Android ID", "网络信息")
     assert wx.policy_url == "https://weixin.qq.com/cgi-bin/readtemplate?t=weixin_agreement&s=privacy"
-    # one member in the parenthesis is not a list: the splitter keeps it whole
-    assert sdk(policy, "友盟统计SDK").fields == ("设备标识符（IDFA）", "位置信息")
+    # one member that reads as a data item makes a group of one (帐号信息（华为帐号ID）, docs/splitting.md)
+    assert sdk(policy, "友盟统计SDK").fields == ("设备标识符", "IDFA", "位置信息")
     getui = sdk(policy, "个推SDK")  # the paragraph list under <h3>1. 个推SDK</h3>
     assert (getui.purpose, getui.policy_url) == ("消息推送", "https://docs.getui.com/privacy")
     assert getui.fields == ("设备标识符", "IMEI", "OAID", "网络信息")
@@ -361,7 +361,7 @@ def test_yaml_good_file_imports(tmp_path):
     (GOOD.replace("sharegraph: 1", "sharegraph: 2"), "policy.yaml:1: sharegraph: expected 1"),
     (GOOD.replace("    fields: [手机号码]\n", ""), "policy.yaml:4: scenarios[0]: missing key 'fields'"),
     (GOOD.replace("    fields: [手机号码]\n", "    fields: [手机号码]\n    field: [姓名]\n"),
-     "policy.yaml:6: scenarios[0].field: unknown key (expected one of fields, frequency, name, purpose, recipients)"),
+     "policy.yaml:6: scenarios[0].field: unknown key (expected one of attributes, fields, frequency, name, purpose, recipients)"),
     (GOOD.replace("[某某汽车服务有限公司]", "[某某汽车服务有限公司, 360]"),
      "policy.yaml:6: scenarios[0].recipients[1]: expected a recipient name or a mapping with name, kind, onward_of"),
     (GOOD.replace("[某某汽车服务有限公司]", "\n      - {name: 某某外包服务机构, kind: onward}"),

@@ -399,7 +399,8 @@ def read_labelled_records(lines: Sequence[tuple[int, str]]) -> tuple[list[RawTab
                 close_record()
                 pending_title = (no, title)
                 continue
-            if rec is not None and rec.pairs and len(text) <= _MAX_CONTINUATION and not _is_prose_line(text):
+            if rec is not None and rec.pairs and len(text) <= _MAX_CONTINUATION and not _is_prose_line(text) \
+                    and not _ends_value(rec.pairs[-1][1], text):
                 bullet = _BULLET.match(text)
                 item = text[bullet.end():].strip(_EDGE) if bullet else text
                 if item:
@@ -556,6 +557,19 @@ def _record(r: _Open) -> Record:
         return Record(min(ln for _, c in pairs for ln, _ in c.items) if any(c.items for _, c in pairs)
                       else r.line, None, pairs)
     return Record(r.line, r.title, pairs)
+
+
+def _ends_value(items: list[tuple[int, str]], text: str) -> bool:
+    """True where a line after a value is no part of it: a sentence after a link, or a
+    sentence of its own (``如您对本政策有任何疑问，可通过客服与我们联系。``)."""
+    if not items:
+        return False
+    from registry.columns import looks_like_url
+
+    last = items[-1][1]
+    if looks_like_url(last) and not looks_like_url(text):
+        return True
+    return text.endswith(("。", "！", "？")) and ("，" in text or "," in text) and not _LIST_MARK.match(text)
 
 
 def _is_prose_line(text: str) -> bool:

@@ -290,6 +290,16 @@ def _cells(entry: yaml.MappingNode, data: dict[str, Any], columns: tuple[tuple[s
     return cells
 
 
+def _attributes(entry: yaml.MappingNode, data: dict[str, Any]) -> dict[str, Cell]:
+    """An entry's ``attributes`` mapping as extra cells, each on its value's line."""
+    attrs = data.get("attributes") or {}
+    if not attrs:
+        return {}
+    node = next(v for k, v in entry.value if k.value == "attributes")
+    lines = {str(k.value): int(v.start_mark.line) + 1 for k, v in node.value}  # type: ignore[union-attr]
+    return {str(k): Cell(((lines.get(str(k), 0), str(v)),)) for k, v in attrs.items() if v is not None}
+
+
 def read_registry_yaml(text: str, path: str) -> RegistryYaml:
     """Validate a registry-as-code file and turn it into tables (cells carry YAML lines)."""
     data, root = validate(text, path)
@@ -304,7 +314,8 @@ def read_registry_yaml(text: str, path: str) -> RegistryYaml:
         table = RawTable(kind, int(node.start_mark.line) + 1, [k for k, _ in columns],
                          [r for _, r in columns], layout=LAYOUT)
         for n, d in zip(node.value, entries, strict=True):
-            table.rows.append(RawRow(line=int(n.start_mark.line) + 1, cells=_cells(n, d, columns, out)))
+            table.rows.append(RawRow(line=int(n.start_mark.line) + 1, cells=_cells(n, d, columns, out),
+                                     extras=_attributes(n, d)))
         out.tables.append(table)
     return out
 
@@ -421,6 +432,7 @@ def policy_to_data(policy: Policy, vocab: Vocabulary | None = None) -> dict[str,
         data["scenarios"] = [
             _entry([("name", s.name), ("purpose", s.purpose), ("frequency", s.frequency),
                     ("fields", _as_written(s.data_text)), ("recipients", _as_written(s.recipients_text))])
+            | ({"attributes": dict(s.attributes)} if s.attributes else {})
             for s in policy.scenarios
         ]
         for s in data["scenarios"]:
@@ -431,6 +443,7 @@ def policy_to_data(policy: Policy, vocab: Vocabulary | None = None) -> dict[str,
             _entry([("name", s.name), ("provider", s.provider), ("contact", s.contact),
                     ("policy_url", s.policy_url), ("function", s.function), ("need", s.need),
                     ("purpose", s.purpose)]) | {"fields": _as_written(s.data_text)}
+            | ({"attributes": dict(s.attributes)} if s.attributes else {})
             for s in policy.sdks
         ]
     if policy.permissions:
