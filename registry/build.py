@@ -120,6 +120,8 @@ class _Builder:
         self.notes: list[str] = []
         self.unresolved_recipients: list[str] = []
         self.duplicates: list[str] = []
+        self.brand_matches: dict[str, list[SDK]] = {}
+        """A brand's matching SDKs, per policy (normalize.resolve_brand)."""
 
     # -- fields ---------------------------------------------------------------
     def field_of(self, text: str, parent: str | None = None) -> str:
@@ -168,7 +170,7 @@ class _Builder:
         for item in split_lines(cell.items, vocab=self.vocab):
             for r in classify_recipient((item.raw if item.members else item.text) or item.raw, self.vocab):
                 if r.kind is RecipientKind.BRAND:
-                    resolved = resolve_brand(r.name, sdks, self.vocab, hint)
+                    resolved = resolve_brand(r.name, sdks, self.vocab, hint, cache=self.brand_matches)
                     if resolved:
                         legal, sdk = resolved
                         line = sdk.evidence.line if sdk.evidence else 0

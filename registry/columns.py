@@ -53,6 +53,8 @@ _DATA_WORDS = re.compile(
 RECIPIENT_ROLES = ("recipient", "provider")
 _SAMPLE = 1000
 """Characters of a cell looked at for evidence of its role."""
+_SAMPLE_ROWS = 200
+"""Cells of a column (or values of a label) looked at for evidence: a 1 MB list need not be read twice."""
 NAME_ROLES = ("sdk_name", "scenario")
 
 
@@ -287,7 +289,7 @@ def identify(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Assignmen
         for i, r in zip(filled, m[1], strict=True):
             roles[i] = r
         return Assignment(m[0], roles)
-    columns = [[row[i] if i < len(row) else "" for row in rows] for i in range(len(headers))]
+    columns = [[row[i] if i < len(row) else "" for row in rows[:_SAMPLE_ROWS]] for i in range(len(headers))]
     a = assign_roles(headers, columns)
     if isinstance(a, Assignment) or m is None:
         return a
@@ -345,7 +347,7 @@ def records_table(records: Sequence[Record], layout: str) -> RawTable | str:
     for spec in header_specs():
         if spec.kind == "permission":
             continue
-        got = _label_roles(spec, headers, columns)
+        got = _label_roles(spec, headers, [c[:_SAMPLE_ROWS] for c in columns])
         if got is None:
             continue
         roles, notes = got

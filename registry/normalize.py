@@ -80,7 +80,8 @@ def recipient_kind(name: str, vocab: Vocabulary) -> RecipientKind:
 
 
 def resolve_brand(
-    brand: str, sdks: list[SDK], vocab: Vocabulary, hint: str = ""
+    brand: str, sdks: list[SDK], vocab: Vocabulary, hint: str = "",
+    cache: dict[str, list[SDK]] | None = None,
 ) -> tuple[str, SDK] | None:
     """The legal entity behind a brand, if this policy's SDK table shows it.
 
@@ -88,13 +89,20 @@ def resolve_brand(
     name and provider; a single provider is the answer. Where several providers
     match, the SDKs whose function or purpose shares a word with ``hint`` (the
     scenario's purpose) are preferred; still ambiguous means unresolved.
+    ``cache`` (one dict per policy and SDK list) keeps each brand's matching SDKs,
+    so that a long sharing list does not scan the SDK table once per cell.
     """
-    tokens = _brand_tokens(name_key(brand), vocab)
-    matches = [
-        s for s in sdks
-        if any(t in name_key(s.name) or t in name_key(s.provider) for t in tokens)
-        and recipient_kind(s.provider, vocab) is RecipientKind.COMPANY
-    ]
+    key = name_key(brand)
+    matches = cache.get(key) if cache is not None else None
+    if matches is None:
+        tokens = _brand_tokens(key, vocab)
+        matches = [
+            s for s in sdks
+            if any(t in name_key(s.name) or t in name_key(s.provider) for t in tokens)
+            and recipient_kind(s.provider, vocab) is RecipientKind.COMPANY
+        ]
+        if cache is not None:
+            cache[key] = matches
     providers = {s.provider for s in matches}
     if len(providers) > 1 and hint:
         hkey = name_key(hint)

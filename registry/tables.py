@@ -111,6 +111,18 @@ def role_of(header: str, spec: HeaderSpec) -> tuple[str | None, int]:
 
     An exact synonym scores 1000; otherwise the longest synonym the header contains.
     """
+    if len(header) > 200:
+        return _role_of(header, spec)
+    return _role_of_cached(header, spec.kind, id(spec))
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _role_of_cached(header: str, kind: str, _spec_id: int) -> tuple[str | None, int]:
+    spec = next(s for s in header_specs() if s.kind == kind and id(s) == _spec_id)
+    return _role_of(header, spec)
+
+
+def _role_of(header: str, spec: HeaderSpec) -> tuple[str | None, int]:
     key = name_key(header)
     best: tuple[str | None, int] = (None, 0)
     for role, syns in spec.synonyms.items():

@@ -69,6 +69,8 @@ class Document:
     """A source text with the views readers share (computed once, on demand)."""
 
     src: SourceText
+    covered: frozenset[int] = frozenset()
+    """Lines other readers read as tables or records: a reader of what is left (prose) skips them."""
 
     @property
     def path(self) -> str:
@@ -115,10 +117,13 @@ class Document:
             if no <= skip:
                 out.append((no, ""))  # YAML front matter (title:, date:) is page metadata, not records
                 continue
-            t = _MD_LINK.sub(r"\1", line)
+            t = line
+            if "](" in t:
+                t = _MD_LINK.sub(r"\1", t)
             if "<" in t:
                 t = _TAG.sub(" ", t)
-            t = _MD_INLINE.sub("", t)
+            if "*" in t or "_" in t or "`" in t:
+                t = _MD_INLINE.sub("", t)
             out.append((no, t))
         return out
 
@@ -201,8 +206,14 @@ def read_document(src: SourceText, layout: str | None = None) -> Reading:
         names = [(s, n) for s, n in sniff_all(doc) if s > 0]
     found: list[Found] = []
     looked: list[str] = []
+    # readers of what is left (prose) run last, on the lines no table or record holds: a
+    # sentence inside a table's cell is that table's, and a 1 MB table is not read twice
+    names.sort(key=lambda p: bool(getattr(reader(p[1]), "READS_LEFTOVERS", False)))
     for score, name in names:
-        f = reader(name).read(doc)
+        module = reader(name)
+        if getattr(module, "READS_LEFTOVERS", False):
+            doc.covered = frozenset(ln for f in found for t in f.tables for ln in _lines_of(t))
+        f = module.read(doc)
         f.reader = name
         found.append(f)
         rows = sum(len(t.rows) for t in f.tables)

@@ -607,8 +607,13 @@ def sniff(doc: Document) -> float:
     return 0.0 if n == 0 else min(0.5, 0.1 + 0.05 * n)
 
 
+READS_LEFTOVERS = True
+"""Read after the table and record readers, on the lines they did not read."""
+
+
 def read(doc: Document) -> Found:
-    tables, notes = read_prose(doc.text_lines, marks_of(doc))
+    lines = doc.text_lines if not doc.covered else [(n, t) for n, t in doc.text_lines if n not in doc.covered]
+    tables, notes = read_prose(lines, marks_of(doc))
     rows = sum(len(t.rows) for t in tables)
     return Found("prose", tables, notes, saw=f"{rows} disclosure sentence(s)" if rows
                  else "no sentence names a recipient and the data it receives")

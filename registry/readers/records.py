@@ -338,8 +338,12 @@ def sniff(doc: Document) -> float:
 
 def read(doc: Document) -> Found:
     lines = doc.text_lines
-    legacy, lnotes = read_paragraph_lists(lines, doc.path)
     tables, notes = read_labelled_records(lines)
+    # the older reader finds labels run together on one line (SDK name: … Third party: …);
+    # it reads only what the labelled-record reader left
+    done = {ln for t in tables for r in t.rows for c in (*r.cells.values(), *r.extras.values())
+            for ln, _ in c.items}
+    legacy, lnotes = read_paragraph_lists(lines, doc.path, skip=frozenset(done))
     # the older reader's notes on lines the newer one read are not news
     read = {c.line for t in tables for r in t.rows for c in r.cells.values()} | {t.line for t in tables}
     read |= {_note_line(n) for n in notes} | {_note_line(n) for t in tables for n in t.notes}
@@ -422,7 +426,7 @@ def read_labelled_records(lines: Sequence[tuple[int, str]]) -> tuple[list[RawTab
             mark = mark[:-1]
         key = name_key(label)
         starts = (pending_title is not None or rec is None
-                  or key in {name_key(x) for x, _ in rec.pairs}
+                  or key in rec.keys
                   or (bool(_RECORD_MARK.match(mark)) and len(rec.pairs) >= 2)
                   or (_opens_record(label) and bool(rec.pairs)
                       and (rec.title is not None or any(_opens_record(x) for x, _ in rec.pairs))))
@@ -432,6 +436,7 @@ def read_labelled_records(lines: Sequence[tuple[int, str]]) -> tuple[list[RawTab
             pending_title = None
         assert rec is not None
         rec.pairs.append((label, [(no, value)] if value else []))
+        rec.keys.add(key)
     close_block()
 
     tables: list[RawTable] = []
@@ -486,6 +491,7 @@ def _exclusive_kinds() -> dict[str, str]:
     return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
 
 
+@functools.lru_cache(maxsize=4096)
 def _opens_record(label: str) -> bool:
     """True for a label that names an SDK (SDK名称): it opens a record after a titled one.
 
@@ -496,6 +502,7 @@ def _opens_record(label: str) -> bool:
     return any(key in spec.synonyms.get("sdk_name", ()) for spec in header_specs())
 
 
+@functools.lru_cache(maxsize=4096)
 def _names_record(label: str) -> bool:
     """True for a label that names the record (SDK名称, 共享场景): a title above it is a heading."""
     key = name_key(label)
@@ -548,6 +555,8 @@ class _Open:
     line: int
     title: tuple[int, str] | None
     pairs: list[tuple[str, list[tuple[int, str]]]] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)
+    """name_key of every label so far (a repeated label opens the next record)."""
 
 
 def _record(r: _Open) -> Record:
