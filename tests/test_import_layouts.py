@@ -445,7 +445,7 @@ def test_extension_is_a_hint_not_a_gate(tmp_path, name, readers):
     src = tmp_path / "policy.txt"
     src.write_bytes((FIX / name).read_bytes())
     policy, report = imp(src)
-    base, base_report = imp(name)
+    base, _ = imp(name)
     assert policy.source.layout == base.source.layout
     if readers:
         assert readers <= {r.split(" ")[2] for r in report.info if r.startswith("read by ")}

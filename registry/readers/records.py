@@ -517,7 +517,10 @@ def _kind_of(rec: _Open) -> str | None:
         votes.append("sdk")
     if not votes:
         return None
-    return max(set(votes), key=votes.count)
+    counts = {k: votes.count(k) for k in ("sdk", "sharing")}
+    if counts["sdk"] == counts["sharing"]:
+        return None  # a tie says nothing: the record goes with the records around it
+    return "sdk" if counts["sdk"] > counts["sharing"] else "sharing"
 
 
 def _split_by_kind(block: list[_Open]) -> list[list[_Open]]:
