@@ -1,7 +1,8 @@
 """The structured reader: JSON, YAML and JS/TS data files holding lists of disclosure records.
 
 The fixtures in tests/fixtures/import/corpus_cuts/structured/ are cut from three real
-documents of shared/corpus (its README.md gives the source lines); every expectation
+documents of shared/corpus and one held-out document of bench/heldout (its README.md
+gives the source lines); every expectation
 below was written by reading the fixture. Inline snippets are real values from the same
 files, rearranged into the shapes a test needs (each says so).
 """
@@ -25,6 +26,7 @@ CUTS = ROOT / "tests" / "fixtures" / "import" / "corpus_cuts" / "structured"
 JSON_CUT = CUTS / "deltagreen_subprocessors.json"
 YAML_CUT = CUTS / "paymenthood_subprocessors.yml"
 TS_CUT = CUTS / "turing_voice_sdk.ts"
+TSX_CUT = CUTS / "maxvideoai_subprocessors.tsx"
 
 
 def doc(path: Path) -> Document:
@@ -277,6 +279,91 @@ def test_read_document_prefers_the_structured_reading():
     assert reading.readers[0] == "structured"
     assert sum(len(t.rows) for t in reading.tables if t.layout == "structured") == 4
     assert sniff_all(doc(TS_CUT))[0][1] == "structured"
+
+
+# -- TSX page with typed data: maxvideoai_subprocessors.tsx -----------------------------------
+
+def test_tsx_typed_lists_are_read_without_types_labels_or_code():
+    found = reader.read(doc(TSX_CUT))
+    en, fr = found.tables
+    assert (en.line, fr.line) == (82, 102)
+    assert en.headers == ["provider", "service", "location", "data"]
+    assert [r.text("recipient") for r in en.rows] == [
+        "Stripe Payments Europe, Ltd.", "Neon (Neon, Inc.)", "Resend, Inc."]
+    # the value is the literal's text, without its quotes, and ends where the literal ends:
+    # generateMetadata() below the last row is code, not more of its data
+    assert en.rows[2].cells["data"].items == ((99, "Email addresses, template variables, delivery metadata"),)
+    assert fr.rows[1].cells["data"].items == (
+        (113, "Adresses e-mail, variables de template, métadonnées de délivrabilité"),)
+    # `type Subprocessor = { provider: string; … }` and the annotations are types, not records;
+    # PAGE_COPY's `columns` (Provider, Primary location, Data processed) are column labels
+    texts = {c.text for t in found.tables for r in t.rows for c in (*r.cells.values(), *r.extras.values())}
+    assert not texts & {"string", "Provider", "Prestataire", "Proveedor", "Data processed", "legalSubprocessors"}
+    assert "line 48: 'columns' holds the labels of columns, not a record's values; left out" in found.notes
+
+
+def test_string_literals_lose_their_quotes_whatever_the_quote_style():
+    # the cut's Resend and Supabase rows, written with each kind of quote a JS file uses
+    js = ("export const rows = [\n"
+          "  { provider: \"Resend, Inc.\", data: 'Email addresses, template variables' },\n"
+          "  { provider: `Supabase`, data: `Account credentials, email, auth logs` },\n"
+          "  { provider: 'Neon (Neon, Inc.)', data: `${prefix}, consent ledger` },\n"
+          "];\n")
+    (t,) = reader.read(text_doc("rows.ts", js)).tables
+    assert [(r.text("recipient"), r.text("data")) for r in t.rows] == [
+        ("Resend, Inc.", "Email addresses, template variables"),
+        ("Supabase", "Account credentials, email, auth logs"),
+        ("Neon (Neon, Inc.)", "")]  # a template with a substitution is code: its value is not known
+
+
+def test_type_declarations_and_type_literals_are_not_records():
+    # the cut's Subprocessor type with literal types in place of `string`, as an interface and a type
+    ts = ("interface Subprocessor {\n"
+          "  provider: 'Stripe Payments Europe, Ltd.' | 'Supabase';\n"
+          "  data: 'Billing metadata';\n"
+          "}\n"
+          "type Rows = [{ provider: 'Supabase', data: 'auth logs' }, { provider: 'Neon', data: 'receipts' }];\n"
+          "type Row = { provider: 'Resend, Inc.'; data: 'Email addresses' }\n"
+          "const SUBPROCESSORS: Array<{ provider: 'Supabase', data: 'email' }> = [\n"
+          "  { provider: 'Supabase', data: 'Account credentials, email, auth logs' },\n"
+          "  { provider: 'Resend, Inc.' as const, data: 'Email addresses' satisfies string },\n"
+          "];\n")
+    (t,) = reader.read(text_doc("types.ts", ts)).tables
+    assert t.line == 7
+    assert [(r.line, r.text("recipient"), r.text("data")) for r in t.rows] == [
+        (8, "Supabase", "Account credentials, email, auth logs"),
+        (9, "Resend, Inc.", "Email addresses")]
+
+
+def test_column_labels_and_their_translations_are_no_records():
+    # PAGE_COPY's `columns` of the cut (lines 48-53, 61-66) keyed by locale, then a list whose
+    # first element labels the columns of the cut's rows
+    ts = ("export const COLUMNS = {\n"
+          "  en: { provider: 'Provider', location: 'Primary location', data: 'Data processed' },\n"
+          "  fr: { provider: 'Prestataire', location: 'Localisation principale', data: 'Données traitées' },\n"
+          "};\n"
+          "export const ROWS = [\n"
+          "  { provider: 'Provider', location: 'Primary location', data: 'Data processed' },\n"
+          "  { provider: 'Supabase', location: 'EU (Paris)', data: 'Account credentials, email, auth logs' },\n"
+          "  { provider: 'Vercel Inc.', location: 'Global (USA/EU edges)', data: 'Application content, logs' },\n"
+          "];\n")
+    found = reader.read(text_doc("columns.ts", ts))
+    (t,) = found.tables
+    assert [r.text("recipient") for r in t.rows] == ["Supabase", "Vercel Inc."]
+    assert [n for n in found.notes if "header row" in n] == [
+        "line 2: a header row (the labels of columns), not a record; left out",
+        "line 3: a header row (the labels of columns), not a record; left out",
+        "line 6: a header row (the labels of columns), not a record; left out"]
+
+
+def test_a_record_naming_companies_is_no_header_row():
+    # a row of the cut whose location is a header word ('Global') stays a record
+    ts = ("export const ROWS = [\n"
+          "  { provider: 'Stripe Payments Europe, Ltd.', location: 'Global', data: 'wallet transactions' },\n"
+          "  { provider: 'Vercel Inc.', location: 'Location', data: 'Data processed' },\n"
+          "];\n")
+    (t,) = reader.read(text_doc("rows.ts", ts)).tables
+    assert [r.text("recipient") for r in t.rows] == ["Stripe Payments Europe, Ltd.", "Vercel Inc."]
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -15,6 +15,13 @@ tree (:class:`Scalar`, :class:`Seq`, :class:`Map`, each with a 1-based line):
   (a call, a spread, a function body) is skipped, and literals inside it
   (``data() { return { list: [...] } }``) are still found.
 
+TypeScript's types are not data: a ``type X = …`` declaration, an ``interface``,
+the annotation of a variable (``const rows: Record<Locale, Row[]> = …``) and the
+type after ``as`` / ``satisfies`` are passed over, and an object whose members
+are separated by ``;`` (``{ provider: 'Provider'; data: string }``) is a type
+literal, read as empty. A template literal with a substitution (`` `${name}` ``)
+is code: its value is not known without running it.
+
 >>> [type(n).__name__ for n in parse_js("export const a = { ios: [{ name: 'x' }] };", "a.ts")]
 ['Map']
 >>> m = parse_js("const a = {\\n  name:\\n    'Stripe, Inc.',\\n}", "a.js")[0]
@@ -96,6 +103,12 @@ _TOKEN = re.compile(
 _REGEX = re.compile(r"/(?![*/])(?:[^/\\\n\[]|\\.|\[(?:[^\]\\\n]|\\.)*\])+/[a-z]*")
 _REGEX_AFTER = set("(,=:[!&|?{};+-*%<>~^") | {"return", "typeof", "case", "in", "of", "delete", "void"}
 _CONSTS = {"true", "false", "null", "undefined", "NaN", "Infinity"}
+_STATEMENT = {"export", "import", "const", "let", "var", "function", "class", "type", "interface", "enum",
+              "declare", "async", "default", "return", "if", "for", "while", "switch", "try"}
+"""Words that start a statement: a type expression at bracket depth 0 ends before one."""
+_AFTER_VALUE = (",", "}", "]", ")", ";", "")
+_TYPE_WORDS = {"type", "interface", "declare", "const", "let", "var", "as", "satisfies"}
+_SUBSTITUTION = re.compile(r"(?<!\\)\$\{")
 _ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r?\n|[\s\S])")
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 
@@ -181,13 +194,114 @@ class _Parser:
     def program(self) -> list[Node]:
         i = 0
         while i < len(self.t):
-            if self.t[i].text in ("{", "["):
+            end = self.type_end(i)
+            if end is not None:
+                i = max(end, i + 1)
+            elif self.t[i].text in ("{", "["):
                 node, i = self.value(i, 0)
                 if node is not None:
                     self.loose.append(node)
             else:
                 i += 1
         return self.loose
+
+    # -- TypeScript's types: passed over ------------------------------------------------
+
+    def type_end(self, i: int) -> int | None:
+        """Where the type starting at token ``i`` ends, if one starts there (else None).
+
+        A ``type X = …`` or ``interface X {…}`` declaration is passed over whole; a
+        variable's annotation (``const rows: Row[] = …``) up to its ``=``; the type after
+        ``as`` or ``satisfies`` up to the ``,``, ``;`` or closer that ends it.
+        """
+        tok = self.t[i]
+        if tok.kind != "id" or tok.text not in _TYPE_WORDS or (i and self.t[i - 1].text == "."):
+            return None
+        s, nxt = tok.text, self.t[i + 1] if i + 1 < len(self.t) else None
+        if nxt is None:
+            return None
+        if s == "type" and nxt.kind == "id" and self.text(i + 2) in ("=", "<"):
+            j = self._past_angles(i + 2)
+            return self.type_expr_end(j + 1) if self.text(j) == "=" else None
+        if s == "interface" and nxt.kind == "id" and self.text(i + 2) in ("{", "<", "extends"):
+            j = self._past_angles(i + 2, until="{")
+            return self._block_end(j) if self.text(j) == "{" else None
+        if s == "declare" and nxt.text in ("module", "global", "namespace"):
+            j = self._past_angles(i + 2, until="{")
+            return self._block_end(j) if self.text(j) == "{" else None
+        if s in ("const", "let", "var") and nxt.kind == "id" and self.text(i + 2) == ":":
+            return self.type_expr_end(i + 3, at_assign=True)
+        if s in ("as", "satisfies") and i and (self.t[i - 1].kind in ("str", "tpl", "num")
+                                               or self.t[i - 1].text in ("}", "]")):
+            return self.type_expr_end(i + 1)  # after a literal (not `locale as Locale`, nor text)
+        return None
+
+    def _past_angles(self, j: int, until: str = "=") -> int:
+        """From a declaration's name on: the index of ``until`` outside ``<…>`` (type parameters)."""
+        angle = nest = 0
+        while j < len(self.t):
+            s = self.t[j].text
+            if s == "<":
+                angle += 1
+            elif s == ">":
+                angle = max(angle - 1, 0)
+            elif s in ("(", "["):
+                nest += 1
+            elif s in (")", "]"):
+                nest = max(nest - 1, 0)
+            elif angle == 0 and nest == 0 and (s == until or s in (";", "}")):
+                return j
+            j += 1
+        return j
+
+    def _block_end(self, j: int) -> int:
+        """The index after the ``}`` that closes the ``{`` at ``j``."""
+        depth = 0
+        while j < len(self.t):
+            s = self.t[j].text
+            if s in ("{", "[", "("):
+                depth += 1
+            elif s in ("}", "]", ")"):
+                depth -= 1
+                if depth <= 0:
+                    return j + 1
+            j += 1
+        return j
+
+    def type_expr_end(self, j: int, at_assign: bool = False) -> int:
+        """The index of the token that ends the type expression starting at ``j``.
+
+        It ends, outside brackets, at ``;``, ``,`` (outside ``<…>`` too), a closer of
+        what encloses it, the word that starts the next statement, or (``at_assign``)
+        the ``=`` of an annotated variable.
+        """
+        start, depth, angle = j, 0, 0
+        while j < len(self.t):
+            tok = self.t[j]
+            s = tok.text
+            if s in ("{", "[", "("):
+                depth += 1
+            elif s in ("}", "]", ")"):
+                if depth == 0:
+                    return j
+                depth -= 1
+            elif depth == 0:
+                if s == "<":
+                    angle += 1
+                elif s == ">":
+                    angle = max(angle - 1, 0)
+                elif self._ends_type(j, start, angle, at_assign):
+                    return j
+            j += 1
+        return j
+
+    def _ends_type(self, j: int, start: int, angle: int, at_assign: bool) -> bool:
+        """Whether token ``j``, outside brackets, ends a type expression begun at ``start``."""
+        tok = self.t[j]
+        s = tok.text
+        if s == ";" or (angle == 0 and (s == "," or (at_assign and s == "="))):
+            return True
+        return tok.kind == "id" and s in _STATEMENT and j > start and self.text(j + 1) != "("
 
     def value(self, i: int, depth: int) -> tuple[Node | None, int]:
         """The value starting at token ``i`` and the index after it (None for code)."""
@@ -196,11 +310,15 @@ class _Parser:
             return self.obj(i, depth)
         if tok.text == "[":
             return self.arr(i, depth)
+        if tok.kind == "tpl" and _SUBSTITUTION.search(tok.text):
+            return None, self.skip(i, depth)  # `…${x}…`: its value is known only when run
         if tok.kind in ("str", "tpl", "num") or (tok.kind == "id" and tok.text in _CONSTS) \
                 or (tok.text == "-" and self.t[i + 1:i + 2] and self.t[i + 1].kind == "num"):
             j, node = self._scalar(i)
-            if self.text(j) in (",", "}", "]", ")", ";", "") or self.text(j) == ":":
+            if self.text(j) in _AFTER_VALUE or self.text(j) == ":":
                 return node, j
+            if self.text(j) in ("as", "satisfies"):  # 'Stripe' as const: the value ends with its literal
+                return node, self.type_expr_end(j + 1)
             if node.kind == "str" and self.text(j) == "+":  # 'a' + 'b' written over two lines
                 joined, k = self._concat(j, node)
                 if joined is not None:
@@ -222,10 +340,11 @@ class _Parser:
 
     def _concat(self, j: int, first: Scalar) -> tuple[Scalar | None, int]:
         parts = [first.text]
-        while self.text(j) == "+" and j + 1 < len(self.t) and self.t[j + 1].kind in ("str", "tpl"):
+        while self.text(j) == "+" and j + 1 < len(self.t) and self.t[j + 1].kind in ("str", "tpl") \
+                and not _SUBSTITUTION.search(self.t[j + 1].text):
             parts.append(_unescape(self.t[j + 1].text[1:-1]))
             j += 2
-        if self.text(j) in (",", "}", "]", ")", ";", ""):
+        if self.text(j) in _AFTER_VALUE:
             return Scalar("".join(parts), first.line), j
         return None, j
 
@@ -234,22 +353,28 @@ class _Parser:
             raise SourceError(self.path, f"literals nested deeper than {MAX_DEPTH} levels", self.line(i))
 
     def obj(self, i: int, depth: int) -> tuple[Map, int]:
+        """An object literal; one whose members end with ``;`` is a type literal, read as empty."""
         self._deep(i, depth)
         node = Map(line=self.line(i))
+        typed = False
         i += 1
         while i < len(self.t):
             tok = self.t[i]
             if tok.text == "}":
-                return node, i + 1
+                return (Map(line=node.line) if typed else node), i + 1
             if tok.text in (",", ";"):
                 i += 1
                 continue
-            if tok.kind in ("id", "str", "num") and self.text(i + 1) == ":":
+            if tok.kind in ("id", "str", "num") and self.text(i + 1) in (":", "?") \
+                    and (self.text(i + 1) == ":" or self.text(i + 2) == ":"):
+                optional = self.text(i + 1) == "?"  # provider?: string is a type's member
                 key = _unescape(tok.text[1:-1]) if tok.kind == "str" else tok.text
                 kline = self.line(i)
-                if i + 2 >= len(self.t):
+                v = i + 3 if optional else i + 2
+                if v >= len(self.t):
                     break
-                val, i = self.value(i + 2, depth + 1)
+                val, i = self.value(v, depth + 1)
+                typed = typed or optional or self.text(i) == ";"
                 if val is not None:
                     node.pairs.append((key, kline, val))
                 continue
@@ -294,6 +419,11 @@ class _Parser:
         while i < len(self.t):
             tok = self.t[i]
             s = tok.text
+            if tok.kind == "id" and s in _TYPE_WORDS:
+                end = self.type_end(i)
+                if end is not None and end > i:
+                    i = end
+                    continue
             if tok.kind == "p":
                 if s in ("{", "["):
                     node, j = self.obj(i, depth + 1) if s == "{" else self.arr(i, depth + 1)

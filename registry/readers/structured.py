@@ -18,7 +18,14 @@ Every list of records in the data is read, wherever it sits:
 * a list value (``dataCategories: [..]``) is one cell with an item per element;
   a nested object of plain values gives columns ``key subkey``;
 * the record's other keys (a title ``tit``, a name) are columns like the rest,
-  and a list nested in a record carries that record's plain values along.
+  and a list nested in a record carries that record's plain values along;
+* the labels of a page's columns are not a record: an object whose short values
+  are header words of ``data/headers.yaml`` naming what their keys name
+  (``columns: { provider: 'Provider', location: 'Primary location', data: 'Data
+  processed' }``) is a header row. It is left out, and so is the same key of its
+  sibling records (the labels' translations, ``fr: { columns: { provider:
+  'Prestataire', … } }``); among records keyed by name (``{ en: {…}, fr: {…} }``)
+  a header row's siblings of the same keys and short values are left out with it.
 
 Which key is the recipient, the data, the SDK's name comes from
 :func:`~registry.columns.assign_roles` (key names against ``data/headers.yaml``,
@@ -91,7 +98,7 @@ def sniff(doc: Document) -> float:
     parsed = _parse(doc.src)
     if parsed is None:
         return 0.0
-    for lst in _lists(parsed.roots):
+    for lst in _lists(parsed.roots, []):
         recs = lst.records[:SAMPLE]
         headers, columns = _columns(recs)
         if isinstance(assign_roles([humanize(h) for h in headers], columns), Assignment):
@@ -105,7 +112,7 @@ def read(doc: Document) -> Found:
         return Found("structured", saw="no JSON, YAML or JS/TS data")
     found = Found("structured", notes=list(parsed.notes))
     n = 0
-    for lst in _lists(parsed.roots):
+    for lst in _lists(parsed.roots, found.notes):
         n += 1
         t = _table(lst)
         if isinstance(t, RawTable):
@@ -207,12 +214,13 @@ class _Ctx:
         return _Ctx((*self.keys, (key, line)), self.carried)
 
 
-def _lists(roots: Sequence[Node]) -> Iterator[_List]:
+def _lists(roots: Sequence[Node], notes: list[str]) -> Iterator[_List]:
+    """Every list of records under ``roots``; what is left out as no record goes to ``notes``."""
     for root in roots:
-        yield from _find(root, _Ctx())
+        yield from _find(root, _Ctx(), notes)
 
 
-def _find(node: Node, ctx: _Ctx) -> Iterator[_List]:
+def _find(node: Node, ctx: _Ctx, notes: list[str]) -> Iterator[_List]:
     if isinstance(node, Scalar):
         return
     if isinstance(node, Seq):
@@ -223,7 +231,7 @@ def _find(node: Node, ctx: _Ctx) -> Iterator[_List]:
                 yield _List(node.line, [_Record(node.line, [*ctx.carried, *_labelled(node, pairs)],
                                                 ctx.platform())])
                 return
-            yield from _records(node.line, [(m, None) for m in maps], ctx)
+            yield from _records(node.line, [(m, None) for m in maps], ctx, notes)
             return
         seqs = [x for x in node.items if isinstance(x, Seq) and x.items]
         shape = _pair_keys(seqs) if seqs and len(seqs) * 2 >= len(node.items) else None
@@ -232,14 +240,14 @@ def _find(node: Node, ctx: _Ctx) -> Iterator[_List]:
                                     for s in seqs])
             return
         for x in node.items:
-            yield from _find(x, ctx)
+            yield from _find(x, ctx, notes)
         return
     keyed = _keyed_records(node)
     if keyed:
-        yield from _records(node.line, keyed, ctx)
+        yield from _records(node.line, keyed, ctx, notes)
         return
     for key, line, value in node.pairs:
-        yield from _find(value, ctx.under(key, line))
+        yield from _find(value, ctx.under(key, line), notes)
 
 
 def _keyed_records(node: Map) -> list[tuple[Map, tuple[int, str]]]:
@@ -255,8 +263,10 @@ def _keyed_records(node: Map) -> list[tuple[Map, tuple[int, str]]]:
     return [(v, (line, k)) for k, line, v in maps]
 
 
-def _records(line: int, items: list[tuple[Map, tuple[int, str] | None]], ctx: _Ctx) -> Iterator[_List]:
+def _records(line: int, items: list[tuple[Map, tuple[int, str] | None]], ctx: _Ctx,
+             notes: list[str]) -> Iterator[_List]:
     """The list these objects make, then the lists nested in them."""
+    items, label_keys = _drop_labels(items, notes)
     pair_cols = {}
     for key in dict.fromkeys(k for m, _ in items for k, _, v in m.pairs if isinstance(v, Seq)):
         seqs = [v for m, _ in items for k, _, v in m.pairs if k == key and isinstance(v, Seq) and v.items]
@@ -269,6 +279,8 @@ def _records(line: int, items: list[tuple[Map, tuple[int, str] | None]], ctx: _C
         pairs: list[tuple[str, Cell]] = [(TITLE, Cell((title,)))] if title else []
         inner: list[tuple[Node, str, int]] = []
         for key, kline, value in m.pairs:
+            if key in label_keys:
+                continue
             if key in pair_cols and isinstance(value, Seq):
                 pairs.extend(_labelled(value, pair_cols[key]))
                 continue
@@ -286,7 +298,90 @@ def _records(line: int, items: list[tuple[Map, tuple[int, str] | None]], ctx: _C
     if records:
         yield _List(line, records)
     for value, c in nested:
-        yield from _find(value, c)
+        yield from _find(value, c, notes)
+
+
+def _drop_labels(items: list[tuple[Map, tuple[int, str] | None]],
+                 notes: list[str]) -> tuple[list[tuple[Map, tuple[int, str] | None]], set[str]]:
+    """The records that are not header rows, and the keys that hold column labels.
+
+    A key whose object is a header row in one record holds the labels in every
+    record of the list (its siblings translate them). Records keyed by name
+    (``{ en: {…}, fr: {…} }``) are alternatives of each other: a header row's siblings
+    with the same keys and short values are its translations.
+    """
+    label_keys: dict[str, int] = {}
+    for m, _ in items:
+        for k, kline, v in m.pairs:
+            if k not in label_keys and isinstance(v, Map) and is_header_row(v):
+                label_keys[k] = kline
+    for k, kline in label_keys.items():
+        notes.append(f"line {kline}: '{k}' holds the labels of columns, not a record's values; left out")
+    heads = [m for m, _ in items if is_header_row(m)]
+    if not heads:
+        return items, set(label_keys)
+    keyed = all(title is not None for _, title in items)
+    shapes = {frozenset(k for k, _, _ in h.pairs) for h in heads}
+    kept = []
+    for m, title in items:
+        dropped = any(m is h for h in heads) or (
+            keyed and frozenset(k for k, _, _ in m.pairs) in shapes and all(_short(v) for _, _, v in m.pairs))
+        if dropped:
+            notes.append(f"line {m.line}: a header row (the labels of columns), not a record; left out")
+        else:
+            kept.append((m, title))
+    return kept, set(label_keys)
+
+
+def _short(node: Node) -> bool:
+    """A one-line string of at most :data:`_MAX_LABEL` characters: what a column's label is."""
+    return isinstance(node, Scalar) and node.kind == "str" and 0 < len(node.text.strip()) <= _MAX_LABEL \
+        and "\n" not in node.text
+
+
+def is_header_row(m: Map) -> bool:
+    """True where an object's values are the labels of columns its keys name.
+
+    Every value is short, none names another column than its key does, and at
+    least two are header words of ``data/headers.yaml`` for the column their key
+    names (the others may be near: ``location: 'Primary location'``, or the key
+    itself: ``notes: 'Notes'``). A record names a company or data, not its column.
+
+    >>> is_header_row(Map([("provider", 1, Scalar("Provider", 1)), ("data", 1, Scalar("Data processed", 1))]))
+    True
+    >>> is_header_row(Map([("provider", 1, Scalar("Stripe", 1)), ("data", 1, Scalar("Billing data", 1))]))
+    False
+    """
+    if len(m.pairs) < 2:
+        return False
+    exact = 0
+    for key, _, value in m.pairs:
+        if not _short(value):
+            return False
+        assert isinstance(value, Scalar)
+        match = _label_match(key, value.text.strip())
+        if match is None:
+            return False
+        exact += match
+    return exact >= 2
+
+
+@functools.cache
+def _label_match(key: str, label: str) -> int | None:
+    """1 where ``label`` is a header word for the column ``key`` names, 0 where it is near it
+    (or is the key), None where it names another column or is no label."""
+    best: int | None = None
+    for spec in header_specs():
+        key_role, _ = role_of(humanize(key), spec)
+        role, score = role_of(humanize(label), spec)
+        if role is None or score <= 0:
+            continue
+        if role != key_role:
+            return None
+        best = max(best or 0, 1 if score == 1000 else 0)
+    if best is None and name_key(humanize(key)) == name_key(label):
+        return 0
+    return best
 
 
 def _cell(node: Node) -> Cell | None:
