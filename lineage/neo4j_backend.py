@@ -374,6 +374,7 @@ class Neo4jBackend:
             return match, rows, per_field, hidden
 
         match, rows, per_field, hidden = self._read(work)
+        rows = stated_only(rows, False)   # as lineage.paths.lineage: what the policy states
         infos: list[dict[str, Any] | None] = []
         collected: list[dict[str, Any]] = []
         for info, coll in per_field:
