@@ -38,6 +38,10 @@ FLOWS_BY_APP = "flows_into_by_app"
 # G.graph[MEMBERS_INDEX]["up"][field node]: its groups; ["down"][group node]: its members (nodes
 # joined by member_of edges, in edge order; kept by lineage.graph).
 MEMBERS_INDEX = "member_of_index"
+# How a flow was read, where its edges say nothing (registry.model.Flow's defaults): a row of a
+# table, read with no guess. lineage.graph stores form, confidence and note on an edge only
+# where they differ from these.
+READING_DEFAULTS: dict[str, str] = {"form": "table", "confidence": "high", "note": ""}
 
 
 def recipients_of_via(G: nx.MultiDiGraph, via: str, field_name: str,
@@ -117,6 +121,11 @@ def flow_row(G: nx.MultiDiGraph, ref: FlowRef, *, relation: str | None = None,
         "relation": relation or ("implied" if implied else "explicit"),
         "evidence": {"file": ev.file, "line": ev.line, "text": ev.text},
         "recipient_evidence": {"file": ev.file, "line": re_.get("line") or ev.line},
+        # how it was read (lineage.graph stores these only where they are not the default)
+        "form": re_.get("form", READING_DEFAULTS["form"]),
+        "confidence": re_.get("confidence", READING_DEFAULTS["confidence"]),
+        "note": re_.get("note", READING_DEFAULTS["note"]),
+        "qualifiers": list(fe.get("qualifiers", ())),
     }
     if channel == "sdk" and not row["purpose"]:
         row["purpose"] = v.get("function") or ""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lineage.flows import READING_DEFAULTS
 from lineage.neo4j_push import SEP
 
 # the apps whose push is not complete, and whether the app asked for is complete
@@ -103,13 +104,17 @@ _FOR_FIELD = "[x IN rs WHERE (x.rf IS NULL OR src.name IN x.rf) AND (x.ef IS NUL
 
 # One record per flow edge (field -> via), its recipients nested: a via's recipients share the
 # edge's columns (the evidence text above all), which would otherwise travel once per recipient.
-_RECIPIENT = "[x.to.name, x.e.as_written, x.to.recipient_kind, x.base.name, x.e.line, x.rseq, x.onward, x.e.seq]"
+# (x.e: the RECEIVED_BY edge, or ENTRUSTS for an onward processor; its form, confidence and note
+# are set only where they are not the defaults, as on the networkx edge: lineage.graph)
+_RECIPIENT = ("[x.to.name, x.e.as_written, x.to.recipient_kind, x.base.name, x.e.line, x.rseq, x.onward, x.e.seq, "
+              "x.e.form, x.e.confidence, x.e.note]")
 _HIT = (
     "RETURN fe.app AS app, src.name AS field, fe.as_written AS field_as_written, "
     "src.category AS category, coalesce(src.sensitive, false) AS sensitive, fe.channel AS channel, "
     "v.name AS via, v.purpose AS purpose, v.frequency AS frequency, v.function AS function, "
     "{implied} AS implied_via, {relation} AS relation, fe.file AS ev_file, fe.line AS ev_line, "
-    "fe.evidence AS ev_text, {part} AS part, fe.seq AS fseq, {recipients} AS recipients"
+    "fe.evidence AS ev_text, fe.qualifiers AS qualifiers, {part} AS part, fe.seq AS fseq, "
+    "{recipients} AS recipients"
 )
 _EXPLICIT = "CASE WHEN fe.implied_via IS NULL THEN 'explicit' ELSE 'implied' END"
 _FLOW_HIT = _HIT.format(implied="fe.implied_via", part="0", relation=_EXPLICIT,
@@ -266,8 +271,10 @@ def flow_rows(rec: dict[str, Any], asked: str | None = None) -> list[tuple[list[
     if channel == "sdk" and not purpose:
         purpose = rec["function"] or ""
     ev_line = rec["ev_line"]
+    qualifiers = rec["qualifiers"] or []
     out = []
-    for name, as_written, kind, onward_of, line, rseq, onward, eseq in rec["recipients"]:
+    for (name, as_written, kind, onward_of, line, rseq, onward, eseq,
+         form, confidence, note) in rec["recipients"]:
         row: dict[str, Any] = {
             "app": rec["app"],
             "field": rec["field"],
@@ -288,6 +295,10 @@ def flow_rows(rec: dict[str, Any], asked: str | None = None) -> list[tuple[list[
             "relation": rec["relation"],
             "evidence": {"file": rec["ev_file"], "line": ev_line, "text": rec["ev_text"]},
             "recipient_evidence": {"file": rec["ev_file"], "line": line or ev_line},
+            "form": form or READING_DEFAULTS["form"],
+            "confidence": confidence or READING_DEFAULTS["confidence"],
+            "note": note or READING_DEFAULTS["note"],
+            "qualifiers": list(qualifiers),
         }
         if asked is not None:
             row["asked"] = asked

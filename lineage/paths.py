@@ -18,6 +18,7 @@ import networkx as nx
 
 from lineage import ids
 from lineage.exposure import rows_for_match
+from lineage.flows import READING_DEFAULTS
 from lineage.names import FieldMatch, check_app, resolve_field_name, resolve_fields
 from registry.model import Registry
 
@@ -113,9 +114,10 @@ def lineage(G: nx.MultiDiGraph, field: str, *, app: str | None = None) -> dict[s
 
     Returns ``{"field", "category", "sensitive", "matched", "collected_by": [...],
     "paths": [{"app", "channel", "via", "purpose", "frequency", "fields": [...],
-    "recipients": [{"recipient", "kind", "as_written", "line", "onward": [...]}]}]}``;
-    each path lists the rows' fields (the field itself, or the member or group it
-    arrives as) with their relation. ``field`` is what a person types (see
+    "recipients": [{"recipient", "kind", "as_written", "line", "form", "confidence", "note",
+    "onward": [...]}]}]}``; each path lists the rows' fields (the field itself, or the member
+    or group it arrives as) with their relation and ``qualifiers``; each recipient (and onward
+    processor) says how its row was read (``form``, ``confidence``, ``note``). ``field`` is what a person types (see
     :mod:`lineage.names`); where it matches several fields, the tree is theirs
     together and ``matched`` lists them, each with the text it was matched by.
     """
@@ -157,24 +159,27 @@ def lineage_tree(name: str, info: dict[str, Any] | None, rows: list[dict[str, An
             "frequency": r["frequency"], "fields": [], "recipients": [],
         })
         entry = {"field": r["field"], "relation": r["relation"], "implied_via": r["implied_via"],
-                 "evidence": r["evidence"]}
+                 "evidence": r["evidence"], "qualifiers": r["qualifiers"]}
         if entry not in p["fields"]:
             p["fields"].append(entry)
+        # how the row was read belongs to the recipient (lineage.graph keeps it on its edge)
+        reading = {"form": r["form"], "confidence": r["confidence"], "note": r["note"]}
         if r["onward_of"]:
             base = recips[key].setdefault(r["onward_of"], {
                 "recipient": r["onward_of"], "kind": "company", "as_written": r["onward_of"],
-                "line": None, "onward": []})
+                "line": None, **READING_DEFAULTS, "onward": []})
             o = {"recipient": r["recipient"], "kind": r["recipient_kind"],
-                 "line": r["recipient_evidence"]["line"]}
+                 "line": r["recipient_evidence"]["line"], **reading}
             if o not in base["onward"]:
                 base["onward"].append(o)
             continue
         rec = recips[key].setdefault(r["recipient"], {
             "recipient": r["recipient"], "kind": r["recipient_kind"],
             "as_written": r["recipient_as_written"], "line": r["recipient_evidence"]["line"],
-            "onward": []})
+            **reading, "onward": []})
         rec["kind"], rec["line"] = r["recipient_kind"], r["recipient_evidence"]["line"]
         rec["as_written"] = r["recipient_as_written"]
+        rec.update(reading)
     for key, p in paths.items():
         p["recipients"] = sorted(recips[key].values(), key=lambda x: x["recipient"])
     return {
