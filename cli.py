@@ -358,6 +358,25 @@ def lint_cmd(registry: RegistryOpt = None, app_name: AppOpt = None, as_json: Jso
 # -- questions --------------------------------------------------------------------------------
 
 WHO_COLUMNS = ["app", "field", "relation", "implied_via", "channel", "via", "recipient"]
+READ_COLUMNS = ["form", "confidence", "note", "qualifiers"]
+"""How each flow was read: every row's JSON has them, the CSV of a question their columns."""
+
+
+def _mark_reading(rows: Any, machine: bool) -> list[str]:
+    """The ``read`` column of a terminal table, only where some row needs it: ``prose`` for a
+    fact read from a sentence, ``?`` for a reading that took a guess (low confidence); the
+    JSON and CSV carry form, confidence, note and qualifiers instead."""
+    if machine:
+        return READ_COLUMNS
+    marks = [("prose" if r.get("form") == "prose" else "") + ("?" if r.get("confidence") == "low" else "")
+             for r in rows]
+    if not any(marks):
+        return []
+    for r, m in zip(rows, marks, strict=True):
+        r["read"] = m
+    typer.echo("read: 'prose' = stated in a sentence, not a table; '?' = the reading took a guess "
+               "(--json gives each row's note)", err=True)
+    return ["read"]
 
 
 def _say_matched(rows: Any, machine: bool) -> None:
@@ -392,6 +411,8 @@ def who_receives_cmd(
                    "puts this field in, the policy not saying the field itself; --possible lists them",
                    err=True)
     cols = WHO_COLUMNS + (["evidence"] if evidence or as_csv else [])
+    if not as_json:
+        cols += _mark_reading(rows, as_csv)
     render(rows, columns=cols, as_json=as_json, as_csv=as_csv, title=f"who receives {field}")
 
 
@@ -411,6 +432,8 @@ def fields_of_cmd(
     _say_matched(rows, as_json or as_csv)
     cols = ["app", "field", "sensitive", "relation", "implied_via", "channel", "via",
             "recipient_as_written"] + (["evidence"] if evidence or as_csv else [])
+    if not as_json:
+        cols += _mark_reading(rows, as_csv)
     render(rows, columns=cols, as_json=as_json, as_csv=as_csv, title=f"fields received by {recipient}")
 
 
