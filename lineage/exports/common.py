@@ -142,14 +142,16 @@ def provenance(sel: Selection) -> dict[str, Any]:
 # -- table rows (csv, xlsx) -------------------------------------------------------------------
 
 COLUMNS = (
-    "app", "field", "field_as_written", "category", "sensitive", "relation", "implied_via",
+    "app", "field", "field_as_written", "qualifiers", "category", "sensitive", "relation", "implied_via",
     "channel", "scenario", "sdk", "purpose", "frequency", "recipient", "recipient_as_written",
-    "recipient_kind", "onward_of", "source_file", "source_line", "recipient_line",
-    "source_sha256", "imported_at", "tool_version",
+    "recipient_kind", "onward_of", "form", "confidence", "note", "source_file", "source_line",
+    "recipient_line", "source_sha256", "imported_at", "tool_version",
 )  # fmt: skip
 """The columns of a flow row in the CSV and the XLSX ``flows`` sheet (docs/exports.md)."""
 
 INT_COLUMNS = ("source_line", "recipient_line")
+QUALIFIER_SEP = "; "
+"""Between a row's qualifiers in one cell (``可选; platform: iOS``)."""
 
 # Folded rows: the key, counts, then every other column joined; lines become file:line.
 _FOLDED_REST = tuple(c for c in COLUMNS if c not in ("source_file", "source_line", "recipient_line"))
@@ -181,12 +183,13 @@ def table_records(sel: Selection) -> list[dict[str, Any]]:
         ev = r["evidence"]
         rec = {
             "app": r["app"], "field": r["field"], "field_as_written": r["field_as_written"],
-            "category": r["category"], "sensitive": yes_no(r["sensitive"]),
+            "qualifiers": QUALIFIER_SEP.join(r["qualifiers"]), "category": r["category"], "sensitive": yes_no(r["sensitive"]),
             "relation": r["relation"], "implied_via": r["implied_via"], "channel": r["channel"],
             "scenario": r["scenario"], "sdk": r["sdk"], "purpose": r["purpose"],
             "frequency": r["frequency"], "recipient": r["recipient"],
             "recipient_as_written": r["recipient_as_written"], "recipient_kind": r["recipient_kind"],
-            "onward_of": r["onward_of"], "source_file": ev["file"], "source_line": ev["line"],
+            "onward_of": r["onward_of"], "form": r["form"], "confidence": r["confidence"],
+            "note": r["note"], "source_file": ev["file"], "source_line": ev["line"],
             "recipient_line": r["recipient_evidence"]["line"],
             "source_sha256": src.get("sha256"), "imported_at": src.get("imported_at"),
             "tool_version": version,
