@@ -120,6 +120,8 @@ class _Builder:
         self.notes: list[str] = []
         self.unresolved_recipients: list[str] = []
         self.duplicates: list[str] = []
+        self.row_names: set[str] = set()
+        """Names given to rows without a scenario cell (each row its own node: its own evidence)."""
         self.brand_matches: dict[str, list[SDK]] = {}
         """A brand's matching SDKs, per policy (normalize.resolve_brand)."""
 
@@ -354,6 +356,22 @@ def _sdks(tables: list[RawTable], b: _Builder) -> list[SDK]:
     return out
 
 
+def _row_name(service: str, purpose: str, row: RawRow, used: set[str]) -> str:
+    """A name for a row that has no scenario cell: its service, else its purpose, else its line.
+
+    A sub-processor list or a prose sentence names no business scenario. "row 3" said nothing
+    and collided between tables (every prose sentence was "row 1", so their flows shared one
+    node and one sentence's evidence); the row's own words are unique where they can be, and
+    the line makes them so.
+    """
+    base = service or (purpose if 0 < len(purpose) <= 60 else "")
+    name = base or f"line {row.line}"
+    if name in used:
+        name = f"{base} (line {row.line})" if base else f"line {row.line} ({len(used)})"
+    used.add(name)
+    return name
+
+
 def _qualifiers(item: Item) -> tuple[str, ...]:
     return tuple(getattr(item, "qualifiers", ()) or ())
 
@@ -393,8 +411,8 @@ def _scenarios(tables: list[RawTable], b: _Builder, sdks: list[SDK]) -> list[Sce
             data = row.cells.get("data", Cell())
             rcell = row.cells.get("recipient", Cell())
             service = row.text("service").replace("\n", " ").strip(_TRAILING)
-            name = (row.text("scenario") or service or f"row {n}").replace("\n", " ")
             purpose = row.text("purpose").replace("\n", " ")
+            name = row.text("scenario").replace("\n", " ") or _row_name(service, purpose, row, b.row_names)
             frequency = row.text("frequency").replace("\n", " ")
             sc = Scenario(
                 name=name, frequency=frequency, purpose=purpose, data_text=data.text,
