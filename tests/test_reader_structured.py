@@ -302,6 +302,22 @@ def test_tsx_typed_lists_are_read_without_types_labels_or_code():
     assert "line 48: 'columns' holds the labels of columns, not a record's values; left out" in found.notes
 
 
+def test_tsx_module_is_read_as_data_not_as_labelled_lines(tmp_path):
+    # read as text, `provider: 'Resend, Inc.',` is a label with a quoted value and the type's
+    # `provider: string;` a record; the parse of the module is its only reading
+    reading = read_document(read_source(TSX_CUT))
+    assert reading.readers == ["structured"]
+    assert [t.line for t in reading.tables] == [82, 102]
+    out = tmp_path / "r.json"
+    run = _cli("import", str(TSX_CUT), "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    rows = json.loads(_cli("who-receives", "Email addresses", "--registry", str(out), "--json").stdout)
+    assert {r["recipient"] for r in rows} == {"Resend, Inc."}
+    assert 99 in {r["evidence"]["line"] for r in rows}
+    run = _cli("who-receives", "string", "--registry", str(out), "--json")
+    assert run.returncode != 0 and "unknown field 'string'" in run.stderr
+
+
 def test_string_literals_lose_their_quotes_whatever_the_quote_style():
     # the cut's Resend and Supabase rows, written with each kind of quote a JS file uses
     js = ("export const rows = [\n"

@@ -11,7 +11,9 @@ Every reader is a module with two functions:
 reader whose sniff is above zero, so an ``.md`` file whose tables are HTML
 ``<table>`` elements is read as HTML, and a page with a table and prose gives
 both. Where two readers find the same lines, the reading with more rows wins
-and the other is named in the notes.
+and the other is named in the notes. A reading of the whole document as what
+it is (a JS/TS/JSON/YAML module parsed as data: ``Found.whole``) is the only
+one kept: the other readers would read its code as text.
 
 Forms (module: what it reads):
 
@@ -158,6 +160,9 @@ class Found:
     """Things seen and left out, each ``line N: what, and why``."""
     saw: str = ""
     """A short account of what the reader looked at, for the 'nothing found' message."""
+    whole: bool = False
+    """The tables are the reading of the whole document: it is a program or data file parsed
+    as such, and a reader of its text lines would read its code (``provider: string;``)."""
 
 
 @functools.cache
@@ -219,6 +224,12 @@ def read_document(src: SourceText, layout: str | None = None) -> Reading:
         rows = sum(len(t.rows) for t in f.tables)
         looked.append(f"{name} (score {score:.2f}): "
                       + (f"{len(f.tables)} table(s), {rows} row(s)" if f.tables else (f.saw or "nothing")))
+    whole = next((f for f in found if f.whole and f.tables), None)
+    if whole is not None:
+        for f in found:
+            if f is not whole and (f.tables or f.notes):
+                looked.append(f"{f.reader}: not used, {whole.reader} read the document as the data it is")
+        found = [whole]
     tables, notes, used = _merge(found)
     return Reading(tables, notes, used, looked, doc.page_text)
 

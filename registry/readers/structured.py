@@ -120,6 +120,8 @@ def read(doc: Document) -> Found:
         elif _plausible(lst):
             found.notes.append(f"line {lst.line}: a list of {len(lst.records)} record(s) was not read "
                                f"as a disclosure: {t}")
+    # a module is code around its literals: read as text, `provider: string;` is a label
+    found.whole = bool(found.tables) and parsed.form != "script"
     if not found.tables:
         found.saw = (f"{parsed.form} data with {n} list(s) of records, none naming a recipient and data"
                      if n else f"{parsed.form} data without a list of records")
