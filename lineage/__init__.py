@@ -4,6 +4,8 @@
 >>> from lineage import build_graph, who_receives
 >>> G = build_graph(open_registry())
 >>> who_receives(G, "身份证号")[0]["field"]
+'身份证号码'
+>>> who_receives(G, "身份证号", include_possible=True)[0]["field"]
 '身份证信息'
 """
 
