@@ -99,6 +99,10 @@ def _spaced(text: str) -> str:
     return " ".join(_fold(text).casefold().split())
 
 
+MAX_CONTAINS = 1000
+"""A query longer than this is not looked for inside written fields (a pasted document is no name)."""
+
+
 def contains_finder(query: str) -> Callable[[str], bool] | None:
     """A test "is ``query`` written inside this text?", or None for a query too short to look for.
 
@@ -108,6 +112,8 @@ def contains_finder(query: str) -> Callable[[str], bool] | None:
     >>> contains_finder("IP")("WiFiIP"), contains_finder("IP")("IP地址")
     (False, True)
     """
+    if len(query) > MAX_CONTAINS:
+        return None  # longer than any field as written by far: nothing can hold it (bounded work)
     chars = [c for c in _spaced(query) if not c.isspace()]
     if len(chars) < MIN_CONTAINS:
         return None
@@ -161,7 +167,11 @@ def heads(text: str, vocab: Vocabulary | None = None) -> list[str]:
 
 
 def _closest(text: str, names: list[str], limit: int = 3) -> list[str]:
+    """Did-you-mean names; a query far longer than any name gets none (fuzzy matching is bounded)."""
     from rapidfuzz import fuzz, process
+
+    if len(text) > MAX_CONTAINS:
+        return []
 
     hits = process.extract(name_key(text), {n: name_key(n) for n in names}, scorer=fuzz.WRatio,
                            limit=limit)

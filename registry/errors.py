@@ -74,7 +74,8 @@ class _UnknownError(SharegraphError):
         super().__init__(self._message())
 
     def _message(self) -> str:
-        msg = f"unknown {self.kind} {self.name!r}"
+        shown = self.name if len(self.name) <= 80 else f"{self.name[:60]}… ({len(self.name):,} characters)"
+        msg = f"unknown {self.kind} {shown!r}"
         if self.suggestions:
             msg += "; did you mean " + ", ".join(self.suggestions) + "?"
         return msg

@@ -285,3 +285,16 @@ def test_cli_recipient_part_and_ambiguity():
     assert amb.returncode == 2 and amb.stdout == ""
     assert amb.stderr.startswith("error: recipient '上海' matches 12 recipients: ")
     assert amb.stderr.count("\n") == 1 and "Traceback" not in amb.stderr
+
+
+def test_a_pasted_document_is_no_field_name(seed_graph):
+    """Bounded work: a 120,000-character query is neither searched inside written fields nor
+    fuzzy-matched, and the error names it in one short line (issue 11: no unbounded input)."""
+    from lineage.names import MAX_CONTAINS, contains_finder
+
+    query = "设备" * 60_000
+    assert contains_finder(query) is None and len(query) > MAX_CONTAINS
+    with pytest.raises(UnknownFieldError) as e:
+        who_receives(seed_graph, query)
+    msg = str(e.value)
+    assert "\n" not in msg and len(msg) < 200 and "120,000 characters" in msg
