@@ -185,53 +185,77 @@ def _header_roles(spec, headers: Sequence[str]) -> list[tuple[str | None, int]]:
     return [role_of(h, spec) for h in headers]
 
 
-def _assign(spec, headers: Sequence[str], columns: Sequence[Sequence[str]]) -> Assignment | None:
-    n = len(headers)
-    roles: list[str | None] = [None] * n
-    notes: list[str] = []
-    header = _header_roles(spec, headers)
-    scored = sorted(((s, i, r) for i, (r, s) in enumerate(header) if r), key=lambda p: -p[0])
-    for _s, i, r in scored:
-        if r not in roles:
-            roles[i] = r
-    # a header that only contains a synonym (功能类型 ⊃ 功能) yields to what its cells show
-    weak = {i for i, (r, s) in enumerate(header) if r and s < 1000 and r not in ("data", "recipient", "provider")}
-    cols = [list(c) for c in columns] + [[] for _ in range(n - len(columns))]
-    org = [_share(c, looks_like_org) for c in cols]
-    vendor = [_share(c, looks_like_vendor) for c in cols]
-    sdkish = [_share(c, lambda t: bool(_SDK_NAME.search(t.strip()))) for c in cols]
-    urls = [_share(c, looks_like_url) for c in cols]
-    data = [_mean(c, data_score) for c in cols]
+@dataclass
+class _Evidence:
+    """What each column's cells look like (shares of cells, or a mean score)."""
 
-    # the cells overrule a header that claims a role its cells do not fit
+    org: list[float]
+    vendor: list[float]
+    sdkish: list[float]
+    urls: list[float]
+    data: list[float]
+
+    @classmethod
+    def of(cls, columns: Sequence[Sequence[str]]) -> _Evidence:
+        return cls([_share(c, looks_like_org) for c in columns], [_share(c, looks_like_vendor) for c in columns],
+                   [_share(c, looks_like_sdk_name) for c in columns], [_share(c, looks_like_url) for c in columns],
+                   [_mean(c, data_score) for c in columns])
+
+
+def _fill_from_cells(spec, roles: list[str | None], header: list[tuple[str | None, int]],
+                     ev: _Evidence, names: Sequence[str], what: str,
+                     weak: frozenset[int] = frozenset()) -> list[str]:
+    """Drop header roles the cells deny, then give missing roles to the columns whose cells fit.
+
+    Shared by tables (a role once) and labelled records (``what`` names the thing in notes).
+    ``weak`` columns (a header that only contains a synonym) may yield to an SDK-name column.
+    """
     for i, r in enumerate(roles):
-        if _contradicted(r, header[i][1], urls[i], org[i], vendor[i], data[i], sdkish[i]):
+        if _contradicted(r, header[i][1], ev.urls[i], ev.org[i], ev.vendor[i], ev.data[i], ev.sdkish[i]):
             roles[i] = None
-    free = [i for i in range(n) if roles[i] is None]
+    notes: list[str] = []
+    free = [i for i, r in enumerate(roles) if r is None]
     who = "provider" if spec.kind == "sdk" else "recipient"
     if spec.kind == "sdk" and "sdk_name" not in roles:
-        cand = max([*free, *(i for i in weak if roles[i] is not None)], key=lambda i: sdkish[i], default=None)
-        if cand is not None and sdkish[cand] >= 0.5:
+        cand = max([*free, *(i for i in weak if roles[i] is not None)], key=lambda i: ev.sdkish[i], default=None)
+        if cand is not None and ev.sdkish[cand] >= 0.5:
             roles[cand] = "sdk_name"
             if cand in free:
                 free.remove(cand)
-            notes.append(f"column {headers[cand]!r} holds SDK names: read as the SDK name")
+            notes.append(f"{what} {names[cand]!r} holds SDK names: read as the SDK name")
     if who not in roles:
-        cand = max(free, key=lambda i: (org[i], vendor[i]), default=None)
-        if cand is not None and (org[cand] >= 0.5 or vendor[cand] >= 0.6) and data[cand] < 0.5:
+        cand = max(free, key=lambda i: (ev.org[i], ev.vendor[i]), default=None)
+        if cand is not None and (ev.org[cand] >= 0.5 or ev.vendor[cand] >= 0.6) and ev.data[cand] < 0.5:
             roles[cand] = who
             free.remove(cand)
-            notes.append(f"column {headers[cand]!r} holds names of organisations: read as the {who}")
+            notes.append(f"{what} {names[cand]!r} holds names of organisations: read as the {who}")
     if "data" not in roles:
-        cand = max(free, key=lambda i: data[i], default=None)
-        if cand is not None and data[cand] >= 0.4 and urls[cand] < 0.5:
+        cand = max(free, key=lambda i: ev.data[i], default=None)
+        if cand is not None and ev.data[cand] >= 0.4 and ev.urls[cand] < 0.5:
             roles[cand] = "data"
             free.remove(cand)
-            notes.append(f"column {headers[cand]!r} holds lists of data items: read as the data")
+            notes.append(f"{what} {names[cand]!r} holds lists of data items: read as the data")
     if "policy_url" in spec.synonyms and "policy_url" not in roles:
-        cand = max(free, key=lambda i: urls[i], default=None)
-        if cand is not None and urls[cand] >= 0.5:
+        cand = max(free, key=lambda i: ev.urls[i], default=None)
+        if cand is not None and ev.urls[cand] >= 0.5:
             roles[cand] = "policy_url"
+    return notes
+
+
+def _assign(spec, headers: Sequence[str], columns: Sequence[Sequence[str]]) -> Assignment | None:
+    n = len(headers)
+    roles: list[str | None] = [None] * n
+    header = _header_roles(spec, headers)
+    scored = sorted(((s, i, r) for i, (r, s) in enumerate(header) if r), key=lambda p: -p[0])
+    for _s, i, r in scored:
+        if r not in roles:  # a table's role is taken once
+            roles[i] = r
+    # a header that only contains a synonym (功能类型 ⊃ 功能) yields to what its cells show
+    weak = frozenset(i for i, (r, s) in enumerate(header)
+                     if r and s < 1000 and r not in ("data", "recipient", "provider"))
+    cols = [list(c) for c in columns] + [[] for _ in range(n - len(columns))]
+    notes = _fill_from_cells(spec, roles, header, _Evidence.of(cols), headers, "column", weak)
+    who = "provider" if spec.kind == "sdk" else "recipient"
     if spec.kind == "sdk":
         if "sdk_name" not in roles or "data" not in roles:
             return None
@@ -404,34 +428,8 @@ def _label_roles(spec, headers: Sequence[str], columns: Sequence[Sequence[str]]
     """Each label's role in a list of ``spec``'s kind (several labels may share one)."""
     header = [role_of(h, spec) if h != TITLE else (None, 0) for h in headers]
     roles: list[str | None] = [r for r, _ in header]
-    urls = [_share(c, looks_like_url) for c in columns]
-    data = [_mean(c, data_score) for c in columns]
-    org = [_share(c, looks_like_org) for c in columns]
-    vendor = [_share(c, looks_like_vendor) for c in columns]
-    sdkish = [_share(c, lambda t: bool(_SDK_NAME.search(t.strip()))) for c in columns]
-    for i, r in enumerate(roles):
-        if _contradicted(r, header[i][1], urls[i], org[i], vendor[i], data[i], sdkish[i]):
-            roles[i] = None
-    notes: list[str] = []
-    free = [i for i, r in enumerate(roles) if r is None]
+    notes = _fill_from_cells(spec, roles, header, _Evidence.of(columns), headers, "label")
     who = "provider" if spec.kind == "sdk" else "recipient"
-    if spec.kind == "sdk" and "sdk_name" not in roles:
-        cand = max(free, key=lambda i: sdkish[i], default=None)
-        if cand is not None and sdkish[cand] >= 0.5:
-            roles[cand] = "sdk_name"
-            free.remove(cand)
-    if who not in roles:
-        cand = max(free, key=lambda i: (org[i], vendor[i]), default=None)
-        if cand is not None and (org[cand] >= 0.5 or vendor[cand] >= 0.6) and data[cand] < 0.5:
-            roles[cand] = who
-            free.remove(cand)
-            notes.append(f"label {headers[cand]!r} holds names of organisations: read as the {who}")
-    if "data" not in roles:
-        cand = max(free, key=lambda i: data[i], default=None)
-        if cand is not None and data[cand] >= 0.4 and urls[cand] < 0.5:
-            roles[cand] = "data"
-            free.remove(cand)
-            notes.append(f"label {headers[cand]!r} holds lists of data items: read as the data")
     if "data" not in roles or (spec.kind == "sdk" and "sdk_name" not in roles and TITLE not in headers) \
             or (spec.kind == "sharing" and who not in roles):
         return None
