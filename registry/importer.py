@@ -13,7 +13,7 @@ hands :class:`~registry.tables.RawTable` objects to the same builder.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from registry.build import ImportReport, build_policy
@@ -61,7 +61,7 @@ def import_document(
 
     Every reader that finds something in the document reads it
     (:func:`registry.readers.read_document`); ``layout`` (one of :data:`LAYOUTS`)
-    forces one reader instead.
+    forces one reader instead. The policy keeps the decoded text (:attr:`Policy.text`).
     """
     src = read_source(path)
     if layout is not None and layout not in READER_LAYOUTS:
@@ -74,7 +74,8 @@ def import_document(
         if not has_marker(src.text):
             raise SourceError(src.path, "a YAML file without a top-level 'sharegraph: 1' key is not "
                                         "registry-as-code (see docs/registry-as-code.md)", 1)
-        return import_registry_yaml(src, app=app, vocab=vocab, imported_at=imported_at)
+        policy, report = import_registry_yaml(src, app=app, vocab=vocab, imported_at=imported_at)
+        return replace(policy, text=src.text), report
     reading = read_document(src, layout)
     if not reading.tables:
         looked = "; ".join(reading.looked) or "no reader found anything to read"
@@ -91,7 +92,8 @@ def import_document(
     )
     report.left_out[:0] = reading.notes
     report.info[:0] = [f"read by {line}" for line in reading.looked]
-    return policy, report
+    # the text the evidence's line numbers count in, kept so no later question opens the file again
+    return replace(policy, text=src.text), report
 
 
 @dataclass

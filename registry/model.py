@@ -200,6 +200,12 @@ class Policy:
     flows: tuple[Flow, ...] = ()
     notes: tuple[str, ...] = ()
     """What the import left out or guessed, one line each."""
+    text: str | None = None
+    """The document as the import decoded it (:func:`registry.source.read_source`), the
+    string whose line numbers the evidence cites. Kept so that every later question (the
+    audit's prose checks and quotes, the business functions of ``lineage``, the HTML
+    report, the Neo4j push) reads the registry alone and gives the same answer on any
+    machine, with or without the document. None in a registry written before it was kept."""
 
     @property
     def unresolved_fields(self) -> list[str]:

@@ -119,6 +119,8 @@ def policy_to_dict(p: Policy) -> dict[str, Any]:
     }
     d["evidence"] = ev.rows
     d["texts"] = ev.texts
+    if p.text is not None:  # the document itself, so that nothing needs the file again
+        d["text"] = p.text
     return d
 
 
@@ -243,6 +245,9 @@ def policy_from_dict(d: dict[str, Any]) -> Policy:
     app = d["app"]
     if type(app) is not str or not app:
         raise _Bad
+    doc = d.get("text")  # absent in files written before the document was kept
+    if "text" in d and type(doc) is not str:
+        raise _Bad
     return Policy(
         app=app,
         controller=_ot(d.get("controller")),
@@ -285,6 +290,7 @@ def policy_from_dict(d: dict[str, Any]) -> Policy:
                  _t(f.get("note", "")), _names(f["qualifiers"]) if "qualifiers" in f else ())
             for f in _list(d.get("flows", []))
         ),
+        text=doc,
     )
 
 
