@@ -475,13 +475,13 @@ def lineage_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """The paths of a field: how it is collected, through which scenario or SDK, to whom."""
-    if backend == "networkx":  # the policy's prose, where found, names the business functions
+    if backend == "networkx":  # the policy's prose, where the registry holds it, names the business functions
         from lineage.backend import NetworkxBackend
         from lineage.paths import annotate_business_functions
 
         reg = _registry(registry)
         b = NetworkxBackend(_graph_of(reg, app_name))
-        annotate_business_functions(b.G, reg, [registry.parent] if registry else [])
+        annotate_business_functions(b.G, reg)
         tree = b.lineage(field, app=app_name)
     else:
         tree = _backend(backend, registry, app_name).lineage(field, app=app_name)
@@ -710,8 +710,7 @@ def neo4j_push_cmd(
     driver, database = driver_from_env()
     try:
         result = push(driver, reg, app=app_name, database=database, batch_size=batch_size,
-                      progress=not no_progress, force=force,
-                      search=[registry.parent] if registry else []).as_dict()
+                      progress=not no_progress, force=force).as_dict()
     finally:
         driver.close()
     if as_json:
@@ -767,7 +766,7 @@ def audit_cmd(
     app_name: AppOpt = None,
     text: Annotated[Path | None, typer.Option(
         "--text", "-t", dir_okay=False,
-        help="The policy document (default: found beside the registry or in data/ by its SHA-256).")] = None,
+        help="The policy document, in place of the text the registry holds (default: the registry's).")] = None,
     fail_on: Annotated[str | None, typer.Option(
         "--fail-on", metavar="LEVEL",
         help="Exit 1 if a finding of LEVEL or more severe exists (error, warning, note): a release gate.")] = None,
@@ -779,8 +778,7 @@ def audit_cmd(
         raise typer.BadParameter("must be error, warning or note", param_hint="--fail-on")
     from lineage.audit import at_least, audit, counts
 
-    findings = audit(_registry(registry), app=app_name, text=text,
-                     search=[registry.resolve().parent] if registry is not None else [])
+    findings = audit(_registry(registry), app=app_name, text=text)
     failed = fail_on is not None and any(at_least(f.level, fail_on) for f in findings)
     if as_json:
         render({"format": "sharegraph-audit", "version": 1, "counts": counts(findings),
@@ -851,8 +849,7 @@ def export_cmd(
 
     def run(path: Path) -> dict[str, Any]:
         return export(_registry(registry), fmt.value, path, app=app_name, field=field, recipient=recipient,
-                      group_by=group_by.value if group_by is not None else None,
-                      search=[registry.resolve().parent] if registry is not None else [])
+                      group_by=group_by.value if group_by is not None else None)
 
     if to_stdout:  # written whole to a private temp file first: a failed export prints nothing
         import shutil

@@ -152,8 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     sections.append(
         f"## The HTML report of one app (`--app`)\n\n"
         f"`export(reg, \"html\", path, app=A)` on the loaded registry: builds the app's graph, selects "
-        f"its flows, runs the disclosure audit (`lineage.audit`, the policy text is not found for "
-        f"synthetic apps, so the prose rules are skipped), renders and writes the page. {args.reps} runs "
+        f"its flows, runs the disclosure audit (`lineage.audit`, a synthetic app's registry holds no "
+        f"policy text, so the prose rules are skipped), renders and writes the page. {args.reps} runs "
         f"per app after a warm-up, interleaved.\n\n"
         + table(["app", "registry flows", "report flows", "audit findings", "median ms", "max ms", "MB"], rows)
         + f"\n\nSlowest median: **{worst:.2f} s**; target < {TARGET_S:.0f} s: "

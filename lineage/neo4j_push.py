@@ -40,9 +40,8 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 import networkx as nx
@@ -450,21 +449,21 @@ def _schema(p: _Pusher) -> None:
             s.run(stmt).consume()
 
 
-def app_graph(reg: Registry, app: str, search: Sequence[Path] = ()) -> nx.MultiDiGraph:
+def app_graph(reg: Registry, app: str) -> nx.MultiDiGraph:
     """What is pushed of one app: its lineage graph, with the business functions its policy's
-    prose names where the document is found (what ``sharegraph lineage`` shows on networkx)."""
+    prose names where the registry holds the text (what ``sharegraph lineage`` shows on networkx)."""
     from lineage.paths import annotate_business_functions
 
     G = build_graph(reg, app=app)
-    annotate_business_functions(G, Registry({app: reg.policies[app]}), search)
+    annotate_business_functions(G, Registry({app: reg.policies[app]}))
     return G
 
 
-def _iter_chunks(reg: Registry, apps: list[str], search: Sequence[Path] = ()) -> Iterator[list[AppRows]]:
+def _iter_chunks(reg: Registry, apps: list[str]) -> Iterator[list[AppRows]]:
     chunk: list[AppRows] = []
     size = 0
     for a in apps:
-        G = app_graph(reg, a, search)
+        G = app_graph(reg, a)
         rows = app_rows(G, a, flows=len(reg.policies[a].flows))
         chunk.append(rows)
         size += rows.size
@@ -614,7 +613,6 @@ def push(
     batch_size: int = DEFAULT_BATCH,
     progress: bool = True,
     force: bool = False,
-    search: Sequence[Path] = (),
     _after_batch: Callable[[int], None] | None = None,
 ) -> PushResult:
     """Write the lineage graph of ``registry`` (or of one ``app``) to Neo4j.
@@ -622,8 +620,8 @@ def push(
     Apps already pushed with the same content are left alone (``force`` rewrites them,
     which changes nothing either). Raises :class:`BackendError` on failure; a push that
     stops half-way leaves the unfinished apps marked incomplete, and running it again
-    completes it. ``search``: folders to look for the imported documents in (for the business
-    functions their prose names; ``data/`` is always searched). ``_after_batch(n)`` is called after each written batch (tests use it
+    completes it. The business functions come from the policy texts the registry holds (no
+    file is read). ``_after_batch(n)`` is called after each written batch (tests use it
     to cut a push off).
     """
     from lineage.names import _closest
@@ -644,7 +642,7 @@ def push(
             _schema(p)
         if bar is not None:
             bar.start()
-        for chunk in _prefetched(_iter_chunks(registry, apps, search)):
+        for chunk in _prefetched(_iter_chunks(registry, apps)):
             current = [c.app for c in chunk]
             try:
                 with translate_errors(driver, database):

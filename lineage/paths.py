@@ -10,8 +10,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -67,22 +65,23 @@ def unique_collectors(out: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return uniq
 
 
-def annotate_business_functions(G: nx.MultiDiGraph, reg: Registry, search: Sequence[Path] = ()) -> int:
+def annotate_business_functions(G: nx.MultiDiGraph, reg: Registry) -> int:
     """Record on the field nodes the business functions whose prose collects them.
 
     The policy's body says, under numbered headings, what each business function
     collects (``2.1 履行反洗钱义务及进行实名认证 … 我们将收集您的姓名、身份证号…``).
-    Where the imported document is found (beside the registry, or ``data/`` for the
-    seed, with the SHA-256 the registry recorded), its collection statements are
+    Where the registry holds the imported document (:attr:`~registry.model.Policy.text`;
+    a registry written before it was kept has none), its collection statements are
     read with the audit's prose extractor and attached to each field they name, so
-    that :func:`lineage` can start a path at the function. Returns how many were added.
+    that :func:`lineage` can start a path at the function. No file is opened: the
+    answer is the registry's wherever it is. Returns how many were added.
     """
-    from lineage.audit.context import locate_text
+    from lineage.audit.context import stored_text
     from lineage.audit.prose import extract_statements, table_lines
 
     added = 0
     for app, policy in sorted(reg.policies.items()):
-        text = locate_text(policy, search)
+        text = stored_text(policy)
         if text is None or policy.source.layout not in ("flattened-text", "markdown"):
             continue
         for st in extract_statements(text.text, skip_lines=table_lines(text.text, text.path)):

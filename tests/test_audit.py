@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lineage.audit import LEVELS, Finding, at_least, audit, counts, rule_catalogue
-from lineage.audit.context import AuditContext, locate_text
+from lineage.audit.context import AuditContext, stored_text
 from lineage.audit.sensitive import consent_statements
 from registry import SEED_PATH, Registry, import_document, open_registry, save_registry
 
@@ -42,10 +42,13 @@ def lines_of(f: Finding) -> set[int]:
     return {q.line for q in f.evidence}
 
 
-def test_seed_text_is_found_by_its_sha256(seed_registry) -> None:
+def test_seed_text_is_the_registry_s_own_copy_of_the_document(seed_registry) -> None:
     policy = seed_registry.policies[APP]
-    text = locate_text(policy)
-    assert text is not None and Path(text.path).resolve() == SEED_PATH.resolve()
+    text = stored_text(policy)
+    assert text is not None and text.status == "found" and text.name == SEED_PATH.name
+    # the document as written: its line 1700 is the 高德地图SDK cell the SG104 test cites
+    assert text.text == SEED_PATH.read_text(encoding="utf-8")
+    assert text.lines[1699] == "\t\t\t\t\t高德地图SDK"
 
 
 def test_gaode_sdk_row_gives_no_purpose(seed_findings) -> None:
@@ -142,7 +145,7 @@ def test_sensitive_fields_shared_with_their_recipients(seed_findings) -> None:
 
 
 def test_separate_consent_covers_collection_not_sharing(seed_findings, seed_registry) -> None:
-    ctx = AuditContext(seed_registry.policies[APP], locate_text(seed_registry.policies[APP]))
+    ctx = AuditContext(seed_registry.policies[APP], stored_text(seed_registry.policies[APP]))
     found = {c.line: c for c in consent_statements(ctx)}
     assert (found[704].separate, found[704].scope, found[704].sensitive) == (True, "collection", True)
     assert (found[1814].separate, found[1814].scope) == (False, "provision")  # 明确同意, not 单独同意
@@ -242,16 +245,19 @@ def test_every_rule_is_catalogued() -> None:
     assert len(ids) == len(set(ids)) and all(i.startswith("SG") for i in ids)
 
 
-def test_audit_without_the_text(tmp_path: Path, seed_registry) -> None:
+def test_audit_of_a_registry_that_holds_no_text(tmp_path: Path, seed_registry) -> None:
+    # a registry file written before the import kept the document: its policies have no "text"
     reg_path = tmp_path / "reg.json"
     save_registry(seed_registry, reg_path)
-    reg = open_registry(reg_path)
-    policy = reg.policies[APP]
-    moved = Registry()
-    moved.add(type(policy)(**{**{k: getattr(policy, k) for k in policy.__dataclass_fields__},
-                              "source": type(policy.source)("elsewhere.txt", "0" * 64, "t")}))
-    fs = audit(moved)
-    assert only(fs, "SG001")
+    data = json.loads(reg_path.read_text(encoding="utf-8"))
+    del data["policies"][0]["text"]
+    reg_path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    old = open_registry(reg_path)
+    assert old.policies[APP].text is None
+    fs = audit(old)  # data/seed_policy.txt is right there, and still not read
+    (missing,) = only(fs, "SG001")
+    assert "the registry holds no text for 你我贷" in missing.reason
+    assert "re-importing the document stores it" in missing.reason
     assert not only(fs, "SG403") and not only(fs, "SG502")
     (consent,) = only(fs, "SG302")
     assert consent.level == "note"

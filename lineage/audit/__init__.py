@@ -11,7 +11,7 @@ quoted. ``Finding.as_dict()`` is the JSON shape the CLI prints and the HTML
 report renders. Rules come in families, one module each:
 
 =====  ==========================  ===========================================
-SG0xx  this module                 the audit itself (policy text not found…)
+SG0xx  this module                 the audit itself (no policy text…)
 SG1xx  :mod:`.completeness`        Art. 23 elements of each sharing row and SDK
 SG2xx  :mod:`.recipients`          unnamed, onward and brand-only recipients
 SG3xx  :mod:`.sensitive`           sensitive data shared; separate consent
@@ -20,22 +20,24 @@ SG5xx  :mod:`.relationship`        processor, joint or other handler; duties
 SG6xx  :mod:`.duplicates`          duplicates and contradictions in the tables
 =====  ==========================  ===========================================
 
-The rules that read the prose (and the table headers) need the policy text: it
-is found beside the registry or in ``data/`` by its recorded SHA-256, or given
-(``text=``). Without it those rules are skipped and SG001 says so.
+The rules that read the prose (and the table headers) need the policy text: the
+registry holds it as imported (:attr:`~registry.model.Policy.text`), so the audit
+reads no file and gives the same findings wherever the registry is; ``text=``
+overrides it. A registry written before the text was kept has none: those rules
+are skipped and SG001 says so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from lineage.audit import completeness, consistency, duplicates, recipients, relationship, sensitive
 from lineage.audit.context import (
     AuditContext,
     PolicyText,
-    locate_text,
     read_policy_text,
+    stored_text,
     text_from_string,
 )
 from lineage.audit.finding import ERROR, LEVELS, NOTE, SEVERITY, WARNING, Finding, Quote, at_least
@@ -62,14 +64,15 @@ __all__ = [
 
 
 def text_not_found(ctx: AuditContext) -> Iterator[Finding]:
-    """SG001: the policy text was not found, so the rules that read it did not run."""
+    """SG001: the registry holds no policy text for the app, so the rules that read it did not run."""
     if ctx.text is not None:
         return
     yield Finding.make(
         "SG001", NOTE, about={"app": ctx.app},
-        reason=f"the policy text ({ctx.policy.source.file}, sha256 {ctx.policy.source.sha256[:12]}…) was "
-               "not found beside the registry or in data/: the prose, consent and header checks did not "
-               "run (give --text)",
+        reason=f"the registry holds no text for {ctx.app} (imported from {ctx.policy.source.file}, "
+               f"sha256 {ctx.policy.source.sha256[:12]}…; written before the import kept the document): "
+               "the prose, consent and header checks did not run; re-importing the document stores it "
+               "(or give --text)",
         clause="",
     )
 
@@ -116,9 +119,7 @@ def rule_catalogue() -> list[dict[str, str]]:
     return out
 
 
-def _texts(
-    reg: Registry, apps: list[str], text: str | Path | None, search: Sequence[Path]
-) -> dict[str, PolicyText | None]:
+def _texts(reg: Registry, apps: list[str], text: str | Path | None) -> dict[str, PolicyText | None]:
     given: PolicyText | None = None
     if isinstance(text, Path):
         given = read_policy_text(text)
@@ -131,7 +132,7 @@ def _texts(
         if given is not None and (len(apps) == 1 or given.sha256 == p.source.sha256):
             out[a] = given
         else:
-            out[a] = locate_text(p, search)
+            out[a] = stored_text(p)
     return out
 
 
@@ -140,22 +141,21 @@ def audit(
     *,
     app: str | None = None,
     text: str | Path | None = None,
-    search: Sequence[Path] = (),
 ) -> list[Finding]:
     """Every finding of every rule on the registry (or on one app), in a fixed order.
 
     ``text`` is the policy text: a :class:`~pathlib.Path` to read, or the text
     itself as a ``str``. It applies to ``app`` (or the registry's only app, or
-    the app whose recorded SHA-256 it has). Otherwise each app's document is
-    looked for by name and SHA-256 in ``search`` (directories: the CLI passes
-    the registry's own) and in ``data/``.
+    the app whose recorded SHA-256 it has), in place of the text the registry
+    holds. Otherwise each app's text is the registry's own (:attr:`Policy.text`):
+    no file is opened.
     """
     if app is not None and app not in registry.policies:
         from lineage.names import _closest
 
         raise UnknownNameError("app", app, _closest(app, registry.apps))
     apps = [app] if app else registry.apps
-    texts = _texts(registry, apps, text, search)
+    texts = _texts(registry, apps, text)
     findings: list[Finding] = []
     for a in apps:
         ctx = AuditContext(registry.policies[a], texts[a])

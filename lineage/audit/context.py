@@ -1,16 +1,18 @@
-"""What every rule sees: one app's policy, the vocabulary and, where found, the policy text.
+"""What every rule sees: one app's policy, the vocabulary and, where the registry holds it, the policy text.
 
-The registry holds the tables; the prose rules (and the table header check)
-need the document itself. :func:`locate_text` finds it next to the registry, in
-``data/`` or where the import ran, and accepts a file only if its SHA-256 is the
-one recorded at import, so that line numbers quoted from it are the registry's.
+The prose rules (and the table header check) need the document itself. The
+registry keeps it as imported (:attr:`~registry.model.Policy.text`), so the line
+numbers quoted from it are the evidence's by construction and the audit never
+opens a file again: a registry gives the same findings on any machine.
+:func:`stored_text` takes it from the policy; a registry written before the text
+was kept has none, and the rules that read it are skipped.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +23,7 @@ from registry.errors import SharegraphError
 from registry.model import SDK, Channel, Evidence, Flow, Policy, Scenario
 from registry.source import SourceText, decode
 from registry.tables import RawRow, RawTable
-from registry.vocabulary import DATA_DIR, Vocabulary, load_vocabulary
+from registry.vocabulary import Vocabulary, load_vocabulary
 
 TEXT_LAYOUTS = ("flattened-text", "markdown")
 """Layouts whose lines are prose a reader can quote (an HTML page's lines are markup)."""
@@ -37,7 +39,8 @@ class PolicyText:
     sha256: str
     encoding: str = "utf-8"
     status: str = "found"
-    """``found`` (located, SHA-256 matches), ``given`` (passed in), ``differs`` (passed in, other SHA-256)."""
+    """``found`` (the registry's own copy of the imported document) or ``given`` (passed in;
+    SG002 says when its SHA-256 is not the one recorded at import)."""
 
     @property
     def lines(self) -> list[str]:
@@ -61,27 +64,13 @@ def text_from_string(text: str, name: str = "<text>") -> PolicyText:
     return PolicyText(name, name, decoded, hashlib.sha256(data).hexdigest(), enc, status="given")
 
 
-def locate_text(policy: Policy, search: Sequence[Path] = ()) -> PolicyText | None:
-    """The imported document, if a file with its name and SHA-256 is found.
-
-    Looked for: the recorded path itself, then each directory of ``search`` (the
-    registry's own directory first, as the CLI passes it), then ``data/`` (the
-    bundled seed).
-    """
-    name = Path(policy.source.file).name
-    candidates = [Path(policy.source.file), *(Path(d) / name for d in search), DATA_DIR / name]
-    seen: set[Path] = set()
-    for c in candidates:
-        try:
-            key = c.resolve()
-        except OSError:
-            continue
-        if key in seen or not c.is_file():
-            continue
-        seen.add(key)
-        if hashlib.sha256(c.read_bytes()).hexdigest() == policy.source.sha256:
-            return read_policy_text(c)
-    return None
+def stored_text(policy: Policy) -> PolicyText | None:
+    """The imported document as the registry holds it, or None (a registry written before
+    the text was kept). It is the import's own string, so its SHA-256 is the recorded one."""
+    if policy.text is None:
+        return None
+    return PolicyText(policy.source.file, Path(policy.source.file).name, policy.text,
+                      policy.source.sha256, policy.source.encoding)
 
 
 @dataclass

@@ -15,7 +15,6 @@ columns and shapes are documented in docs/exports.md.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -74,13 +73,12 @@ def export(
     field: str | None = None,
     recipient: str | None = None,
     group_by: str | None = None,
-    search: Sequence[Path] = (),
 ) -> dict[str, Any]:
     """Write the lineage (of ``app``; of the flows of ``field`` or to ``recipient``) as ``fmt``.
 
     ``group_by`` (``field`` or ``recipient``) folds the CSV and XLSX rows, one per
-    field or recipient. ``search``: folders where the HTML export's audit looks for
-    the policy texts (beside ``data/``). Returns what was written (format, path,
+    field or recipient. The HTML export's audit reads the policy texts the registry
+    holds, never a file. Returns what was written (format, path,
     counts). Raises :class:`ExportError` and the question's errors (unknown field,
     recipient or app) before anything is written.
     """
@@ -116,7 +114,7 @@ def export(
         elif fmt == "html":
             from lineage.exports.html import write_html
 
-            result = write_html(sel, path, search=search)
+            result = write_html(sel, path)
         else:
             from lineage.exports.markdown import write_markdown
 

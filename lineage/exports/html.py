@@ -90,7 +90,7 @@ def title(scope: dict[str, Any], apps: Sequence[str]) -> str:
     return f"{head} — data sharing lineage" + (f" ({', '.join(parts)})" if parts else "")
 
 
-def audit_findings(sel: Selection, search: Sequence[Path] = ()) -> list[dict[str, Any]] | None:
+def audit_findings(sel: Selection) -> list[dict[str, Any]] | None:
     """The disclosure audit's findings for the apps in scope, or None where there is no audit."""
     if sel.registry is None:
         return None
@@ -98,11 +98,11 @@ def audit_findings(sel: Selection, search: Sequence[Path] = ()) -> list[dict[str
         from lineage.audit import audit
     except ImportError:
         return None
-    findings = audit(sel.registry, app=sel.scope.get("app"), search=tuple(search))
+    findings = audit(sel.registry, app=sel.scope.get("app"))
     return [f.as_dict() for f in findings]
 
 
-def build_report(sel: Selection, *, search: Sequence[Path] = ()) -> dict[str, Any]:
+def build_report(sel: Selection) -> dict[str, Any]:
     """The ``sharegraph-report`` dict of a selection (the shape render_html documents)."""
     prov = provenance(sel)
     scope = {k: sel.scope.get(k) for k in ("app", "field", "recipient")}
@@ -112,18 +112,17 @@ def build_report(sel: Selection, *, search: Sequence[Path] = ()) -> dict[str, An
         "sources": prov["sources"], "summary": summary(sel.rows),
         "flows": [report_flow(r) for r in sel.rows],
     }  # fmt: skip
-    findings = audit_findings(sel, search)
+    findings = audit_findings(sel)
     if findings is not None:
         report["audit"] = findings
     return report
 
 
-def write_html(sel: Selection, path: str | Path, *, search: Sequence[Path] = (),
-               max_flows: int | None = None) -> dict[str, Any]:
+def write_html(sel: Selection, path: str | Path, *, max_flows: int | None = None) -> dict[str, Any]:
     from lineage.report_html import render_html
 
     check_report_size(len(sel.rows), max_flows)
-    report = build_report(sel, search=search)
+    report = build_report(sel)
     page = render_html(report)
     write_text(path, lambda: page)
     out = {"flows": len(report["flows"])}
