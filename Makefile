@@ -14,12 +14,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 
-# The main job on the bundled seed: import it, answer a question, write the HTML report.
+# The main job on the bundled seed: import it into a registry database (SQLite, docs/registry-file.md),
+# answer a question, write the HTML report.
 demo: setup
 	@mkdir -p $(OUT)
-	$(VENV)/bin/sharegraph import data/seed_policy.txt -o $(OUT)/registry.json
-	$(VENV)/bin/sharegraph who-receives 身份证号 --registry $(OUT)/registry.json
-	$(VENV)/bin/sharegraph export --format html --registry $(OUT)/registry.json -o $(OUT)/report.html
+	$(VENV)/bin/sharegraph import data/seed_policy.txt -o $(OUT)/registry.db
+	$(VENV)/bin/sharegraph who-receives 身份证号 --registry $(OUT)/registry.db
+	$(VENV)/bin/sharegraph export --format html --registry $(OUT)/registry.db -o $(OUT)/report.html
 	@echo "report written to $(OUT)/report.html"
 
 # The whole test suite (Neo4j and browser tests included when Java/Maven and Chromium are present).
