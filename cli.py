@@ -175,21 +175,6 @@ def _registry(path: Path | None):
     return open_registry(path)
 
 
-def _graph(path: Path | None, app_name: str | None = None):
-    return _graph_of(_registry(path), app_name)
-
-
-def _graph_of(reg: Any, app_name: str | None = None):
-    from lineage.graph import build_graph
-
-    if app_name is not None and app_name not in reg.policies:
-        from lineage.names import _closest
-        from registry.errors import UnknownNameError
-
-        raise UnknownNameError("app", app_name, _closest(app_name, reg.apps))
-    return build_graph(reg)
-
-
 def _backend(name: str, registry: Path | None, app_name: str | None = None):
     """The backend that answers the questions: networkx on a registry file, or Neo4j."""
     if name == "neo4j":
@@ -200,15 +185,15 @@ def _backend(name: str, registry: Path | None, app_name: str | None = None):
         raise typer.BadParameter("must be 'networkx' or 'neo4j'", param_hint="--backend")
     from lineage.backend import NetworkxBackend
 
-    return NetworkxBackend(_graph(registry, app_name))
+    return NetworkxBackend(registry=_registry(registry), app=app_name)
 
 
 # -- registry commands ---------------------------------------------------------------------
 
 @command("import")
 def import_cmd(
-    sources: Annotated[list[Path], typer.Argument(help="Policy documents (text, HTML, Markdown, registry-as-code YAML) or folders of them.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Registry file to create or add to.")] = Path("registry.json"),
+    sources: Annotated[list[Path], typer.Argument(help="Policy documents (text, HTML, Markdown, JSON/YAML lists, registry-as-code YAML), folders of them, or registry files whose apps to add.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Registry file to create or add to (SQLite; JSON if the name ends in .json).")] = Path("registry.db"),
     app_name: Annotated[str | None, typer.Option("--app", "-a", help="App name (default: the name the document gives itself); one document only.")] = None,
     layout: Annotated[str | None, typer.Option("--layout", help="flattened-text, html, markdown or registry-yaml (default: from the extension and content).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1, nothing written) if anything was left out, guessed or unresolved.")] = False,
@@ -220,10 +205,9 @@ def import_cmd(
 
     Replacing an app prints what changed; an import that finds no flows, or that would lose
     most of an app's flows (without --replace), is refused and nothing is written."""
-    from registry import Registry, document_paths, import_document, load_registry, save_registry
+    from registry import document_paths, import_document
     from registry.atomic import output_target
-    from registry.replacement import check_replacement
-    from registry.store import registry_lock
+    from registry.registry_file import add_policies, is_registry_file
 
     if str(output) == "-":
         from registry.errors import OutputPathError
@@ -231,75 +215,45 @@ def import_cmd(
         raise OutputPathError("-o -: import adds to a registry file: give a file, not - (stdout)")
     output_target(output)  # a folder or a device is refused before any document is read
     paths = document_paths(list(sources))
-    if len(paths) == 1 and not sources[0].is_dir():
+    if len(paths) == 1 and not sources[0].is_dir() and not is_registry_file(paths[0]):
         policy, report = import_document(paths[0], app=app_name, layout=layout)
-        with registry_lock(output):  # another import into the same file waits: both land
-            reg = load_registry(output) if output.exists() else Registry()
-            old = reg.policies.get(policy.app)
-            change = check_replacement(old, policy, replace=replace, source=str(paths[0]))
-            if old is not None:
-                report.info.append(f"app {policy.app!r} was already in the registry; its policy was replaced")
-            reg.add(policy)
-            if strict and report.problems:
-                _print_report(report, as_json)
-                typer.echo(f"error: {paths[0]}: --strict: {report.problems} problem(s) found; {output} not written",
-                           err=True)
-                raise typer.Exit(1)
-            save_registry(reg, output)
+        refuse = bool(strict and report.problems)
+        added = add_policies(output, [policy], replace=replace, write=not refuse)
+        change = added.changes[0] if added.changes else None
+        if change is not None:
+            report.info.append(f"app {policy.app!r} was already in the registry; its policy was replaced")
+        if refuse:
+            _print_report(report, as_json)
+            typer.echo(f"error: {paths[0]}: --strict: {report.problems} problem(s) found; {output} not written",
+                       err=True)
+            raise typer.Exit(1)
         _print_report(report, as_json, written=str(output), change=change)
         return
     if app_name is not None:
         raise typer.BadParameter("--app names one document's app; give one document", param_hint="--app")
     if not paths:
         raise typer.BadParameter("no policy documents found", param_hint="SOURCES")
-    with registry_lock(output):
-        _import_many(paths, output, layout, strict, progress, as_json, replace)
+    _import_many(paths, output, layout, strict, progress, as_json, replace)
 
 
 def _import_many(paths: list[Path], output: Path, layout: str | None, strict: bool, progress: bool,
                  as_json: bool, replace: bool = False) -> None:
-    from registry import Registry, load_registry, save_registry
-    from registry.errors import ImportRefusedError
-    from registry.importer import import_many
-    from registry.replacement import check_replacement
+    from registry.registry_file import import_into_file
 
-    reg = load_registry(output) if output.exists() else Registry()
-    result = import_many(paths, Registry(), progress=progress and sys.stderr.isatty(), layout=layout)
-    refused: set[str] = set()
-    changes = []
-    for app_, policy in sorted(result.registry.policies.items()):
-        try:
-            change = check_replacement(reg.policies.get(app_), policy, replace=replace,
-                                       source=policy.source.file)
-        except ImportRefusedError as e:
-            result.failed.append(str(e))
-            refused.add(app_)
-            continue
-        if change is not None:
-            changes.append(change)
-        reg.add(policy)
-    reports = [r for r in result.reports if r.app not in refused]
-    problems = sum(r.problems for r in reports) + len(result.failed)
-    summary = {
-        "documents": len(paths), "imported": len(reports), "failed": result.failed,
-        "apps": len(reg.policies), "problems": problems,
-        "flows": sum(r.counts.get("flows", 0) for r in reports),
-        "replaced": [c.as_dict() for c in changes],
-    }
-    if strict and problems:
+    result = import_into_file(paths, output, layout=layout, strict=strict, replace=replace,
+                              progress=progress and sys.stderr.isatty())
+    summary = result.summary()
+    if result.strict_failed:
         render(summary, as_json=as_json)
-        typer.echo(f"error: --strict: {problems} problem(s) in {len(paths)} documents; {output} not written",
-                   err=True)
+        typer.echo(f"error: --strict: {summary['problems']} problem(s) in {len(paths)} documents; "
+                   f"{output} not written", err=True)
         raise typer.Exit(1)
-    if reports:
-        save_registry(reg, output)
-        summary["written"] = str(output)
     if as_json:
-        render({**summary, "reports": [r.as_dict() for r in reports]}, as_json=True)
+        render({**summary, "reports": [r.as_dict() for r in result.reports]}, as_json=True)
     else:
         _lines([f"imported {summary['imported']} of {summary['documents']} documents "
-                f"({summary['flows']} flows) into {output}" if reports else "nothing imported"]
-               + [f"  {c.line()}" for c in changes])
+                f"({summary['flows']} flows) into {output}" if result.reports else "nothing imported"]
+               + [f"  {c.line()}" for c in result.changes])
     for f in result.failed:  # one line each on stderr, like any other error
         typer.echo(f"error: {f}", err=True)
     if result.failed:
@@ -475,16 +429,7 @@ def lineage_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """The paths of a field: how it is collected, through which scenario or SDK, to whom."""
-    if backend == "networkx":  # the policy's prose, where the registry holds it, names the business functions
-        from lineage.backend import NetworkxBackend
-        from lineage.paths import annotate_business_functions
-
-        reg = _registry(registry)
-        b = NetworkxBackend(_graph_of(reg, app_name))
-        annotate_business_functions(b.G, reg)
-        tree = b.lineage(field, app=app_name)
-    else:
-        tree = _backend(backend, registry, app_name).lineage(field, app=app_name)
+    tree = _backend(backend, registry, app_name).lineage(field, app=app_name)
     if as_json:
         render(tree, as_json=True)
         return

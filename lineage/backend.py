@@ -3,6 +3,10 @@
 The embedded default answers from a networkx graph built in memory from a
 registry file; :mod:`lineage.neo4j_backend` answers the same questions in Cypher
 on a Neo4j server. A parity test runs every question on both.
+
+On a registry database, :class:`NetworkxBackend` reads only what a question needs:
+the graph of the one app asked about, or for a question across apps the flows of
+the fields asked (:mod:`lineage.scoped`).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import networkx as nx
 
 from lineage import exposure as _exposure
 from lineage import paths as _paths
+from lineage import scoped
+from registry.model import Registry
 
 BACKENDS = ("networkx", "neo4j")
 
@@ -35,13 +41,41 @@ class Backend(Protocol):
 
 
 class NetworkxBackend:
-    """The embedded default: questions answered on an in-memory graph."""
+    """The embedded default: questions answered on an in-memory graph.
 
-    def __init__(self, G: nx.MultiDiGraph) -> None:
-        self.G = G
+    Given a graph, it asks that graph. Given a registry (and the app the questions are
+    about, if one), it builds the graph when a question first needs it: the app's alone,
+    or the whole registry's; across the apps of a registry database, it reads only the
+    rows a question touches.
+    """
+
+    def __init__(self, G: nx.MultiDiGraph | None = None, *, registry: Registry | None = None,
+                 app: str | None = None) -> None:
+        if G is None and registry is None:
+            raise ValueError("give a graph or a registry")
+        self._G = G
+        self.registry = registry
+        self.app = app
+        if G is None and registry is not None and app is not None:
+            self._G = scoped.graph_for(registry, app)  # an unknown app fails here, before any question
+
+    @property
+    def G(self) -> nx.MultiDiGraph:
+        if self._G is None:
+            assert self.registry is not None
+            self._G = scoped.graph_for(self.registry, self.app)
+        return self._G
+
+    def _across_stored(self, app: str | None) -> bool:
+        """True when a question across apps can read only its rows from a registry database."""
+        return app is None and self._G is None and self.registry is not None and scoped.is_stored(self.registry)
 
     def who_receives(self, field: str, *, app: str | None = None,
                      include_implied: bool = True, include_possible: bool = False) -> list[dict[str, Any]]:
+        if self._across_stored(app):
+            assert self.registry is not None
+            return scoped.who_receives(self.registry, field, include_implied=include_implied,
+                                       include_possible=include_possible)
         return _exposure.who_receives(self.G, field, app=app, include_implied=include_implied,
                                       include_possible=include_possible)
 
@@ -55,10 +89,21 @@ class NetworkxBackend:
                                   channel=channel, limit=limit)
 
     def lineage(self, field: str, *, app: str | None = None) -> dict[str, Any]:
+        """The lineage tree; from a registry, with the business functions its stored text names."""
+        if self.registry is not None and not self.G.graph.get("functions_annotated"):
+            apps = [self.app] if self.app else self.registry.apps
+            _paths.annotate_business_functions(self.G, Registry({a: self.registry.policies[a] for a in apps}))
+            self.G.graph["functions_annotated"] = True
         return _paths.lineage(self.G, field, app=app)
 
     def recipients_by_apps(self, field: str, *, limit: int | None = None) -> list[dict[str, Any]]:
+        if self._across_stored(None):
+            assert self.registry is not None
+            return scoped.recipients_by_apps(self.registry, field, limit=limit)
         return _exposure.recipients_by_apps(self.G, field, limit=limit)
 
     def sensitive_to_unnamed(self, *, app: str | None = None) -> list[dict[str, Any]]:
+        if self._across_stored(app):
+            assert self.registry is not None
+            return scoped.sensitive_to_unnamed(self.registry)
         return _exposure.sensitive_to_unnamed(self.G, app=app)

@@ -256,3 +256,26 @@ def edges_of_kind(G: nx.MultiDiGraph, node: str, kind: str, *, out: bool = True,
 
 def channel_of(node_kind: str) -> str:
     return Channel.SHARING.value if node_kind == ids.SCENARIO else Channel.SDK.value
+
+
+def names_graph(apps: list[str], fields: list[Any], groups: list[tuple[str, str]],
+                granted: list[str]) -> nx.MultiDiGraph:
+    """A graph of field names and groups only: what resolving a name across apps needs.
+
+    Built from :func:`registry.database.field_catalogue`, it holds the field nodes and the
+    member_of hierarchy the whole registry's graph would hold, without a single flow, so a
+    question across a thousand apps can find its fields before reading the flows of those
+    fields alone (:mod:`lineage.scoped`).
+    """
+    G = nx.MultiDiGraph(apps={a: {} for a in apps})
+    for f in fields:
+        G.add_node(ids.field_id(f.name), kind=ids.FIELD, name=f.name, category=f.category,
+                   sensitive=f.sensitive, resolved=f.resolved)
+    for child, parent in groups:
+        _ensure_field(G, child)
+        _ensure_field(G, parent)
+        _add_member_of(G, ids.field_id(child), ids.field_id(parent), f"{ids.MEMBER_OF}|", app=None, source="policy")
+    for name in granted:
+        _ensure_field(G, name)
+    _vocabulary_hierarchy(G)
+    return G

@@ -38,8 +38,13 @@ def _policy(reg: Registry, app: str | None) -> Policy:
     return reg.policies[app]
 
 
+def _copy(reg: Registry) -> Registry:
+    """A registry to change without changing ``reg`` (a stored one stays lazy: nothing is read)."""
+    return Registry(reg.policies.copy())  # type: ignore[arg-type]
+
+
 def _with_policy(reg: Registry, p: Policy) -> Registry:
-    new = Registry(dict(reg.policies))
+    new = _copy(reg)
     new.add(p)
     return new
 
@@ -235,7 +240,7 @@ def _onward_rows(G: nx.MultiDiGraph, name: str, app: str | None) -> list[dict[st
 
 def breach(reg: Registry, partner: str, *, app: str | None = None) -> dict[str, Any]:
     """A partner breach: every field it holds, from which apps, scenarios and SDKs."""
-    G = build_graph(reg)
+    G = build_graph(reg, app=_policy(reg, app).app if app else None)
     match = resolve_recipient(G, partner)
     report = _blast(G, match.name, app)
     report["matched"] = match.written
@@ -246,15 +251,18 @@ def breach(reg: Registry, partner: str, *, app: str | None = None) -> dict[str, 
 
 
 def remove_partner(reg: Registry, partner: str, *, app: str | None = None) -> tuple[dict[str, Any], Registry]:
-    """Losing a partner: the blast radius, and fields left with no recipient in a scenario."""
-    G = build_graph(reg)
+    """Losing a partner: the blast radius, and fields left with no recipient in a scenario.
+
+    With ``app``, only that app's policy is read (a registry database holds the others on disk).
+    """
+    G = build_graph(reg, app=_policy(reg, app).app if app else None)
     match = resolve_recipient(G, partner)
     name = match.name
     report = _blast(G, name, app)
     report["matched"] = match.written
     report["action"] = "remove-partner"
     gone = {name, *report["onward_processors"]}
-    new = Registry(dict(reg.policies))
+    new = _copy(reg)
     orphans: list[dict[str, Any]] = []
     for a in [app] if app else reg.apps:
         p = reg.policies[a]

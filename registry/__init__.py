@@ -35,7 +35,7 @@ from registry.model import (
     Scenario,
     Source,
 )
-from registry.store import load_registry, save_registry
+from registry.registry_file import load_registry, save_registry
 
 if TYPE_CHECKING:
     from registry.build import ImportReport
