@@ -228,7 +228,9 @@ def test_a_bad_value_inside_the_database_is_one_line(tmp_path):
     out = tmp_path / "registry.db"
     assert cli("import", str(SEED), "-o", str(out)).returncode == 0
     con = sqlite3.connect(out)
-    con.execute("UPDATE recipients SET kind = 'bogus' WHERE position = 0")
+    # a recipient of 手机号码 (a row the question reads: a question across apps reads no other)
+    con.execute("UPDATE recipients SET kind = 'bogus' WHERE name = "
+                "(SELECT recipient FROM flows WHERE field = '手机号码' ORDER BY flow_id LIMIT 1)")
     con.commit()
     con.close()
     _one_line_error(cli("who-receives", "手机号", "-r", str(out)), "registry.db")
