@@ -128,7 +128,7 @@ def test_a_question_about_one_app_reads_that_app_only(multi_db):
     b.lineage("身份证号", app="你我贷")
     assert isinstance(reg.policies, StoredPolicies) and set(reg.policies._loaded) == {"你我贷"}
     whole = build_graph(Registry({a: reg.policies[a] for a in reg.apps}))
-    for app in reg.apps[:8] + ["你我贷"]:
+    for app in [*reg.apps[:8], "你我贷"]:
         one = NetworkxBackend(registry=open_database(multi_db), app=app)
         assert [dict(r) for r in one.who_receives("手机号", app=app)] == [
             dict(r) for r in exposure.who_receives(whole, "手机号", app=app)], app
