@@ -177,15 +177,11 @@ def _registry(path: Path | None):
 
 def _backend(name: str, registry: Path | None, app_name: str | None = None):
     """The backend that answers the questions: networkx on a registry file, or Neo4j."""
-    if name == "neo4j":
-        from lineage.neo4j_backend import Neo4jBackend
+    from lineage.backends import BACKENDS, open_backend
 
-        return Neo4jBackend.from_env()
-    if name != "networkx":
-        raise typer.BadParameter("must be 'networkx' or 'neo4j'", param_hint="--backend")
-    from lineage.backend import NetworkxBackend
-
-    return NetworkxBackend(registry=_registry(registry), app=app_name)
+    if name not in BACKENDS:
+        raise typer.BadParameter(f"must be {' or '.join(repr(b) for b in BACKENDS)}", param_hint="--backend")
+    return open_backend(name, registry=_registry(registry) if name == "networkx" else None, app=app_name)
 
 
 # -- registry commands ---------------------------------------------------------------------
@@ -545,12 +541,11 @@ def breach_cmd(
     name: Annotated[str, typer.Argument(help="The breached partner.")],
     registry: RegistryOpt = None,
     app_name: AppOpt = None,
+    backend: BackendOpt = "networkx",
     as_json: JsonOpt = False,
 ) -> None:
     """A partner breach: every field it holds, from which apps, scenarios and SDKs."""
-    from lineage.impact import breach
-
-    report = breach(_registry(registry), name, app=app_name)
+    report = _backend(backend, registry, app_name).breach(name, app=app_name)
     render(report, as_json=True) if as_json else _print_impact(report)
 
 
@@ -648,8 +643,8 @@ def neo4j_push_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Write the registry's lineage graph to Neo4j; a new version of an app replaces the old one."""
-    from lineage.neo4j_backend import driver_from_env
-    from lineage.neo4j_push import push
+    from lineage.backends.neo4j import driver_from_env
+    from lineage.backends.neo4j.push import push
 
     reg = _registry(registry)
     driver, database = driver_from_env()
@@ -689,7 +684,7 @@ def neo4j_query_cmd(
     as_csv: CsvOpt = False,
 ) -> None:
     """Run a read-only Cypher query (a query that writes is refused)."""
-    from lineage.neo4j_backend import driver_from_env, query
+    from lineage.backends.neo4j import driver_from_env, query
 
     params = dict(_param(p) for p in param or [])
     driver, database = driver_from_env()

@@ -61,7 +61,7 @@ def say(msg: str) -> None:
 
 
 def driver_and_db() -> tuple[Any, str]:
-    from lineage.neo4j_backend import driver_from_env
+    from lineage.backends.neo4j import driver_from_env
 
     return driver_from_env()
 
@@ -127,8 +127,8 @@ NAIVE = (
 
 def naive_push(driver: Any, database: str, G: Any, limit: int | None) -> tuple[int, float]:
     """One auto-commit MERGE statement per flow (field, via, recipient and the two edges)."""
+    from lineage.backends.neo4j.push import LABELS, neo4j_props
     from lineage.flows import iter_flows
-    from lineage.neo4j_push import LABELS, neo4j_props
 
     t0 = time.perf_counter()
     n = 0
@@ -151,8 +151,8 @@ def naive_push(driver: Any, database: str, G: Any, limit: int | None) -> tuple[i
 
 
 def bench_naive(driver: Any, database: str, reps: int, big: Any) -> dict[str, Any]:
+    from lineage.backends.neo4j.push import push
     from lineage.graph import build_graph
-    from lineage.neo4j_push import push
     from registry import open_registry
 
     seed = open_registry()
@@ -180,7 +180,7 @@ def bench_naive(driver: Any, database: str, reps: int, big: Any) -> dict[str, An
 # -- the big push ----------------------------------------------------------------------------------
 
 def bench_push(driver: Any, database: str, reg: Any, reps: int, batch_size: int) -> dict[str, Any]:
-    from lineage.neo4j_push import _iter_chunks, push
+    from lineage.backends.neo4j.push import _iter_chunks, push
 
     flows = sum(len(p.flows) for p in reg.policies.values())
     runs, rows_s, again_s = [], [], []
@@ -224,10 +224,10 @@ def _questions(reg: Any) -> list[tuple[str, str, str, tuple[Any, ...], dict[str,
 
 def bench_questions(driver: Any, database: str, name: str, reg: Any, reps_point: int,
                     reps_bulk: int) -> dict[str, Any]:
-    from lineage.backend import NetworkxBackend
+    from lineage.backends import NetworkxBackend
+    from lineage.backends.neo4j import Neo4jBackend
+    from lineage.backends.neo4j.push import push
     from lineage.graph import build_graph
-    from lineage.neo4j_backend import Neo4jBackend
-    from lineage.neo4j_push import push
     from lineage.paths import annotate_business_functions
 
     say(f"questions on {name}: push, build the networkx graph")
@@ -267,8 +267,8 @@ def child_rust(apps: int, flows: int) -> dict[str, Any]:
     """In a child process: a push and the bulk questions, with whatever codec is importable."""
     import neo4j._codec.packstream.v1 as packstream
 
-    from lineage.neo4j_backend import Neo4jBackend
-    from lineage.neo4j_push import push
+    from lineage.backends.neo4j import Neo4jBackend
+    from lineage.backends.neo4j.push import push
 
     driver, database = driver_and_db()
     reg, _ = synthetic(apps, flows)

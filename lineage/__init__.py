@@ -28,7 +28,7 @@ _EXPORTS = {
     "remove_partner": "lineage.impact",
     "breach": "lineage.impact",
     "diff": "lineage.diff",
-    "NetworkxBackend": "lineage.backend",
+    "NetworkxBackend": "lineage.backends.networkx",
 }
 
 __all__ = sorted(_EXPORTS)

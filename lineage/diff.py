@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from registry.errors import UnknownNameError
 from registry.model import Policy, Registry
+from registry.suggest import check_app
 
 
 def _flow_key(f: Any) -> tuple[str, str, str, str, str]:
@@ -21,7 +21,7 @@ def _flow_key(f: Any) -> tuple[str, str, str, str, str]:
 def _pairs(old: Registry, new: Registry, app: str | None) -> list[tuple[str, Policy | None, Policy | None]]:
     if app is not None:
         if app not in old.policies and app not in new.policies:
-            raise UnknownNameError("app", app, sorted(set(old.apps) | set(new.apps))[:3])
+            check_app(set(old.apps) | set(new.apps), app)
         return [(app, old.policies.get(app), new.policies.get(app))]
     if len(old.policies) == 1 and len(new.policies) == 1 and old.apps != new.apps:
         # one policy each under different names: compare them as two versions of one app

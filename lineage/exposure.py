@@ -160,7 +160,7 @@ def merge_answers(per_field: list[list[dict[str, Any]]]) -> list[dict[str, Any]]
     reaches directly is not repeated as the ``member`` or ``group`` row of another
     (asking ``设备`` matches 设备信息 and IMEI: IMEI's flows stay IMEI's own rows).
     """
-    rows = _dedupe(sort_rows([r for rs in per_field for r in rs]))
+    rows = dedupe_rows(sort_rows([r for rs in per_field for r in rs]))
     if len(per_field) < 2:
         return rows
     best: dict[tuple[Any, ...], int] = {}
@@ -180,7 +180,8 @@ def _lists_members(G: nx.MultiDiGraph, via: str, group: str) -> bool:
                for _, _, e in G.in_edges(via, data=True))
 
 
-def _dedupe(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def dedupe_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows in order, each flow once (shared by both backends)."""
     seen: set[tuple[Any, ...]] = set()
     out = []
     for r in rows:
@@ -219,7 +220,7 @@ def fields_of(G: nx.MultiDiGraph, recipient: str, *, app: str | None = None) -> 
             for r, re_, b in recipients_of_via(G, via, fname):
                 if r == rnode and b == base:
                     rows.append(flow_row(G, FlowRef(f, via, r, fe, re_, b)))
-    return Answer(sort_fields_of(_dedupe(rows), match.written), match)
+    return Answer(sort_fields_of(dedupe_rows(rows), match.written), match)
 
 
 def sort_fields_of(rows: list[dict[str, Any]], matched: str) -> list[dict[str, Any]]:
@@ -322,4 +323,4 @@ def sensitive_to_unnamed(G: nx.MultiDiGraph, *, app: str | None = None) -> list[
         r = G.nodes[ref.recipient]
         if f.get("sensitive") and r["recipient_kind"] in UNNAMED_KINDS:
             rows.append(flow_row(G, ref))
-    return _dedupe(sort_rows(rows))
+    return dedupe_rows(sort_rows(rows))

@@ -72,11 +72,11 @@ def _vocabulary_hierarchy(G: nx.MultiDiGraph) -> None:
         while entry is not None and entry.parent:
             parent = _ensure_field(G, entry.parent)
             if not G.has_edge(child, parent, key=ids.MEMBER_OF):
-                _add_member_of(G, child, parent, ids.MEMBER_OF, app=None, source="vocabulary")
+                add_member_of(G, child, parent, ids.MEMBER_OF, app=None, source="vocabulary")
             child, entry = parent, vocab.fields.get(entry.parent)
 
 
-def _add_member_of(G: nx.MultiDiGraph, child: str, parent: str, key: str, **attrs: Any) -> None:
+def add_member_of(G: nx.MultiDiGraph, child: str, parent: str, key: str, **attrs: Any) -> None:
     """A member_of edge, and the group hierarchy index (a field node also has an edge per row)."""
     G.add_edge(child, parent, key=key, kind=ids.MEMBER_OF, **attrs)
     index = G.graph.setdefault(MEMBERS_INDEX, {"up": {}, "down": {}})
@@ -111,7 +111,7 @@ def add_policy(G: nx.MultiDiGraph, p: Policy) -> None:
     groups |= {(fl.field, fl.implied_via) for fl in p.flows if fl.implied_via}
     for child, parent in sorted(groups):  # a field may sit in several groups
         _ensure_field(G, parent)
-        _add_member_of(G, ids.field_id(child), ids.field_id(parent), sys.intern(f"{ids.MEMBER_OF}|{app}"),
+        add_member_of(G, ids.field_id(child), ids.field_id(parent), sys.intern(f"{ids.MEMBER_OF}|{app}"),
                        app=app, source="policy")
     for r in p.recipients:
         n = ids.recipient_id(r.name)
@@ -274,7 +274,7 @@ def names_graph(apps: list[str], fields: list[Any], groups: list[tuple[str, str]
     for child, parent in groups:
         _ensure_field(G, child)
         _ensure_field(G, parent)
-        _add_member_of(G, ids.field_id(child), ids.field_id(parent), f"{ids.MEMBER_OF}|", app=None, source="policy")
+        add_member_of(G, ids.field_id(child), ids.field_id(parent), f"{ids.MEMBER_OF}|", app=None, source="policy")
     for name in granted:
         _ensure_field(G, name)
     _vocabulary_hierarchy(G)

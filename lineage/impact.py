@@ -21,7 +21,7 @@ import networkx as nx
 
 from lineage.exposure import exposure, fields_of
 from lineage.graph import build_graph
-from lineage.names import _closest, resolve_field_name, resolve_recipient, resolve_recipient_name
+from lineage.names import closest, resolve_field_name, resolve_recipient, resolve_recipient_name
 from registry.errors import SharegraphError, UnknownNameError, UnknownRecipientError
 from registry.model import SDK, Channel, Evidence, Flow, Policy, Recipient, Registry, Scenario
 from registry.normalize import classify_recipient
@@ -33,9 +33,7 @@ def _policy(reg: Registry, app: str | None) -> Policy:
         if len(reg.policies) != 1:
             raise UnknownNameError("app", "(none given)", reg.apps[:3])
         return next(iter(reg.policies.values()))
-    if app not in reg.policies:
-        raise UnknownNameError("app", app, _closest(app, reg.apps))
-    return reg.policies[app]
+    return reg.policy(app)
 
 
 def _copy(reg: Registry) -> Registry:
@@ -98,7 +96,7 @@ def add_partner(
     if scenario:
         sc = next((s for s in p.scenarios if s.name == scenario), None)
         if sc is None:
-            raise UnknownNameError("scenario", scenario, _closest(scenario, [s.name for s in p.scenarios]))
+            raise UnknownNameError("scenario", scenario, closest(scenario, [s.name for s in p.scenarios]))
     else:
         existing_sdk = next((s for s in p.sdks if s.name == sdk), None)
         if existing_sdk is None and not fields:
@@ -240,7 +238,11 @@ def _onward_rows(G: nx.MultiDiGraph, name: str, app: str | None) -> list[dict[st
 
 def breach(reg: Registry, partner: str, *, app: str | None = None) -> dict[str, Any]:
     """A partner breach: every field it holds, from which apps, scenarios and SDKs."""
-    G = build_graph(reg, app=_policy(reg, app).app if app else None)
+    return breach_report(build_graph(reg, app=_policy(reg, app).app if app else None), partner, app=app)
+
+
+def breach_report(G: nx.MultiDiGraph, partner: str, *, app: str | None = None) -> dict[str, Any]:
+    """:func:`breach` on a graph already built (the networkx backend's)."""
     match = resolve_recipient(G, partner)
     report = _blast(G, match.name, app)
     report["matched"] = match.written

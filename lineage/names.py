@@ -59,9 +59,10 @@ from registry.errors import (
     AmbiguousFieldError,
     AmbiguousRecipientError,
     UnknownFieldError,
-    UnknownNameError,
     UnknownRecipientError,
 )
+from registry.suggest import check_app as check_app_name
+from registry.suggest import closest
 from registry.vocabulary import Vocabulary, load_vocabulary, name_key
 
 # CJK punctuation that NFKC leaves alone, read as its ASCII twin (NFKC already maps the
@@ -166,16 +167,6 @@ def heads(text: str, vocab: Vocabulary | None = None) -> list[str]:
     return [h for h in dict.fromkeys(x.strip() for x in out) if match_key(h) and match_key(h) != key]
 
 
-def _closest(text: str, names: list[str], limit: int = 3) -> list[str]:
-    """Did-you-mean names; a query far longer than any name gets none (fuzzy matching is bounded)."""
-    from rapidfuzz import fuzz, process
-
-    if len(text) > MAX_CONTAINS:
-        return []
-
-    hits = process.extract(name_key(text), {n: name_key(n) for n in names}, scorer=fuzz.WRatio,
-                           limit=limit)
-    return [key for _, score, key in hits if score >= 50]
 
 
 # -- fields ----------------------------------------------------------------------------------
@@ -340,7 +331,7 @@ def match_field(index: FieldIndex, text: str, vocab: Vocabulary | None = None) -
     entry = vocab.resolve_field(text)
     if entry is not None:
         return FieldMatch(text, (entry.name,), (entry.name,), "vocabulary")
-    suggestions = list(dict.fromkeys(_closest(text, index.names) + vocab.suggest_fields(text)))[:3]
+    suggestions = list(dict.fromkeys(closest(text, index.names) + vocab.suggest_fields(text)))[:3]
     raise UnknownFieldError(text, suggestions)
 
 
@@ -434,7 +425,7 @@ def match_recipient(recipients: Sequence[tuple[str, Sequence[str]]], text: str,
     if name is not None:
         return RecipientMatch(text, name, name, "exact")
     if not partial:
-        raise UnknownRecipientError(text, _closest(text, sorted(names)))
+        raise UnknownRecipientError(text, closest(text, sorted(names)))
     m = _NOTE.match(_fold(text))
     if m and (name := exact(m.group(1).strip())) is not None:
         return RecipientMatch(text, name, name, "contained")
@@ -455,7 +446,7 @@ def match_recipient(recipients: Sequence[tuple[str, Sequence[str]]], text: str,
         return RecipientMatch(text, n, w, "contains")
     if cands:
         raise AmbiguousRecipientError(text, sorted(cands))
-    raise UnknownRecipientError(text, _closest(text, sorted(names)))
+    raise UnknownRecipientError(text, closest(text, sorted(names)))
 
 
 def recipient_names(G: nx.MultiDiGraph) -> list[str]:
@@ -491,5 +482,4 @@ class Answer(list):  # type: ignore[type-arg]
 
 
 def check_app(G: nx.MultiDiGraph, app: str | None) -> None:
-    if app is not None and app not in G.graph["apps"]:
-        raise UnknownNameError("app", app, _closest(app, sorted(G.graph["apps"])))
+    check_app_name(G.graph["apps"], app)

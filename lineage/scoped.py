@@ -17,10 +17,9 @@ from typing import Any
 import networkx as nx
 
 from lineage import exposure, ids
-from lineage.graph import _add_member_of, build_graph, names_graph
-from lineage.names import Answer, FieldMatch, _closest, field_index, resolve_fields
-from registry.database import StoredPolicies, _in, field_catalogue, flows_subset
-from registry.errors import UnknownNameError
+from lineage.graph import add_member_of, build_graph, names_graph
+from lineage.names import Answer, FieldMatch, field_index, resolve_fields
+from registry.database import StoredPolicies, field_catalogue, flows_subset, placeholders
 from registry.model import Registry
 
 
@@ -33,9 +32,7 @@ def graph_for(reg: Registry, app: str | None = None) -> nx.MultiDiGraph:
     """The graph of one app (its policy alone is read), or of the whole registry."""
     if app is None:
         return build_graph(reg)
-    if app not in reg.policies:
-        raise UnknownNameError("app", app, _closest(app, reg.apps))
-    return build_graph(Registry({app: reg.policies[app]}))
+    return build_graph(Registry({app: reg.policy(app)}))
 
 
 def _names(reg: Registry) -> nx.MultiDiGraph:
@@ -74,13 +71,13 @@ def _subset_graph(reg: Registry, names: nx.MultiDiGraph, where: str, params: lis
                 if not G.has_node(x):
                     G.add_node(x, **names.nodes[x])
             if not any(e["kind"] == ids.MEMBER_OF for e in G.get_edge_data(u, v, default={}).values()):
-                _add_member_of(G, u, v, k, **{a: x for a, x in d.items() if a != "kind"})
+                add_member_of(G, u, v, k, **{a: x for a, x in d.items() if a != "kind"})
     return G
 
 
 def _fields_graph(reg: Registry, names: nx.MultiDiGraph, match_fields: list[str]) -> nx.MultiDiGraph:
     wanted = _closure(names, match_fields)
-    sql, params = _in(sorted(wanted))
+    sql, params = placeholders(sorted(wanted))
     return _subset_graph(reg, names, f"f.field IN {sql} OR f.implied_via IN {sql}", params * 2, wanted)
 
 
@@ -107,8 +104,8 @@ def sensitive_to_unnamed(reg: Registry) -> list[dict[str, Any]]:
     """:func:`lineage.exposure.sensitive_to_unnamed` across every app of a stored registry."""
     names = _names(reg)
     sensitive = sorted(d["name"] for _, d in names.nodes(data=True) if d["kind"] == ids.FIELD and d.get("sensitive"))
-    kinds, kparams = _in(exposure.UNNAMED_KINDS)
-    fsql, fparams = _in(sensitive)
+    kinds, kparams = placeholders(exposure.UNNAMED_KINDS)
+    fsql, fparams = placeholders(sensitive)
     # an onward processor's rows hang off its principal's (…及其委托的外包服务机构): read both
     where = (f"f.field IN {fsql} AND EXISTS (SELECT 1 FROM recipients r WHERE r.app_id = f.app_id "
              f"AND (r.name = f.recipient AND r.kind IN {kinds} OR r.onward_of = f.recipient))")

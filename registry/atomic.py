@@ -194,7 +194,7 @@ def lock_path(target: Path) -> Path:
     return target.parent / f".{target.name}.lock"
 
 
-def _lock_timeout() -> float:
+def lock_timeout() -> float:
     try:
         return float(os.environ.get("SHAREGRAPH_LOCK_TIMEOUT", LOCK_TIMEOUT_S))
     except ValueError:
@@ -229,7 +229,7 @@ def file_lock(path: str | Path, *, timeout: float | None = None) -> Iterator[Pat
         finally:
             _HELD[key][1] -= 1
         return
-    wait = _lock_timeout() if timeout is None else timeout
+    wait = lock_timeout() if timeout is None else timeout
     deadline = time.monotonic() + wait
     delay = 0.01
     while True:

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from registry.datafiles import DATA_DIR, name_key, read_yaml
 from registry.errors import VocabularyError
-from registry.vocabulary import DATA_DIR, _read_yaml, name_key
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LIST_SEP = re.compile(r"\s*(?:/|／|、|,|，|和|及|与)\s*|\s+(?:or|and)\s+", re.I)
@@ -263,7 +263,7 @@ def _compile(data: dict[str, Any], path: Path) -> CellWords:
 
 @functools.cache
 def _load(path: Path) -> CellWords:
-    data = _read_yaml(path)
+    data = read_yaml(path)
     if data.get("version") != 1:
         raise VocabularyError(f"{path}: version must be 1")
     return _compile(data, path)

@@ -39,7 +39,7 @@ from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from registry.atomic import _lock_timeout, output_target
+from registry.atomic import lock_timeout, output_target
 from registry.errors import RegistryFileError
 from registry.model import (
     SDK,
@@ -254,7 +254,7 @@ def is_database(path: str | Path) -> bool:
 def _fail(path: str | Path, e: sqlite3.Error) -> RegistryFileError:
     msg = str(e)
     if isinstance(e, sqlite3.OperationalError) and "locked" in msg:
-        why = (f"another process is writing to it; gave up after {_lock_timeout():g} s "
+        why = (f"another process is writing to it; gave up after {lock_timeout():g} s "
                "(SHAREGRAPH_LOCK_TIMEOUT sets the wait)")
     elif "malformed" in msg or "not a database" in msg or "disk image" in msg:
         why = f"not a readable registry database ({msg}: cut short or damaged?)"
@@ -279,7 +279,7 @@ def connect(path: str | Path, *, create: bool = False) -> sqlite3.Connection:
     if exists and not is_database(p):
         raise RegistryFileError(f"{path}: not a SQLite registry database")
     try:
-        con = sqlite3.connect(p, timeout=_lock_timeout(), isolation_level=None,
+        con = sqlite3.connect(p, timeout=lock_timeout(), isolation_level=None,
                               check_same_thread=False)
     except sqlite3.Error as e:
         raise _fail(path, e) from None
@@ -668,7 +668,7 @@ _FLOW_COLUMNS = ("field, field_as_written, channel, via, recipient, recipient_as
                  "evidence_id, implied_via, recipient_line, form, confidence, note, qualifiers")
 
 
-def _in(names: Iterable[Any]) -> tuple[str, list[Any]]:
+def placeholders(names: Iterable[Any]) -> tuple[str, list[Any]]:
     """``(?, ?, …)`` and its parameters, for ``x IN …``."""
     vals = list(names)
     return "(" + ", ".join("?" * len(vals)) + ")", vals
@@ -712,8 +712,8 @@ def _with_edge_rows(con: sqlite3.Connection, app_id: int, rows: list[tuple[Any, 
     an onward processor's edge from all its flows in the app; so those flows are read too,
     and the subset's edges are the whole registry's edges.
     """
-    vsql, vias = _in({r[4] for r in rows})
-    rsql, recipients = _in({r[5] for r in rows})
+    vsql, vias = placeholders({r[4] for r in rows})
+    rsql, recipients = placeholders({r[5] for r in rows})
     have = {r[0] for r in rows}
     extra = [i for (i,) in con.execute(
         f"SELECT min(flow_id) FROM flows WHERE app_id = ? AND via IN {vsql} GROUP BY channel, via, recipient "
@@ -726,7 +726,7 @@ def _with_edge_rows(con: sqlite3.Connection, app_id: int, rows: list[tuple[Any, 
         if i not in have]
     if not extra:
         return [r[1:] for r in rows]
-    isql, ids = _in(extra)
+    isql, ids = placeholders(extra)
     more = list(con.execute(f"SELECT flow_id, {_FLOW_COLUMNS} FROM flows WHERE flow_id IN {isql}", ids))
     return [r[1:] for r in sorted(rows + more)]
 
@@ -738,7 +738,7 @@ def _subset_policy(con: sqlite3.Connection, app_id: int, rows: list[tuple[Any, .
     (app, controller, file, sha, at, enc, layout) = q(
         "SELECT app, controller, source_file, sha256, imported_at, encoding, layout FROM apps WHERE app_id = ?",
         (app_id,)).fetchone()
-    ev_sql, ev_ids = _in({r[8] for r in rows})
+    ev_sql, ev_ids = placeholders({r[8] for r in rows})
     evs = {k: Evidence(intern(f), line, intern(t), row, intern(c), text)
            for k, f, line, t, row, c, text in q(
                "SELECT e.evidence_id, e.file, e.line, e.table_kind, e.row, e.column_role, t.text FROM evidence e "
@@ -748,21 +748,21 @@ def _subset_policy(con: sqlite3.Connection, app_id: int, rows: list[tuple[Any, .
         Flow(intern(f), intern(fw), Channel(ch), intern(via), intern(r), intern(rw), intern(pu), intern(fr),
              evs[e], None if iv is None else intern(iv), rl, intern(fo), intern(cf), nt, _names(qu))
         for f, fw, ch, via, r, rw, pu, fr, e, iv, rl, fo, cf, nt, qu in rows)
-    fsql, fnames = _in(extra_fields | {f.field for f in flows} | {f.implied_via for f in flows if f.implied_via})
-    rsql, rnames = _in({f.recipient for f in flows})
+    fsql, fnames = placeholders(extra_fields | {f.field for f in flows} | {f.implied_via for f in flows if f.implied_via})
+    rsql, rnames = placeholders({f.recipient for f in flows})
     recipients = [Recipient(intern(n), RecipientKind(k), _names(aw), le, res, on, co)
                   for n, k, aw, le, res, on, co in q(
                       "SELECT name, kind, as_written, legal_entity, resolution, onward_of, contact FROM recipients "
                       f"WHERE app_id = ? AND name IN {rsql} ORDER BY position", [app_id, *rnames])]
     bases = {r.onward_of for r in recipients if r.onward_of} - {r.name for r in recipients}
     if bases:
-        bsql, bnames = _in(bases)
+        bsql, bnames = placeholders(bases)
         recipients += [Recipient(intern(n), RecipientKind(k), _names(aw), le, res, on, co)
                        for n, k, aw, le, res, on, co in q(
                            "SELECT name, kind, as_written, legal_entity, resolution, onward_of, contact "
                            f"FROM recipients WHERE app_id = ? AND name IN {bsql} ORDER BY position",
                            [app_id, *bnames])]
-    vsql, vnames = _in({f.via for f in flows})
+    vsql, vnames = placeholders({f.via for f in flows})
     return Policy(
         app=app, controller=controller, source=Source(file, sha, at, enc, layout),
         scenarios=tuple(

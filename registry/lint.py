@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from registry.errors import UnknownNameError
 from registry.model import RecipientKind, Registry
 from registry.vocabulary import load_vocabulary
 
@@ -16,7 +15,7 @@ from registry.vocabulary import load_vocabulary
 def lint(reg: Registry, *, app: str | None = None) -> list[dict[str, Any]]:
     """One row per unresolved field or recipient: app, kind, name, as_written, suggestions."""
     if app is not None and app not in reg.policies:
-        raise UnknownNameError("app", app, reg.apps[:3])
+        reg.policy(app)
     vocab = load_vocabulary()
     rows: list[dict[str, Any]] = []
     for a in [app] if app else reg.apps:

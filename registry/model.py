@@ -238,6 +238,13 @@ class Registry:
     def apps(self) -> list[str]:
         return sorted(self.policies)
 
+    def policy(self, app: str) -> Policy:
+        """The app's policy; the one UnknownNameError, with the closest app names, if there is none."""
+        from registry.suggest import check_app
+
+        check_app(self.policies, app)
+        return self.policies[app]
+
     def flows(self, app: str | None = None) -> list[tuple[str, Flow]]:
         """All flows as ``(app, flow)`` pairs, optionally of one app."""
         apps = [app] if app else self.apps

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from registry.errors import UnknownNameError
 from registry.model import Policy, Registry
 
 
@@ -34,7 +33,7 @@ def stats(reg: Registry, *, app: str | None = None) -> dict[str, Any]:
     """
     if app is not None:
         if app not in reg.policies:
-            raise UnknownNameError("app", app, reg.apps[:3])
+            reg.policy(app)
         return {"app": app, **policy_stats(reg.policies[app])}
     per_app = {a: policy_stats(p) for a, p in sorted(reg.policies.items())}
     total: dict[str, Any] = {"apps": len(per_app)}

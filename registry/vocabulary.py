@@ -15,34 +15,20 @@ This module loads and validates them and answers lookups:
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from registry.datafiles import DATA_DIR, name_key, read_yaml
 from registry.errors import VocabularyError
 
 if TYPE_CHECKING:
     from registry.cellwords import CellWords
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SENSITIVITY = (True, False)
 _TRAILING_PAREN = re.compile(r"^(.+?)\s*[（(]([^（）()]*)[）)]$", re.S)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def name_key(text: str) -> str:
-    """The form names are compared in: NFKC, case-folded, no white space.
-
-    >>> name_key(" IP 地址 ") == name_key("ip地址")
-    True
-    """
-    text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", "", text).casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,53 +167,6 @@ def _bundled_cell_words() -> CellWords:
     return load_cell_words()
 
 
-def _cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sharegraph"
-
-
-def _read_yaml(path: Path) -> dict[str, Any]:
-    """The parsed YAML file, through a JSON cache keyed by the file's bytes.
-
-    Parsing the vocabulary's YAML costs more than the rest of a question on the
-    seed; its JSON twin in the user's cache loads ten times faster. A stale or
-    unwritable cache is simply not used.
-    """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as e:
-        raise VocabularyError(f"{path}: vocabulary file is missing") from e
-    except OSError as e:
-        raise VocabularyError(f"{path}: cannot read ({e.strerror})") from e
-    cached = _cache_dir() / f"{hashlib.sha256(raw).hexdigest()[:32]}.json"
-    try:
-        data = json.loads(cached.read_bytes())
-    except (OSError, ValueError):
-        data = _parse_yaml(path, raw)
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, cached)
-        except OSError:
-            pass
-    if not isinstance(data, dict):
-        raise VocabularyError(f"{path}: expected a mapping at the top level")
-    return data
-
-
-def _parse_yaml(path: Path, raw: bytes) -> Any:
-    import yaml
-
-    try:
-        return yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except UnicodeDecodeError as e:
-        raise VocabularyError(f"{path}: not UTF-8 text") from e
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise VocabularyError(f"{where}: not valid YAML ({getattr(e, 'problem', e)})") from e
-
-
 def _fields(data: dict[str, Any], path: Path) -> tuple[dict[str, FieldEntry], dict[str, str]]:
     categories = set(data.get("categories") or [])
     fields: dict[str, FieldEntry] = {}
@@ -278,9 +217,9 @@ def load_vocabulary(data_dir: Path | None = None) -> Vocabulary:
 
 @functools.cache
 def _load(d: Path) -> Vocabulary:
-    fdata = _read_yaml(d / "fields.yaml")
+    fdata = read_yaml(d / "fields.yaml")
     fields, index = _fields(fdata, d / "fields.yaml")
-    rdata = _read_yaml(d / "recipients.yaml")
+    rdata = read_yaml(d / "recipients.yaml")
     raliases: dict[str, str] = {}
     for entry in rdata.get("aliases") or []:
         for alias in entry.get("aliases") or []:
@@ -289,7 +228,7 @@ def _load(d: Path) -> Vocabulary:
         BrandEntry(b["name"], tuple(b.get("tokens") or [b["name"]]))
         for b in rdata.get("brands") or []
     )
-    pdata = _read_yaml(d / "permissions.yaml")
+    pdata = read_yaml(d / "permissions.yaml")
     perms = []
     for p in pdata.get("permissions") or []:
         for fname in p.get("fields") or []:

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from lineage import impact
-from lineage.backend import NetworkxBackend
+from lineage.backends import NetworkxBackend
+from lineage.backends.neo4j import Neo4jBackend
+from lineage.backends.neo4j.push import push
 from lineage.graph import build_graph
-from lineage.neo4j_backend import Neo4jBackend
-from lineage.neo4j_push import push
 from lineage.paths import annotate_business_functions
 from registry.errors import SharegraphError
 from registry.model import Registry

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 
 from lineage import impact
-from lineage.backend import NetworkxBackend
+from lineage.backends import NetworkxBackend
+from lineage.backends.neo4j import Neo4jBackend, connect, query
+from lineage.backends.neo4j.push import app_graph, app_rows, neo4j_props, push
 from lineage.graph import build_graph
-from lineage.neo4j_backend import Neo4jBackend, connect, query
-from lineage.neo4j_push import app_graph, app_rows, neo4j_props, push
 from lineage.paths import annotate_business_functions
 from registry.errors import BackendError, SharegraphError
 from registry.model import Field, Registry
@@ -74,7 +74,7 @@ def _counts(driver: Any, database: str) -> tuple[Counter[str], Counter[str]]:
 
 
 def _nx_counts(G: Any) -> tuple[Counter[str], Counter[str]]:
-    from lineage.neo4j_push import LABELS, REL_TYPES
+    from lineage.backends.neo4j.push import LABELS, REL_TYPES
 
     return (Counter(LABELS[d["kind"]] for _, d in G.nodes(data=True)),
             Counter(REL_TYPES[d["kind"]] for *_, d in G.edges(data=True)))
@@ -82,7 +82,7 @@ def _nx_counts(G: Any) -> tuple[Counter[str], Counter[str]]:
 
 def _assert_mirrors(driver: Any, database: str, reg: Registry) -> None:
     """Neo4j holds exactly the networkx graph of reg: same nodes, edges and properties, nothing lost."""
-    from lineage.neo4j_push import LABELS
+    from lineage.backends.neo4j.push import LABELS
 
     G = _nx(reg)
     assert _counts(driver, database) == _nx_counts(G)
@@ -110,7 +110,7 @@ def _assert_mirrors(driver: Any, database: str, reg: Registry) -> None:
 
 def _assert_hierarchy_lists(driver: Any, database: str) -> None:
     """The fields' hier_up/hier_down lists give the hierarchy the MEMBER_OF edges give."""
-    from lineage import neo4j_queries as Q
+    from lineage.backends.neo4j import cypher as Q
 
     keys = [r["k"] for r in driver.execute_query("MATCH (f:Field) RETURN f.key AS k", database_=database).records]
     for k in keys:

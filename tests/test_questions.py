@@ -2,6 +2,10 @@
 
 Counts below were made by hand from the appendix 《与第三方共享个人信息清单》 and the
 SDK table of data/seed_policy.txt; the comments show the arithmetic.
+
+Every question of the Backend protocol runs on both backends (the ``backend`` fixture):
+networkx in memory, and a real Neo4j server with the seed pushed to it. The what-if
+questions that change a registry (add-partner, remove-partner) run on the registry.
 """
 
 from __future__ import annotations
@@ -11,16 +15,35 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lineage.exposure import (
-    exposure,
     fields_of,
-    recipients_by_apps,
-    sensitive_to_unnamed,
-    who_receives,
 )
 from lineage.graph import build_graph
-from lineage.impact import add_partner, breach, remove_partner
+from lineage.impact import add_partner, remove_partner
 from lineage.paths import lineage
 from registry.errors import UnknownFieldError, UnknownRecipientError
+
+
+@pytest.fixture(scope="module", params=["networkx", "neo4j"])
+def backend(request, seed_registry):
+    """The questions' backend: the seed's graph in memory, or the seed pushed to a Neo4j server."""
+    if request.param == "networkx":
+        from lineage.backends.networkx import NetworkxBackend
+
+        yield NetworkxBackend(registry=seed_registry)
+        return
+    from lineage.backends.neo4j import Neo4jBackend, connect, push
+    from tests.neo4j_server import wipe_database
+
+    env = request.getfixturevalue("neo4j_env")
+    driver = connect(env["uri"], env["user"], env["password"], env["database"])
+    wipe_database(driver, env["database"])
+    push(driver, seed_registry, database=env["database"], progress=False)
+    b = Neo4jBackend(driver, env["database"], owns_driver=True)
+    try:
+        yield b
+    finally:
+        b.close()
+
 
 ID_SCENARIOS = {
     "银行卡绑定、授权自动扣款": 6, "短信、电话通知及商业营销": 18, "借款推荐服务": 5,
@@ -28,8 +51,8 @@ ID_SCENARIOS = {
 }
 
 
-def test_who_receives_id_number_explicit(seed_graph):
-    rows = who_receives(seed_graph, "身份证号", include_implied=False)
+def test_who_receives_id_number_explicit(backend):
+    rows = backend.who_receives("身份证号", include_implied=False)
     assert len(rows) == sum(ID_SCENARIOS.values()) == 46
     per = {}
     for r in rows:
@@ -42,14 +65,14 @@ def test_who_receives_id_number_explicit(seed_graph):
     assert "百行征信有限公司" in {r["recipient"] for r in rows}
 
 
-def test_who_receives_accepts_any_alias(seed_graph):
-    a = who_receives(seed_graph, "身份证号")
-    b = who_receives(seed_graph, "身份证号码")
+def test_who_receives_accepts_any_alias(backend):
+    a = backend.who_receives("身份证号")
+    b = backend.who_receives("身份证号码")
     assert a == b
 
 
-def test_who_receives_imei_explicit_implied_and_through_group(seed_graph):
-    rows = who_receives(seed_graph, "IMEI", include_possible=True)
+def test_who_receives_imei_explicit_implied_and_through_group(backend):
+    rows = backend.who_receives("IMEI", include_possible=True)
     explicit_sdks = {r["sdk"] for r in rows if r["relation"] == "explicit"}
     # IMEI is written in 11 SDK rows
     assert explicit_sdks == {"腾讯云人脸核身SDK", "听云SDK", "同盾SDK", "易盾SDK", "Growing IO SDK", "极光推送SDK",
@@ -59,104 +82,104 @@ def test_who_receives_imei_explicit_implied_and_through_group(seed_graph):
     assert all(r["implied_via"] == "设备信息" for r in implied)
     push = [r for r in rows if r["relation"] == "group" and r["scenario"] == "推送通知"]
     assert len(push) == 7 and all(r["implied_via"] == "设备信息" for r in push)
-    assert who_receives(seed_graph, "IMEI", include_implied=False) != rows
+    assert backend.who_receives("IMEI", include_implied=False) != rows
     # the 推送通知 row shares 设备信息 and lists no members: the policy does not say IMEI goes
     # there, so by default the answer leaves those rows out and counts them
-    stated = who_receives(seed_graph, "IMEI")
+    stated = backend.who_receives("IMEI")
     assert [r for r in stated if r["relation"] == "group"] == []
     assert stated.possible == len([r for r in rows if r["relation"] == "group"]) >= 7
 
 
-def test_who_receives_group_lists_members(seed_graph):
-    rows = who_receives(seed_graph, "设备信息")
+def test_who_receives_group_lists_members(backend):
+    rows = backend.who_receives("设备信息")
     members = {r["field"] for r in rows if r["relation"] == "member"}
     assert {"IMEI", "MAC地址", "IP地址"} <= members
     explicit = {r["scenario"] or r["sdk"] for r in rows if r["relation"] == "explicit"}
     assert {"推送通知", "借款推荐服务", "借款申请"} <= explicit
 
 
-def test_unknown_field_suggests(seed_graph):
+def test_unknown_field_suggests(backend):
     with pytest.raises(UnknownFieldError) as e:
-        who_receives(seed_graph, "身份证号吗")
+        backend.who_receives("身份证号吗")
     assert "身份证号码" in e.value.suggestions
     assert str(e.value).startswith("unknown field '身份证号吗'; did you mean")
 
 
-def test_fields_of_brand_resolves_to_entity(seed_graph):
-    rows = fields_of(seed_graph, "小米")
+def test_fields_of_brand_resolves_to_entity(backend):
+    rows = backend.fields_of("小米")
     assert {r["recipient_as_written"] for r in rows} == {"小米", "小米移动软件有限公司"}
     push = {r["field_as_written"] for r in rows if r["channel"] == "sharing"}
     assert push == {"设备信息", "姓名", "性别", "借款额度", "借款期限", "注册天数", "注册后最近一次登录天数"}
     sdk = {r["field_as_written"] for r in rows if r["channel"] == "sdk"}
     assert {"Android ID", "IMEI", "VAID", "AAID", "电池", "硬件序列号信息"} <= sdk
-    assert rows == fields_of(seed_graph, "小米移动软件有限公司")
+    assert rows == backend.fields_of("小米移动软件有限公司")
 
 
-def test_fields_of_sensitive_first(seed_graph):
-    rows = fields_of(seed_graph, "百行征信有限公司")
+def test_fields_of_sensitive_first(backend):
+    rows = backend.fields_of("百行征信有限公司")
     assert [r["field"] for r in rows] == ["身份证号码", "银行卡号", "姓名", "手机号码"] or \
         [r["sensitive"] for r in rows] == sorted((r["sensitive"] for r in rows), reverse=True)
     assert rows[0]["sensitive"]
 
 
-def test_fields_of_onward_processor(seed_graph):
-    rows = fields_of(seed_graph, "广西嘉数信息科技有限公司委托的外包服务机构")
+def test_fields_of_onward_processor(backend):
+    rows = backend.fields_of("广西嘉数信息科技有限公司委托的外包服务机构")
     # the 贷后管理 row: 8 fields plus the group 借款相关信息 and its 8 members
     assert len(rows) == 17
     assert all(r["onward_of"] == "广西嘉数信息科技有限公司" for r in rows)
 
 
-def test_unknown_recipient(seed_graph):
+def test_unknown_recipient(backend):
     with pytest.raises(UnknownRecipientError):
-        fields_of(seed_graph, "不存在的公司")
+        backend.fields_of("不存在的公司")
 
 
-def test_exposure_ranking(seed_graph):
-    e = exposure(seed_graph)
+def test_exposure_ranking(backend):
+    e = backend.exposure()
     top = e["fields"][0]
     # 姓名 goes to 6+7+18+8+5+11+3+3+2+1+2 = 66 recipient slots; 百融云创 is in three rows: 64
     assert (top["field"], top["recipients"]) == ("姓名", 64)
     assert top["unnamed"] == 1 and top["onward"] == 1
     ranks = [r["recipients"] for r in e["fields"]]
     assert ranks == sorted(ranks, reverse=True)
-    sens = exposure(seed_graph, sensitive=True)["fields"]
+    sens = backend.exposure(sensitive=True)["fields"]
     assert all(r["sensitive"] for r in sens) and "身份证号码" in {r["field"] for r in sens}
-    sdk_only = exposure(seed_graph, channel="sdk")["fields"]
+    sdk_only = backend.exposure(channel="sdk")["fields"]
     assert all(r["scenarios"] == 0 for r in sdk_only)
 
 
-def test_sensitive_to_unnamed(seed_graph):
-    rows = sensitive_to_unnamed(seed_graph)
+def test_sensitive_to_unnamed(backend):
+    rows = backend.sensitive_to_unnamed()
     assert rows and all(r["recipient_kind"] in ("unnamed", "onward") and r["sensitive"] for r in rows)
     assert {"合作的持牌金融机构"} <= {r["recipient"] for r in rows}
 
 
-def test_recipients_by_apps_on_one_app(seed_graph):
-    rows = recipients_by_apps(seed_graph, "身份证号码")
+def test_recipients_by_apps_on_one_app(backend):
+    rows = backend.recipients_by_apps("身份证号码")
     assert all(r["apps"] == 1 and r["app_list"] == ["你我贷"] for r in rows)
-    assert len(rows) == len({r["recipient"] for r in who_receives(seed_graph, "身份证号码", include_implied=False)})
+    assert len(rows) == len({r["recipient"] for r in backend.who_receives("身份证号码", include_implied=False)})
 
 
-def test_lineage_tree(seed_graph):
-    t = lineage(seed_graph, "地理位置信息")
+def test_lineage_tree(backend):
+    t = backend.lineage("地理位置信息")
     kinds = {(c["kind"], c["name"]) for c in t["collected_by"]}
     assert ("permission", "地理位置") in kinds
     assert ("sdk", "高德地图SDK") in kinds
     gaode = next(p for p in t["paths"] if p["via"] == "获取定位信息")
     assert [r["recipient"] for r in gaode["recipients"]] == ["高德软件有限公司"]
-    t2 = lineage(seed_graph, "联系人信息")
+    t2 = backend.lineage("联系人信息")
     after = next(p for p in t2["paths"] if p["via"] == "贷后管理（逾期提醒、催收）")
     jiashu = next(r for r in after["recipients"] if r["recipient"] == "广西嘉数信息科技有限公司")
     assert [o["recipient"] for o in jiashu["onward"]] == ["广西嘉数信息科技有限公司委托的外包服务机构"]
 
 
-def test_group_members_reported_with_group(seed_registry, seed_graph):
+def test_group_members_reported_with_group(seed_registry, backend):
     """Property: every flow of a member implied by a group is reported when asking the group."""
     policy = seed_registry.policies["你我贷"]
     for f in policy.flows:
         if f.implied_via is None:
             continue
-        rows = who_receives(seed_graph, f.implied_via)
+        rows = backend.who_receives(f.implied_via)
         assert any(r["field"] == f.field and r["via"] == f.via and r["recipient"] == f.recipient
                    and r["relation"] == "member" for r in rows), (f.field, f.via, f.recipient)
 
@@ -192,8 +215,8 @@ def test_remove_partner_blast_radius(seed_registry):
     assert all(f.recipient != "高德软件有限公司" for f in new.policies["你我贷"].flows)
 
 
-def test_breach(seed_registry):
-    report = breach(seed_registry, "广西嘉数信息科技有限公司")
+def test_breach(backend):
+    report = backend.breach("广西嘉数信息科技有限公司")
     assert report["onward_processors"] == ["广西嘉数信息科技有限公司委托的外包服务机构"]
     assert "联系人信息" in report["fields"]
 

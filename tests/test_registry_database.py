@@ -23,7 +23,7 @@ import pytest
 
 from bench.synth import synth_registry
 from lineage import exposure
-from lineage.backend import NetworkxBackend
+from lineage.backends import NetworkxBackend
 from lineage.graph import build_graph
 from registry import Registry, import_document, load_registry, open_registry
 from registry.database import SCHEMA_VERSION, StoredPolicies, open_database, writer

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from lineage.neo4j_backend import query
-from lineage.neo4j_push import push
-from lineage.neo4j_safety import plan_refusal, refusal
+from lineage.backends.neo4j import query
+from lineage.backends.neo4j.push import push
+from lineage.backends.neo4j.safety import plan_refusal, refusal
 from registry.errors import BackendError
 
 pytestmark = pytest.mark.neo4j

@@ -41,7 +41,6 @@ from lineage.audit.context import (
     text_from_string,
 )
 from lineage.audit.finding import ERROR, LEVELS, NOTE, SEVERITY, WARNING, Finding, Quote, at_least
-from registry.errors import UnknownNameError
 from registry.model import Policy, Registry
 
 Rule = Callable[[AuditContext], Iterable[Finding]]
@@ -151,9 +150,8 @@ def audit(
     no file is opened.
     """
     if app is not None and app not in registry.policies:
-        from lineage.names import _closest
 
-        raise UnknownNameError("app", app, _closest(app, registry.apps))
+        registry.policy(app)
     apps = [app] if app else registry.apps
     texts = _texts(registry, apps, text)
     findings: list[Finding] = []

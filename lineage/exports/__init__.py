@@ -48,13 +48,14 @@ def _check(fmt: str, group_by: str | None, field: str | None, recipient: str | N
 
 def _yaml(registry_or_graph: Registry | nx.MultiDiGraph, app: str | None, path: str | Path,
           ) -> dict[str, Any]:
-    from lineage.exports.common import _check_app, write_text
+    from lineage.exports.common import write_text
     from registry.readers.registry_yaml import registry_to_yaml
+    from registry.suggest import check_app
 
     if not isinstance(registry_or_graph, Registry):
         raise ExportError("yaml is written from a registry, not from a graph")
     reg = registry_or_graph
-    _check_app(reg.apps, app)
+    check_app(reg.apps, app)
     if app is None:
         if len(reg.apps) != 1:
             raise ExportError(f"yaml writes one app's policy: give --app (one of {len(reg.apps)})")

@@ -22,8 +22,9 @@ import networkx as nx
 
 from lineage import ids
 from lineage.export_safety import neutralize
-from registry.errors import OutputPathError, SharegraphError, UnknownNameError
+from registry.errors import OutputPathError, SharegraphError
 from registry.model import Registry
+from registry.suggest import check_app
 
 TOOL = "sharegraph"
 GROUP_BY = ("field", "recipient")
@@ -62,13 +63,6 @@ class Selection:
         return bool(self.scope.get("field") or self.scope.get("recipient"))
 
 
-def _check_app(apps: list[str], app: str | None) -> None:
-    if app is not None and app not in apps:
-        from lineage.names import _closest
-
-        raise UnknownNameError("app", app, _closest(app, apps))
-
-
 def select(
     registry_or_graph: Registry | nx.MultiDiGraph,
     *,
@@ -87,13 +81,13 @@ def select(
     reg: Registry | None = None
     if isinstance(registry_or_graph, Registry):
         reg = registry_or_graph
-        _check_app(reg.apps, app)
+        check_app(reg.apps, app)
         from lineage.graph import build_graph
 
         G = build_graph(reg, app=app)  # one app's graph is all a scoped export needs
     else:
         G = registry_or_graph
-        _check_app(sorted(G.graph.get("apps", {})), app)
+        check_app(sorted(G.graph.get("apps", {})), app)
     apps = [app] if app else sorted(G.graph.get("apps", {}))
     scope: dict[str, str | None] = {"app": app, "field": None, "recipient": None, "group_by": group_by}
     if field is not None:

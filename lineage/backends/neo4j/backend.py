@@ -1,44 +1,48 @@
-"""The Neo4j backend: the questions of :class:`lineage.backend.Backend`, answered in Cypher.
+"""The Neo4j backend: the questions of :class:`lineage.backends.Backend`, answered in Cypher.
 
 Why: the networkx backend loads a registry file into memory on every command; a team
 that keeps many apps' policies in a shared Neo4j (local, a cluster or Aura) asks the
 server instead, and may query the graph in Cypher directly (:func:`query`, read-only).
 The answers are the networkx backend's, row for row and in the same order (the parity
-tests check it): the traversal runs in Cypher (:mod:`lineage.neo4j_queries`), rows are
+tests check it): the traversal runs in Cypher (:mod:`lineage.backends.neo4j.cypher`), rows are
 shaped and sorted with the same keys as :mod:`lineage.exposure` and :mod:`lineage.paths`.
 
 Connection: ``NEO4J_URI`` (``bolt://``, ``neo4j://``, ``neo4j+s://`` for Aura … passed to
 the driver unchanged), ``NEO4J_USER`` (default ``neo4j``), ``NEO4J_PASSWORD``,
 ``NEO4J_DATABASE`` (default ``neo4j``). Every driver failure becomes a one-line
-:class:`registry.errors.BackendError`. Pushing is :func:`lineage.neo4j_push.push`.
+:class:`registry.errors.BackendError`. Pushing is :func:`lineage.backends.neo4j.push.push`.
 The driver is imported only here and in the push, never by ``cli.py`` at start-up.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from lineage import ids
-from lineage import neo4j_queries as Q
-from lineage.exposure import UNNAMED_KINDS, _dedupe, merge_answers, sort_fields_of, stated_only
+from lineage.backends.neo4j import cypher as Q
+from lineage.backends.neo4j.connection import (
+    connect,
+    driver_from_env,
+    env_settings,
+    query,
+    translate_errors,
+)
+from lineage.backends.neo4j.push import PushResult, push
+from lineage.exposure import UNNAMED_KINDS, dedupe_rows, merge_answers, sort_fields_of, stated_only
 from lineage.flows import sort_rows
 from lineage.names import (
     Answer,
     FieldIndex,
     FieldMatch,
     RecipientMatch,
-    _closest,
     match_field,
     match_recipient,
     one_field,
 )
-from lineage.neo4j_push import PushResult, push
 from lineage.paths import matched_tree, unique_collectors
-from registry.errors import BackendError, UnknownNameError
+from registry.suggest import check_app
 
 __all__ = ["Neo4jBackend", "PushResult", "connect", "driver_from_env", "push", "query",
            "translate_errors"]
@@ -50,174 +54,10 @@ FIELD_SPELLINGS = (
     "WHERE any(x IN n.in_apps WHERE NOT x IN $hidden) AND NOT fe.app IN $hidden "
     "RETURN DISTINCT n.name AS name, fe.as_written AS written"
 )
-BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
-NOT_SET = "NEO4J_URI is not set: point it at a server (see docs/neo4j-local.md)"
-
-
-# -- connection and errors ------------------------------------------------------------------------
-
-def _one_line(text: Any) -> str:
-    return " ".join(str(text).split())
-
-
-def _where(driver: Any) -> str:
-    """The server address a driver talks to, for error messages (best effort)."""
-    addr = getattr(getattr(driver, "_pool", None), "address", None)
-    return f" at {addr.host}:{addr.port}" if addr is not None and hasattr(addr, "host") else ""
-
-
-@contextmanager
-def translate_errors(driver: Any, database: str) -> Iterator[None]:
-    """Turn the driver's exceptions into one-line :class:`BackendError`."""
-    from neo4j.exceptions import (
-        AuthError,
-        ClientError,
-        ConfigurationError,
-        DriverError,
-        Neo4jError,
-        ServiceUnavailable,
-        SessionExpired,
-    )
-
-    where = _where(driver)
-    try:
-        yield
-    except AuthError as e:
-        raise BackendError(f"Neo4j{where} refused the login: wrong NEO4J_USER or NEO4J_PASSWORD "
-                           f"({_one_line(e.message or 'authentication failed')})") from e
-    except ClientError as e:
-        if e.code == "Neo.ClientError.Database.DatabaseNotFound":
-            raise BackendError(f"Neo4j{where} has no database {database!r} (NEO4J_DATABASE)") from e
-        raise BackendError(f"Neo4j{where} refused the query: {e.code}: {_one_line(e.message)}") from e
-    except (ServiceUnavailable, SessionExpired) as e:
-        raise BackendError(f"cannot reach Neo4j{where}: {_one_line(e)}") from e
-    except Neo4jError as e:
-        raise BackendError(f"Neo4j{where} failed: {e.code}: {_one_line(e.message)}") from e
-    except ConfigurationError as e:
-        raise BackendError(f"bad Neo4j configuration: {_one_line(e)}") from e
-    except DriverError as e:
-        raise BackendError(f"Neo4j driver error{where}: {_one_line(e) or type(e).__name__}") from e
-    except OSError as e:
-        raise BackendError(f"cannot reach Neo4j{where}: {_one_line(e)}") from e
-
-
-def connect(uri: str, user: str, password: str, database: str = "neo4j", *, verify: bool = True) -> Any:
-    """A driver for ``uri`` (any scheme the driver knows), checked to answer, or BackendError."""
-    import neo4j
-
-    from lineage.neo4j_safety import quiet_driver_logs
-
-    quiet_driver_logs()  # retries are the driver's business: the user sees the one error line
-    scheme = uri.partition("://")[0].lower()
-    if scheme not in BOLT_SCHEMES:
-        raise BackendError(f"NEO4J_URI {uri!r} is not a Bolt URI: use one of "
-                           + ", ".join(f"{s}://" for s in BOLT_SCHEMES))
-    try:
-        driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), user_agent="sharegraph",
-                                            notifications_min_severity="OFF")
-    except Exception as e:  # ConfigurationError, ValueError: a malformed URI or option
-        raise BackendError(f"bad NEO4J_URI {uri!r}: {_one_line(e)}") from e
-    if verify:
-        try:
-            with translate_errors(driver, database):
-                driver.verify_connectivity()
-        except BackendError:
-            driver.close()
-            raise
-    return driver
-
-
-def env_settings() -> dict[str, str]:
-    """NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, or BackendError without a URI."""
-    uri = os.environ.get("NEO4J_URI", "").strip()
-    if not uri:
-        raise BackendError(NOT_SET)
-    return {"uri": uri, "user": os.environ.get("NEO4J_USER") or "neo4j",
-            "password": os.environ.get("NEO4J_PASSWORD", ""),
-            "database": os.environ.get("NEO4J_DATABASE") or "neo4j"}
-
-
-def driver_from_env() -> tuple[Any, str]:
-    """``(driver, database)`` from the environment."""
-    env = env_settings()
-    return connect(env["uri"], env["user"], env["password"], env["database"]), env["database"]
-
-
-# -- read-only Cypher for people -----------------------------------------------------------------
-
-def _plain(v: Any) -> Any:
-    if v is None or isinstance(v, str | int | float | bool):
-        return v
-    if isinstance(v, dict):
-        return {str(k): _plain(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_plain(x) for x in v]
-    return str(v)
-
-
-def query(driver: Any, cypher: str, params: dict[str, Any] | None = None, *,
-          database: str = "neo4j", limit: int | None = None) -> list[dict[str, Any]]:
-    """Run a read-only Cypher query and return its rows as plain data.
-
-    Refused with a one-line :class:`BackendError` when its plan writes (checked with
-    ``EXPLAIN``), or when it reads outside the graph (``LOAD CSV``, ``dbms.*``,
-    ``apoc.load.*`` …: :mod:`lineage.neo4j_safety`, on its text and on its plan); it
-    then runs in a READ transaction, where the server refuses writes too.
-    """
-    import neo4j
-    from neo4j.exceptions import ClientError
-
-    from lineage.neo4j_safety import plan_refusal, refusal
-
-    params = dict(params or {})
-    text = cypher.strip().rstrip(";")
-    outside = refusal(text)
-    if outside:
-        raise BackendError(outside)
-    first = text.split(None, 1)[0].upper() if text else ""
-    if first == "PROFILE":   # PROFILE runs the query: plan it like any other
-        explain = "EXPLAIN " + text[len("PROFILE"):]
-    else:
-        explain = text if first == "EXPLAIN" else f"EXPLAIN {text}"
-
-    def plan(tx: Any) -> tuple[str, Any]:
-        summary = tx.run(explain, params).consume()
-        return summary.query_type, summary.plan
-
-    def run(tx: Any) -> list[dict[str, Any]]:
-        out = []
-        for rec in tx.run(text, params):
-            out.append({k: _plain(v) for k, v in rec.data().items()})
-            if limit is not None and len(out) >= limit:
-                break
-        return out
-
-    with translate_errors(driver, database):
-        try:
-            with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS,
-                                notifications_min_severity="OFF") as s:
-                kind, tree = s.execute_read(plan)
-                outside = plan_refusal(tree)
-                if outside:
-                    raise BackendError(outside)
-                if kind != "r":
-                    what = {"w": "write", "rw": "read-write", "s": "schema"}.get(kind, kind)
-                    raise BackendError(f"refused: the query writes (its plan is {what}); "
-                                       "neo4j query is read-only")
-                if first == "EXPLAIN":
-                    return []
-                return s.execute_read(run)
-        except ClientError as e:
-            if e.code == "Neo.ClientError.Statement.AccessMode":
-                raise BackendError(f"refused: the query writes ({_one_line(e.message)}); "
-                                   "neo4j query is read-only") from e
-            raise
-
-
 # -- the backend ------------------------------------------------------------------------------------
 
 class Neo4jBackend:
-    """The questions of :class:`lineage.backend.Backend`, answered by a Neo4j server."""
+    """The questions of :class:`lineage.backends.Backend`, answered by a Neo4j server."""
 
     def __init__(self, driver: Any, database: str = "neo4j", *, owns_driver: bool = False) -> None:
         self.driver = driver
@@ -262,7 +102,7 @@ class Neo4jBackend:
         rec = self._rows(tx, Q.STATE, app_key=ids.app_id(app) if app is not None else None)[0]
         if app is not None and not rec["app_ok"]:
             names = sorted(r["name"] for r in self._rows(tx, Q.COMPLETE_APPS))
-            raise UnknownNameError("app", app, _closest(app, names))
+            check_app(names, app)
         return rec["hidden"]
 
     def _fields(self, tx: Any, text: str, hidden: list[str]) -> FieldMatch:
@@ -312,7 +152,7 @@ class Neo4jBackend:
         recs = self._rows(tx, Q.WHO_RECEIVES[app is not None], key=key, app=app, hidden=hidden,
                           app_key=ids.app_id(app) if app is not None else None, implied=include_implied,
                           members=members, groups=groups)
-        return _dedupe(sort_rows(_walk_order(recs, asked=name)))
+        return dedupe_rows(sort_rows(_walk_order(recs, asked=name)))
 
     # -- the questions
 
@@ -330,7 +170,7 @@ class Neo4jBackend:
             return match, self._rows(tx, Q.FIELDS_OF, key=ids.recipient_id(match.name), app=app, hidden=hidden)
 
         match, recs = self._read(work)
-        return Answer(sort_fields_of(_dedupe(_walk_order(recs)), match.written), match)
+        return Answer(sort_fields_of(dedupe_rows(_walk_order(recs)), match.written), match)
 
     def exposure(self, *, app: str | None = None, category: str | None = None,
                  sensitive: bool | None = None, channel: str | None = None,
@@ -404,7 +244,7 @@ class Neo4jBackend:
 
         rows = _walk_order(self._read(work))
         rows = [r for r in rows if r["sensitive"] and r["recipient_kind"] in UNNAMED_KINDS]
-        return _dedupe(sort_rows(rows))
+        return dedupe_rows(sort_rows(rows))
 
     def breach(self, partner: str, *, app: str | None = None) -> dict[str, Any]:
         """A partner breach (see :func:`lineage.impact.breach`)."""

@@ -1,6 +1,6 @@
 """What ``sharegraph neo4j query`` refuses beyond writes: reading outside the graph.
 
-``LOAD CSV`` plans as a read, so the write check of :func:`lineage.neo4j_backend.query`
+``LOAD CSV`` plans as a read, so the write check of :func:`lineage.backends.neo4j.query`
 let ``LOAD CSV FROM 'file:///etc/passwd'`` through and returned the server's files.
 A query here may read the graph and nothing else:
 

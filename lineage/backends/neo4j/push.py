@@ -47,6 +47,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from lineage import ids
+from lineage.backends.neo4j.schema import SEP
 from lineage.graph import build_graph
 from registry.errors import BackendError
 from registry.model import Evidence, Registry
@@ -64,7 +65,6 @@ APP_SCOPED_KINDS = (ids.SCENARIO, ids.SDK, ids.PERMISSION)
 APP_TAGGED_SHARED_RELS = (ids.ENTRUSTS, ids.MEMBER_OF, ids.OPERATES)
 JSON_PROPS = ("fields_by_via", "functions")
 SEQ_RELS = (ids.FLOWS_INTO, ids.RECEIVED_BY, ids.ENTRUSTS)
-SEP = "\x1f"   # joins a via key and a field name in ENTRUSTS.via_field_pairs
 DEFAULT_BATCH = 5000
 MODEL_VERSION = "sharegraph-neo4j/1"   # part of pushed_sha256: a new mapping re-pushes every app
 CHUNK_ROWS = 150_000   # apps are pushed in chunks of about this many rows
@@ -206,8 +206,6 @@ def schema_statements() -> list[str]:
 # in_apps gains this chunk's apps: the new ones (nothing of them in the database) are appended
 # as they are; only apps pushed before (a rerun, --force) need a membership test. Lists of popular
 # nodes hold ~every app, so this keeps a push linear in the number of apps.
-_IN_APPS = ("n.in_apps = coalesce(n.in_apps, []) + row.new_apps "
-            "+ [a IN row.old_apps WHERE NOT a IN coalesce(n.in_apps, [])]")
 
 
 # Per-app values of a shared node (a recipient's spellings, a field's business functions) are
@@ -624,12 +622,10 @@ def push(
     file is read). ``_after_batch(n)`` is called after each written batch (tests use it
     to cut a push off).
     """
-    from lineage.names import _closest
-    from lineage.neo4j_backend import translate_errors
-    from registry.errors import UnknownNameError
+    from lineage.backends.neo4j.connection import translate_errors
 
     if app is not None and app not in registry.policies:
-        raise UnknownNameError("app", app, _closest(app, registry.apps))
+        registry.policy(app)
     apps = [app] if app is not None else registry.apps
     p = _Pusher(driver, database, batch_size, _after_batch)
     result = PushResult()

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from lineage.backends.neo4j.schema import SEP
 from lineage.flows import READING_DEFAULTS
-from lineage.neo4j_push import SEP
 
 # the apps whose push is not complete, and whether the app asked for is complete
 STATE = (
@@ -43,7 +43,7 @@ HIER_DEPTH = 8   # deeper hierarchies (none so far: the vocabulary's is 3) fall 
 
 
 def _walk(prop: str, depth: int = HIER_DEPTH) -> str:
-    """Breadth-first over the fields' ``hier_up``/``hier_down`` lists (see lineage.neo4j_push):
+    """Breadth-first over the fields' ``hier_up``/``hier_down`` lists (see lineage.backends.neo4j.push):
     what lineage.exposure._hierarchy finds over every MEMBER_OF edge, without reading the one
     edge per app and pair that the edges are."""
     q = "WITH f, [f.key] AS seen, [f.key] AS frontier "

@@ -1,8 +1,4 @@
-"""Backends behind one small interface: the same questions, the same rows, in the same order.
-
-The embedded default answers from a networkx graph built in memory from a
-registry file; :mod:`lineage.neo4j_backend` answers the same questions in Cypher
-on a Neo4j server. A parity test runs every question on both.
+"""The embedded default backend: questions answered on a networkx graph built in memory.
 
 On a registry database, :class:`NetworkxBackend` reads only what a question needs:
 the graph of the one app asked about, or for a question across apps the flows of
@@ -11,33 +7,15 @@ the fields asked (:mod:`lineage.scoped`).
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 
 import networkx as nx
 
 from lineage import exposure as _exposure
+from lineage import impact as _impact
 from lineage import paths as _paths
 from lineage import scoped
 from registry.model import Registry
-
-BACKENDS = ("networkx", "neo4j")
-
-
-class Backend(Protocol):
-    def who_receives(self, field: str, *, app: str | None = None,
-                     include_implied: bool = True, include_possible: bool = False) -> list[dict[str, Any]]: ...
-
-    def fields_of(self, recipient: str, *, app: str | None = None) -> list[dict[str, Any]]: ...
-
-    def exposure(self, *, app: str | None = None, category: str | None = None,
-                 sensitive: bool | None = None, channel: str | None = None,
-                 limit: int | None = None) -> dict[str, list[dict[str, Any]]]: ...
-
-    def lineage(self, field: str, *, app: str | None = None) -> dict[str, Any]: ...
-
-    def recipients_by_apps(self, field: str, *, limit: int | None = None) -> list[dict[str, Any]]: ...
-
-    def sensitive_to_unnamed(self, *, app: str | None = None) -> list[dict[str, Any]]: ...
 
 
 class NetworkxBackend:
@@ -107,3 +85,7 @@ class NetworkxBackend:
             assert self.registry is not None
             return scoped.sensitive_to_unnamed(self.registry)
         return _exposure.sensitive_to_unnamed(self.G, app=app)
+
+    def breach(self, partner: str, *, app: str | None = None) -> dict[str, Any]:
+        """A partner breach: every field it holds, from which apps, scenarios and SDKs."""
+        return _impact.breach_report(self.G, partner, app=app)
