@@ -8,6 +8,7 @@ exit 0 or 1 (1: a question whose answer is "changed" or "findings", never a usag
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 import subprocess
@@ -92,7 +93,7 @@ def _runnable(args: list[str]) -> bool:
     """Needs nothing beyond the repository: no output file, no server, every path present."""
     if not args or args[0] in ("import", "neo4j") or any(a in ("-o", "--output", "--apply") for a in args):
         return False
-    if any(a in ("-b", "--backend") and b == "neo4j" for a, b in zip(args, args[1:], strict=False)):
+    if any(a in ("-b", "--backend") and b == "neo4j" for a, b in itertools.pairwise(args)):
         return False
     for a in args:
         if ("/" in a or a.endswith((".txt", ".json", ".db", ".yaml", ".md", ".html"))) and not (ROOT / a).exists():
