@@ -278,20 +278,34 @@ def exposure(
             "scenarios": sum(G.nodes[v]["kind"] == ids.SCENARIO for v in field_vias[fnode]),
             "sdks": sum(G.nodes[v]["kind"] == ids.SDK for v in field_vias[fnode]),
         })
+    recipients = [
+        recipient_ranking_row(G.nodes[rnode]["name"], G.nodes[rnode]["recipient_kind"],
+                              [G.nodes[f]["name"] for f in fset if G.nodes[f].get("sensitive")],
+                              len(fset), len(recipient_apps[rnode]))
+        for rnode, fset in per_recipient.items()
+    ]
+    return ranked(fields, recipients, limit)
+
+
+def recipient_ranking_row(name: str, kind: str, sensitive: list[str], fields: int, apps: int) -> dict[str, Any]:
+    """One row of :func:`exposure`'s recipient ranking (shared with the Neo4j backend)."""
+    sens = sorted(sensitive)
+    return {"recipient": name, "kind": kind, "sensitive_fields": len(sens), "fields": fields, "apps": apps,
+            "sensitive": sens}
+
+
+def ranked(fields: list[dict[str, Any]], recipients: list[dict[str, Any]],
+           limit: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    """:func:`exposure`'s two rankings, sorted, numbered from 1 and cut to ``limit`` (shared with Neo4j).
+
+    Fields by how many recipients get them (sensitive first on a tie), recipients by how many
+    sensitive fields they get, then how many fields.
+    """
     fields.sort(key=lambda r: (-r["recipients"], not r["sensitive"], r["field"]))
-    recipients = []
-    for rnode, fset in per_recipient.items():
-        r = G.nodes[rnode]
-        sens = sorted(G.nodes[f]["name"] for f in fset if G.nodes[f].get("sensitive"))
-        recipients.append({
-            "recipient": r["name"], "kind": r["recipient_kind"], "sensitive_fields": len(sens),
-            "fields": len(fset), "apps": len(recipient_apps[rnode]), "sensitive": sens,
-        })
     recipients.sort(key=lambda r: (-r["sensitive_fields"], -r["fields"], r["recipient"]))
-    for i, row in enumerate(fields, 1):
-        row["rank"] = i
-    for i, row in enumerate(recipients, 1):
-        row["rank"] = i
+    for rows in (fields, recipients):
+        for i, row in enumerate(rows, 1):
+            row["rank"] = i
     if limit:
         fields, recipients = fields[:limit], recipients[:limit]
     return {"fields": fields, "recipients": recipients}

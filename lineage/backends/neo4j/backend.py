@@ -30,7 +30,15 @@ from lineage.backends.neo4j.connection import (
     translate_errors,
 )
 from lineage.backends.neo4j.push import PushResult, push
-from lineage.exposure import UNNAMED_KINDS, dedupe_rows, merge_answers, sort_fields_of, stated_only
+from lineage.exposure import (
+    UNNAMED_KINDS,
+    dedupe_rows,
+    merge_answers,
+    ranked,
+    recipient_ranking_row,
+    sort_fields_of,
+    stated_only,
+)
 from lineage.flows import sort_rows
 from lineage.names import (
     Answer,
@@ -187,20 +195,9 @@ class Neo4jBackend:
             "recipients": r["recipients"], "unnamed": r["unnamed"], "onward": r["onward"],
             "brand": r["brand"], "apps": r["apps"], "scenarios": r["scenarios"], "sdks": r["sdks"],
         } for r in frecs]
-        fields.sort(key=lambda r: (-r["recipients"], not r["sensitive"], r["field"]))
-        recipients = []
-        for r in rrecs:
-            sens = sorted(r["sensitive"])
-            recipients.append({"recipient": r["recipient"], "kind": r["kind"], "sensitive_fields": len(sens),
-                               "fields": r["fields"], "apps": r["apps"], "sensitive": sens})
-        recipients.sort(key=lambda r: (-r["sensitive_fields"], -r["fields"], r["recipient"]))
-        for i, row in enumerate(fields, 1):
-            row["rank"] = i
-        for i, row in enumerate(recipients, 1):
-            row["rank"] = i
-        if limit:
-            fields, recipients = fields[:limit], recipients[:limit]
-        return {"fields": fields, "recipients": recipients}
+        recipients = [recipient_ranking_row(r["recipient"], r["kind"], r["sensitive"], r["fields"], r["apps"])
+                      for r in rrecs]
+        return ranked(fields, recipients, limit)
 
     def lineage(self, field: str, *, app: str | None = None) -> dict[str, Any]:
         """The tree of a field's lineage (see :func:`lineage.paths.lineage`)."""
