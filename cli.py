@@ -13,7 +13,7 @@ import csv
 import functools
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -21,6 +21,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from registry.errors import SharegraphError
+from registry.sections import Outcome, Section, TreeNode
+from registry.sections import cell as _cell
 
 app = typer.Typer(
     name="sharegraph",
@@ -75,18 +77,6 @@ def command(name: str, **kw: Any) -> Callable[[F], F]:
 
 # -- rendering -------------------------------------------------------------------------------
 
-def _cell(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, dict) and "line" in v:
-        return f"{v.get('file', '')}:{v['line']}"
-    if isinstance(v, list | tuple):
-        return ", ".join(_cell(x) for x in v)
-    return str(v)
-
-
 def render(
     rows: list[dict[str, Any]] | dict[str, Any],
     *,
@@ -94,10 +84,12 @@ def render(
     as_json: bool = False,
     as_csv: bool = False,
     title: str | None = None,
+    titled: bool = False,
 ) -> None:
     """Print rows as a rich table, JSON or CSV (JSON keeps every key; tables show ``columns``).
 
-    A table goes to a terminal as a rich table, and to a pipe or file as tab-separated lines.
+    A table goes to a terminal as a rich table, and to a pipe or file as tab-separated lines
+    (after an ``== title`` line if ``titled``: one of several tables).
     """
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
@@ -115,7 +107,7 @@ def render(
             w.writerow([neutralize(_cell(r.get(c))) for c in cols])
         return
     if not sys.stdout.isatty():
-        _render_tsv(cols, [[_cell(r.get(c)) for c in cols] for r in rows])
+        _render_tsv(cols, [[_cell(r.get(c)) for c in cols] for r in rows], title if titled else None)
         return
     from rich.console import Console
     from rich.table import Table
@@ -131,13 +123,14 @@ def render(
         console.print("(no rows)")
 
 
-def _render_tsv(header: list[str], rows: list[list[str]]) -> None:
+def _render_tsv(header: list[str], rows: list[list[str]], title: str | None = None) -> None:
     """Piped output: tab-separated lines, one per row, for grep, cut and awk (like `gh`)."""
 
     def clean(v: str) -> str:
         return v.replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
-    out = ["\t".join(header), *("\t".join(clean(v) for v in r) for r in rows)]
+    out = [f"== {title}"] if title else []
+    out += ["\t".join(header), *("\t".join(clean(v) for v in r) for r in rows)]
     sys.stdout.write("\n".join(out) + "\n")
 
 
@@ -162,9 +155,49 @@ def _render_mapping(data: dict[str, Any], title: str | None) -> None:
     Console().print(table)
 
 
-def _lines(items: Iterable[str]) -> None:
-    for line in items:
-        typer.echo(line)
+def render_sections(sections: list[Section]) -> None:
+    """Titled sections in order: lines under an ``== title`` line, rows as a titled table
+    (piped, the title line stays before its tab-separated rows); a blank line before each title."""
+    for i, sec in enumerate(sections):
+        if i and sec.title:
+            typer.echo("")
+        if sec.is_table:
+            render(sec.rows or [], columns=sec.columns, title=sec.title, titled=True)
+            continue
+        if sec.title:
+            typer.echo(f"== {sec.title}")
+        for line in sec.lines:
+            typer.echo(line)
+
+
+def render_tree(root: TreeNode) -> None:
+    """A tree report (``lineage``) as a rich tree."""
+    from rich.console import Console
+    from rich.tree import Tree
+
+    def build(node: TreeNode, into: Tree) -> None:
+        for child in node.children:
+            build(child, into.add(_escape(child.label)))
+
+    tree = Tree(_escape(root.label))
+    build(root, tree)
+    Console().print(tree)
+
+
+def show(out: Outcome, as_json: bool = False) -> None:
+    """Print an outcome (its JSON, tree or sections), its notes and errors; exit with its code."""
+    for note in [] if as_json else out.notes:
+        typer.echo(note, err=True)
+    if as_json:
+        render(out.data, as_json=True)
+    elif out.tree is not None:
+        render_tree(out.tree)
+    else:
+        render_sections(out.sections)
+    for e in out.errors:  # one line each on stderr, like any other error
+        typer.echo(f"error: {e}", err=True)
+    if out.exit_code:
+        raise typer.Exit(out.exit_code)
 
 
 # -- loading -------------------------------------------------------------------------------
@@ -201,88 +234,10 @@ def import_cmd(
 
     Replacing an app prints what changed; an import that finds no flows, or that would lose
     most of an app's flows (without --replace), is refused and nothing is written."""
-    from registry import document_paths, import_document
-    from registry.atomic import output_target
-    from registry.registry_file import add_policies, is_registry_file
+    from registry.import_run import import_sources
 
-    if str(output) == "-":
-        from registry.errors import OutputPathError
-
-        raise OutputPathError("-o -: import adds to a registry file: give a file, not - (stdout)")
-    output_target(output)  # a folder or a device is refused before any document is read
-    paths = document_paths(list(sources))
-    if len(paths) == 1 and not sources[0].is_dir() and not is_registry_file(paths[0]):
-        policy, report = import_document(paths[0], app=app_name, layout=layout)
-        refuse = bool(strict and report.problems)
-        added = add_policies(output, [policy], replace=replace, write=not refuse)
-        change = added.changes[0] if added.changes else None
-        if change is not None:
-            report.info.append(f"app {policy.app!r} was already in the registry; its policy was replaced")
-        if refuse:
-            _print_report(report, as_json)
-            typer.echo(f"error: {paths[0]}: --strict: {report.problems} problem(s) found; {output} not written",
-                       err=True)
-            raise typer.Exit(1)
-        _print_report(report, as_json, written=str(output), change=change)
-        return
-    if app_name is not None:
-        raise typer.BadParameter("--app names one document's app; give one document", param_hint="--app")
-    if not paths:
-        raise typer.BadParameter("no policy documents found", param_hint="SOURCES")
-    _import_many(paths, output, layout, strict, progress, as_json, replace)
-
-
-def _import_many(paths: list[Path], output: Path, layout: str | None, strict: bool, progress: bool,
-                 as_json: bool, replace: bool = False) -> None:
-    from registry.registry_file import import_into_file
-
-    result = import_into_file(paths, output, layout=layout, strict=strict, replace=replace,
-                              progress=progress and sys.stderr.isatty())
-    summary = result.summary()
-    if result.strict_failed:
-        render(summary, as_json=as_json)
-        typer.echo(f"error: --strict: {summary['problems']} problem(s) in {len(paths)} documents; "
-                   f"{output} not written", err=True)
-        raise typer.Exit(1)
-    if as_json:
-        render({**summary, "reports": [r.as_dict() for r in result.reports]}, as_json=True)
-    else:
-        _lines([f"imported {summary['imported']} of {summary['documents']} documents "
-                f"({summary['flows']} flows) into {output}" if result.reports else "nothing imported"]
-               + [f"  {c.line()}" for c in result.changes])
-    for f in result.failed:  # one line each on stderr, like any other error
-        typer.echo(f"error: {f}", err=True)
-    if result.failed:
-        raise typer.Exit(2)
-
-
-def _print_report(report: Any, as_json: bool, written: str | None = None, change: Any = None) -> None:
-    d = report.as_dict()
-    if change is not None:
-        d["replaced"] = change.as_dict()
-    if written:
-        d["written"] = written
-    if as_json:
-        render(d, as_json=True)
-        return
-    c = report.counts
-    out = [f"imported {report.app}: {c.get('sharing_rows', 0)} sharing rows, {c.get('sdks', 0)} SDKs, "
-           f"{c.get('permissions', 0)} permission rows, {c.get('recipients', 0)} recipients, "
-           f"{c.get('fields', 0)} fields, {c.get('flows', 0)} flows"]
-    for t in report.tables:
-        out.append(f"  table at line {t['line']}: {t['kind']}, {t['rows']} rows")
-    for title, items in (("left out", report.left_out), ("guessed", report.guesses)):
-        out.extend(f"  {title}: {x}" for x in items)
-    for name, sugg in report.unresolved_fields.items():
-        hint = f" (closest: {', '.join(sugg)})" if sugg else ""
-        out.append(f"  unresolved field: {name}{hint}")
-    out.extend(f"  unresolved recipient: {r} (no evidence ties it to a legal entity)"
-               for r in report.unresolved_recipients)
-    if change is not None:
-        out.append(change.line())
-    if written:
-        out.append(f"registry written to {written}")
-    _lines(out)
+    show(import_sources(sources, output, app=app_name, layout=layout, strict=strict, replace=replace,
+                        progress=progress and sys.stderr.isatty()), as_json)
 
 
 @command("stats")
@@ -425,35 +380,9 @@ def lineage_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """The paths of a field: how it is collected, through which scenario or SDK, to whom."""
-    tree = _backend(backend, registry, app_name).lineage(field, app=app_name)
-    if as_json:
-        render(tree, as_json=True)
-        return
-    matched = tree.get("matched") or []
-    if [m["written"] for m in matched] != [field.strip()]:
-        typer.echo("matched: " + ", ".join(m["written"] if m["written"] == m["field"]
-                                           else f"{m['written']} ({m['field']})" for m in matched), err=True)
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.tree import Tree
+    from lineage.reports import lineage_outcome
 
-    sens = " [sensitive]" if tree["sensitive"] else ""
-    root = Tree(escape(f"{tree['field']} ({tree['category'] or 'uncategorized'}){sens}"))
-    coll = root.add("collected by")
-    for c in tree["collected_by"]:
-        where = f" {c['evidence']['file']}:{c['evidence']['line']}" if c.get("evidence") else ""
-        coll.add(escape(f"{c['kind']}: {c['name']} ({c['app']}){where}"))
-    if not tree["collected_by"]:
-        coll.add("(the policy's tables do not say)")
-    for p in tree["paths"]:
-        rels = sorted({f"{f['field']} {f['relation']}" + (f" via {f['implied_via']}" if f["implied_via"] else "")
-                       for f in p["fields"]})
-        node = root.add(escape(f"{p['channel']}: {p['via']} ({p['app']}) — {p['purpose']} [{'; '.join(rels)}]"))
-        for r in p["recipients"]:
-            rn = node.add(escape(f"{r['recipient']} ({r['kind']})"))
-            for o in r["onward"]:
-                rn.add(escape(f"→ {o['recipient']} ({o['kind']})"))
-    Console().print(root)
+    show(lineage_outcome(_backend(backend, registry, app_name).lineage(field, app=app_name), field), as_json)
 
 
 impact_app = typer.Typer(help="What-if analysis: add a partner, lose one, or a partner breach.",
@@ -462,30 +391,11 @@ app.add_typer(impact_app, name="impact")
 
 
 def _impact_out(report: dict[str, Any], new_reg: Any, apply: bool, output: Path | None, as_json: bool) -> None:
-    if apply:
-        if output is None:
-            raise typer.BadParameter("--apply needs -o NEW.json", param_hint="--apply")
-        if str(output) == "-":
-            from registry.errors import OutputPathError
+    if apply and output is None:
+        raise typer.BadParameter("--apply needs -o NEW.json", param_hint="--apply")
+    from lineage.reports import impact_outcome
 
-            raise OutputPathError("-o -: --apply writes a registry file: give a file, not - (stdout)")
-        from registry import save_registry
-
-        save_registry(new_reg, output)
-        report = {**report, "written": str(output)}
-    render(report, as_json=True) if as_json else _print_impact(report)
-
-
-def _print_impact(report: dict[str, Any]) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-
-    con = Console()
-    for k, v in report.items():
-        if isinstance(v, list) and v and isinstance(v[0], dict):
-            render(v, title=k)
-        else:
-            con.print(escape(f"{k}: {_cell(v) if not isinstance(v, dict) else json.dumps(v, ensure_ascii=False)}"))
+    show(impact_outcome(report, new_reg, output if apply else None), as_json)
 
 
 @impact_app.command("add-partner")
@@ -545,8 +455,9 @@ def breach_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """A partner breach: every field it holds, from which apps, scenarios and SDKs."""
-    report = _backend(backend, registry, app_name).breach(name, app=app_name)
-    render(report, as_json=True) if as_json else _print_impact(report)
+    from lineage.reports import impact_outcome
+
+    show(impact_outcome(_backend(backend, registry, app_name).breach(name, app=app_name)), as_json)
 
 
 @command("diff")
@@ -558,37 +469,10 @@ def diff_cmd(
 ) -> None:
     """What changed between two registries: sensitive changes first (exit 1 if anything changed)."""
     from lineage.diff import diff
+    from lineage.reports import diff_outcome
     from registry import load_registry
 
-    d = diff(load_registry(old), load_registry(new), app=app_name)
-    if as_json:
-        render(d, as_json=True)
-        if d["changed"]:
-            raise typer.Exit(1)
-        return
-    for a in d["apps"]:
-        typer.echo(f"== {a['app']} ({a['status']})" + ("" if a["changed"] else ": no change"))
-        s = a["sensitive"]
-        for key in ("fields_added", "fields_removed"):
-            if s[key]:
-                typer.echo(f"sensitive {key.replace('_', ' ')}: {', '.join(s[key])}")
-        for x in s["sensitivity_changed"]:
-            typer.echo(f"sensitivity changed: {x['field']} {x['was']} -> {x['now']}")
-        for key in ("flows_added", "flows_removed"):
-            if s[key]:
-                render(s[key], columns=["field", "channel", "via", "recipient", "implied_via"],
-                       title=f"sensitive {key.replace('_', ' ')}")
-        for part in ("recipients", "fields", "scenarios", "sdks"):
-            for how in ("added", "removed"):
-                if a[part][how]:
-                    typer.echo(f"{part} {how}: {', '.join(a[part][how])}")
-        for key in ("added", "removed"):
-            rest = [r for r in a["flows"][key] if not r["sensitive"]]
-            if rest:
-                render(rest, columns=["field", "channel", "via", "recipient", "implied_via"],
-                       title=f"other flows {key}")
-    if d["changed"]:
-        raise typer.Exit(1)
+    show(diff_outcome(diff(load_registry(old), load_registry(new), app=app_name)), as_json)
 
 
 @command("top-recipients")
@@ -716,41 +600,9 @@ def audit_cmd(
     tables against the policy's prose, each recipient's capacity, duplicates (see docs/audit.md)."""
     if fail_on is not None and fail_on not in FAIL_LEVELS:
         raise typer.BadParameter("must be error, warning or note", param_hint="--fail-on")
-    from lineage.audit import at_least, audit, counts
+    from lineage.reports import audit_outcome
 
-    findings = audit(_registry(registry), app=app_name, text=text)
-    failed = fail_on is not None and any(at_least(f.level, fail_on) for f in findings)
-    if as_json:
-        render({"format": "sharegraph-audit", "version": 1, "counts": counts(findings),
-                "fail_on": fail_on, "failed": failed, "findings": [f.as_dict() for f in findings]},
-               as_json=True)
-    else:
-        _print_audit(findings, counts(findings), fail_on, failed)
-    if failed:
-        raise typer.Exit(1)
-
-
-def _print_audit(findings: list[Any], totals: dict[str, int], fail_on: str | None, failed: bool) -> None:
-    """Findings grouped by level, most severe first; errors and warnings with their quotes."""
-    apps = sorted({f.get("app") for f in findings if f.get("app")})
-    out = ["audit" + (f" of {', '.join(apps)}" if apps else "") + ": "
-           + ", ".join(f"{n} {level}{'s' if n != 1 else ''}" for level, n in totals.items())]
-    for level in FAIL_LEVELS:
-        group = [f for f in findings if f.level == level]
-        if not group:
-            continue
-        out.append(f"\n== {level} ({len(group)})")
-        for f in group:
-            where = f"{f.evidence[0].file}:{f.evidence[0].line}" if f.evidence else ""
-            app_tag = f"[{f.get('app')}] " if len(apps) > 1 else ""
-            out.append(f"{f.rule} {app_tag}{where}  {f.reason}" + (f"  ({f.clause})" if f.clause else ""))
-            if level != "note":
-                out.extend(f"    {q.line}: {q.text[:120]}" for q in f.evidence[:3])
-    if fail_on is not None:
-        n = sum(totals[lv] for lv in FAIL_LEVELS[: FAIL_LEVELS.index(fail_on) + 1])
-        out.append(f"\n--fail-on {fail_on}: {n} finding(s) at {fail_on} or above"
-                   + (" -> exit 1" if failed else " -> pass"))
-    _lines(out)
+    show(audit_outcome(_registry(registry), app=app_name, text=text, fail_on=fail_on), as_json)
 
 
 # -- export ------------------------------------------------------------------------------------
