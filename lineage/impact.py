@@ -23,7 +23,18 @@ from lineage.exposure import exposure, fields_of
 from lineage.graph import build_graph
 from lineage.names import closest, resolve_field_name, resolve_recipient, resolve_recipient_name
 from registry.errors import SharegraphError, UnknownNameError, UnknownRecipientError
-from registry.model import SDK, Channel, Evidence, Flow, Policy, Recipient, Registry, Scenario
+from registry.model import (
+    SDK,
+    Channel,
+    Evidence,
+    Field,
+    Flow,
+    Policy,
+    Recipient,
+    RecipientKind,
+    Registry,
+    Scenario,
+)
 from registry.normalize import classify_recipient
 from registry.vocabulary import load_vocabulary
 
@@ -73,6 +84,197 @@ def _ranking(G: nx.MultiDiGraph, app: str) -> dict[str, tuple[int, int]]:
     return {r["field"]: (r["rank"], r["recipients"]) for r in exposure(G, app=app)["fields"]}
 
 
+@dataclasses.dataclass(frozen=True)
+class PartnerChange:
+    """What add-partner decided to change in one policy, before anything is changed."""
+
+    policy: Policy
+    """The policy as it was."""
+    partner: str
+    """The partner as the engineer wrote it (it becomes ``recipient_as_written``)."""
+    recipient: str
+    """The recipient the flows go to: the registry's name when the partner is already known."""
+    recipient_kind: RecipientKind
+    channel: Channel
+    via: str
+    """The scenario's or the SDK's name."""
+    scenario: Scenario | None
+    sdk: str | None
+    existing_sdk: SDK | None
+    """The policy's SDK of that name; ``None`` for a new SDK (and for a scenario)."""
+    some_fields: bool
+    """``True`` when the engineer chose the fields (``--fields``), not the whole row."""
+    fields: dict[str, tuple[str, str | None]]
+    """Every field the partner would receive: canonical name -> (as written, implied_via)."""
+    known_as: dict[str, list[str]]
+    """Recipients the partner already is in the registry: canonical name -> names as written."""
+    purpose: str
+    evidence: Evidence
+    flows: tuple[Flow, ...]
+    """The flows to add: those of ``fields`` the policy does not have yet."""
+
+
+def _plan_add_partner(
+    p: Policy,
+    G0: nx.MultiDiGraph,
+    partner: str,
+    *,
+    scenario: str | None,
+    sdk: str | None,
+    fields: list[str] | None,
+    purpose: str | None,
+) -> PartnerChange:
+    """Resolve the scenario or SDK, the fields and the partner in ``p`` (graph ``G0``), and the flows to add."""
+    channel = Channel.SHARING if scenario else Channel.SDK
+    via_name = scenario or sdk or ""
+    sc, existing_sdk = _via(p, scenario, sdk, fields)
+    chosen = _chosen_fields(G0, [f for f in p.flows if f.channel is channel and f.via == via_name], fields)
+    recips = classify_recipient(partner, load_vocabulary())
+    known_before = _known_recipients(G0, [r.name for r in recips])
+    target = next(iter(known_before), recips[0].name)
+    ev = Evidence("impact", 0, "impact", 0, "recipient", f"added by impact add-partner: {partner}")
+    sc_purpose = purpose or (sc.purpose if sc else (existing_sdk.purpose if existing_sdk else ""))
+    freq = sc.frequency if sc else ""
+    old_keys = {(f.field, f.channel, f.via, f.recipient, f.implied_via) for f in p.flows}
+    added = tuple(
+        Flow(field=name, field_as_written=w, channel=channel, via=via_name, recipient=target,
+             recipient_as_written=partner, purpose=sc_purpose, frequency=freq, evidence=ev,
+             implied_via=implied)
+        for name, (w, implied) in chosen.items()
+        if (name, channel, via_name, target, implied) not in old_keys
+    )
+    return PartnerChange(
+        policy=p, partner=partner, recipient=target, recipient_kind=recips[0].kind, channel=channel,
+        via=via_name, scenario=sc, sdk=sdk, existing_sdk=existing_sdk, some_fields=bool(fields),
+        fields=chosen, known_as=known_before, purpose=sc_purpose, evidence=ev, flows=added,
+    )
+
+
+def _via(p: Policy, scenario: str | None, sdk: str | None,
+         fields: list[str] | None) -> tuple[Scenario | None, SDK | None]:
+    """The policy's scenario (which must exist), or its SDK of that name (``None``: a new SDK, which needs fields)."""
+    if scenario:
+        sc = next((s for s in p.scenarios if s.name == scenario), None)
+        if sc is None:
+            raise UnknownNameError("scenario", scenario, closest(scenario, [s.name for s in p.scenarios]))
+        return sc, None
+    existing_sdk = next((s for s in p.sdks if s.name == sdk), None)
+    if existing_sdk is None and not fields:
+        raise SharegraphError(f"a new SDK {sdk!r} needs --fields (what it collects)")
+    return None, existing_sdk
+
+
+def _chosen_fields(G0: nx.MultiDiGraph, via_flows: list[Flow],
+                   fields: list[str] | None) -> dict[str, tuple[str, str | None]]:
+    """canonical -> (as written, implied_via): the row's fields, or the ``fields`` named and the members they imply."""
+    row_fields: dict[str, tuple[str, str | None]] = {}
+    for f in via_flows:
+        row_fields.setdefault(f.field, (f.field_as_written, f.implied_via))
+    if not fields:
+        return row_fields
+    chosen: dict[str, tuple[str, str | None]] = {}
+    for text in fields:
+        name = _field_to_add(G0, text)
+        chosen[name] = (text, None)
+        for m, (w, implied) in row_fields.items():  # a group brings its listed members
+            if implied == name:
+                chosen[m] = (w, implied)
+    return chosen
+
+
+def _known_recipients(G0: nx.MultiDiGraph, names: list[str]) -> dict[str, list[str]]:
+    """The recipients of ``G0`` that ``names`` already are: canonical -> names as written."""
+    known: dict[str, list[str]] = {}
+    for name in names:
+        try:  # exact names only: a new partner must not become the one whose name contains it
+            canonical = resolve_recipient_name(G0, name, partial=False)
+        except UnknownRecipientError:
+            continue
+        known[canonical] = sorted(G0.nodes[f"recipient:{canonical}"]["as_written"])
+    return known
+
+
+def _apply_partner(reg: Registry, c: PartnerChange) -> Registry:
+    """A copy of ``reg`` whose policy has the change's flows, and the fields, recipient and SDK they need."""
+    p, vocab = c.policy, load_vocabulary()
+    new_fields = list(p.fields)
+    names = {f.name for f in p.fields}
+    for f in c.flows:
+        if f.field not in names:
+            entry = vocab.fields.get(f.field)
+            new_fields.append(Field(f.field, entry.category if entry else None,
+                                    bool(entry and entry.sensitive), entry.parent if entry else None,
+                                    entry is not None, (f.field_as_written,)))
+            names.add(f.field)
+    recipients = list(p.recipients)
+    if c.recipient not in {r.name for r in recipients}:
+        recipients.append(Recipient(c.recipient, c.recipient_kind, (c.partner,)))
+    sdks = list(p.sdks)
+    if c.sdk and c.existing_sdk is None:
+        sdks.append(SDK(name=c.sdk, provider=c.recipient, purpose=c.purpose, fields=tuple(c.fields),
+                        evidence=c.evidence))
+    newp = dataclasses.replace(p, flows=p.flows + c.flows, fields=tuple(sorted(new_fields, key=lambda f: f.name)),
+                               recipients=tuple(sorted(recipients, key=lambda r: r.name)), sdks=tuple(sdks))
+    return _with_policy(reg, newp)
+
+
+def _new_exposures(c: PartnerChange, G0: nx.MultiDiGraph, G1: nx.MultiDiGraph,
+                   got_before: set[str]) -> list[dict[str, Any]]:
+    """One row per field the change adds, sensitive first: its rank and recipient count before and after."""
+    app = c.policy.app
+    before, after = _ranking(G0, app), _ranking(G1, app)
+    exposures = []
+    for f in sorted({f.field for f in c.flows}, key=lambda n: (not G1.nodes[f"field:{n}"].get("sensitive"), n)):
+        node = G1.nodes[f"field:{f}"]
+        exposures.append({
+            "field": f, "sensitive": bool(node.get("sensitive")), "category": node.get("category"),
+            "already_received_elsewhere": f in got_before,
+            "rank_before": before.get(f, (None, 0))[0], "rank_after": after[f][0],
+            "recipients_before": before.get(f, (None, 0))[1], "recipients_after": after[f][1],
+        })
+    return exposures
+
+
+def _appendix_change(c: PartnerChange) -> dict[str, Any]:
+    """The row of the policy's appendix (sharing or SDK table) that must change, now and as it would be."""
+    sc, existing_sdk = c.scenario, c.existing_sdk
+    if sc is not None:
+        cell = sc.recipients_text.replace("\n", "、")
+        appendix: dict[str, Any] = {
+            "table": "sharing", "row": sc.evidence.row, "line": sc.evidence.line, "scenario": sc.name,
+            "column": "recipient", "now": cell, "would_be": f"{cell}、{c.partner}" if cell else c.partner,
+        }
+        if c.some_fields:
+            appendix["note"] = ("the partner receives only some of the row's fields: the policy needs a row "
+                                "of its own for it, or the row must say which fields go to whom")
+        return appendix
+    return {
+        "table": "sdk", "row": existing_sdk.evidence.row if existing_sdk and existing_sdk.evidence else None,
+        "line": existing_sdk.evidence.line if existing_sdk and existing_sdk.evidence else None,
+        "sdk": c.sdk, "would_be": {"SDK名称": c.sdk, "提供者名称": c.partner, "收集信息": "、".join(c.fields)},
+        "note": "a new row of the SDK table" if existing_sdk is None else "the SDK row must name the new provider",
+    }
+
+
+def _partner_report(c: PartnerChange, G0: nx.MultiDiGraph, G1: nx.MultiDiGraph) -> dict[str, Any]:
+    """The add-partner report from the graphs before (``G0``) and after (``G1``) the change."""
+    app = c.policy.app
+    known = c.recipient in c.known_as
+    got_before = {r["field"] for r in fields_of(G0, c.recipient, app=app)} if known else set()
+    exposures = _new_exposures(c, G0, G1, got_before)
+    return {
+        "action": "add-partner", "app": app, "partner": c.partner, "recipient": c.recipient,
+        "channel": c.channel.value, "via": c.via,
+        "already_receives": bool(c.known_as),
+        "known_as": c.known_as.get(c.recipient, []),
+        "already_receives_fields": sorted(got_before),
+        "new_exposures": exposures,
+        "sensitive_new": [e["field"] for e in exposures if e["sensitive"] and not e["already_received_elsewhere"]],
+        "unchanged": sorted(set(c.fields) - {f.field for f in c.flows}),
+        "appendix_change": _appendix_change(c),
+    }
+
+
 def add_partner(
     reg: Registry,
     partner: str,
@@ -83,122 +285,19 @@ def add_partner(
     fields: list[str] | None = None,
     purpose: str | None = None,
 ) -> tuple[dict[str, Any], Registry]:
-    """Add a partner to a scenario (``fields`` default: all of the scenario's) or as an SDK."""
+    """Add a partner to a scenario (``fields`` default: all of the scenario's) or as an SDK.
+
+    Two steps: plan (:class:`PartnerChange`: resolve the names, decide the flows to add), then
+    apply (the new registry, and the report from the graphs before and after).
+    """
     if bool(scenario) == bool(sdk):
         raise SharegraphError("add-partner needs exactly one of --scenario or --sdk")
     p = _policy(reg, app)
     G0 = build_graph(reg, app=p.app)
-    vocab = load_vocabulary()
-    channel = Channel.SHARING if scenario else Channel.SDK
-    via_name = scenario or sdk or ""
-    existing_sdk: SDK | None = None
-    sc: Scenario | None = None
-    if scenario:
-        sc = next((s for s in p.scenarios if s.name == scenario), None)
-        if sc is None:
-            raise UnknownNameError("scenario", scenario, closest(scenario, [s.name for s in p.scenarios]))
-    else:
-        existing_sdk = next((s for s in p.sdks if s.name == sdk), None)
-        if existing_sdk is None and not fields:
-            raise SharegraphError(f"a new SDK {sdk!r} needs --fields (what it collects)")
-    via_flows = [f for f in p.flows if f.channel is channel and f.via == via_name]
-    row_fields: dict[str, tuple[str, str | None]] = {}  # canonical -> (as written, implied_via)
-    for f in via_flows:
-        row_fields.setdefault(f.field, (f.field_as_written, f.implied_via))
-    if fields:
-        chosen: dict[str, tuple[str, str | None]] = {}
-        for text in fields:
-            name = _field_to_add(G0, text)
-            chosen[name] = (text, None)
-            for m, (w, implied) in row_fields.items():  # a group brings its listed members
-                if implied == name:
-                    chosen[m] = (w, implied)
-    else:
-        chosen = row_fields
-    recips = classify_recipient(partner, vocab)
-    known_before: dict[str, list[str]] = {}
-    for r in recips:
-        try:  # exact names only: a new partner must not become the one whose name contains it
-            canonical = resolve_recipient_name(G0, r.name, partial=False)
-        except UnknownRecipientError:
-            continue
-        known_before[canonical] = sorted(G0.nodes[f"recipient:{canonical}"]["as_written"])
-    target = recips[0].name
-    for canonical in known_before:
-        target = canonical
-        break
-    ev = Evidence("impact", 0, "impact", 0, "recipient", f"added by impact add-partner: {partner}")
-    sc_purpose = purpose or (sc.purpose if sc else (existing_sdk.purpose if existing_sdk else ""))
-    freq = sc.frequency if sc else ""
-    new_flows = [
-        Flow(field=name, field_as_written=w, channel=channel, via=via_name, recipient=target,
-             recipient_as_written=partner, purpose=sc_purpose, frequency=freq, evidence=ev,
-             implied_via=implied)
-        for name, (w, implied) in chosen.items()
-    ]
-    old_keys = {(f.field, f.channel, f.via, f.recipient, f.implied_via) for f in p.flows}
-    added = [f for f in new_flows if (f.field, f.channel, f.via, f.recipient, f.implied_via) not in old_keys]
-    new_fields = list(p.fields)
-    names = {f.name for f in p.fields}
-    from registry.model import Field
-
-    for f in added:
-        if f.field not in names:
-            entry = vocab.fields.get(f.field)
-            new_fields.append(Field(f.field, entry.category if entry else None,
-                                    bool(entry and entry.sensitive), entry.parent if entry else None,
-                                    entry is not None, (f.field_as_written,)))
-            names.add(f.field)
-    recipients = list(p.recipients)
-    if target not in {r.name for r in recipients}:
-        recipients.append(Recipient(target, recips[0].kind, (partner,)))
-    sdks = list(p.sdks)
-    if sdk and existing_sdk is None:
-        sdks.append(SDK(name=sdk, provider=target, purpose=sc_purpose, fields=tuple(chosen),
-                        evidence=ev))
-    newp = dataclasses.replace(p, flows=p.flows + tuple(added), fields=tuple(sorted(new_fields, key=lambda f: f.name)),
-                               recipients=tuple(sorted(recipients, key=lambda r: r.name)), sdks=tuple(sdks))
-    new_reg = _with_policy(reg, newp)
+    change = _plan_add_partner(p, G0, partner, scenario=scenario, sdk=sdk, fields=fields, purpose=purpose)
+    new_reg = _apply_partner(reg, change)
     G1 = build_graph(new_reg, app=p.app)
-    before, after = _ranking(G0, p.app), _ranking(G1, p.app)
-    got_before = {(r["field"]) for r in fields_of(G0, target, app=p.app)} if target in known_before else set()
-    exposures = []
-    for f in sorted({f.field for f in added}, key=lambda n: (not G1.nodes[f"field:{n}"].get("sensitive"), n)):
-        node = G1.nodes[f"field:{f}"]
-        exposures.append({
-            "field": f, "sensitive": bool(node.get("sensitive")), "category": node.get("category"),
-            "already_received_elsewhere": f in got_before,
-            "rank_before": before.get(f, (None, 0))[0], "rank_after": after[f][0],
-            "recipients_before": before.get(f, (None, 0))[1], "recipients_after": after[f][1],
-        })
-    if sc is not None:
-        cell = sc.recipients_text.replace("\n", "、")
-        appendix = {
-            "table": "sharing", "row": sc.evidence.row, "line": sc.evidence.line, "scenario": sc.name,
-            "column": "recipient", "now": cell, "would_be": f"{cell}、{partner}" if cell else partner,
-        }
-        if fields:
-            appendix["note"] = ("the partner receives only some of the row's fields: the policy needs a row "
-                                "of its own for it, or the row must say which fields go to whom")
-    else:
-        appendix = {
-            "table": "sdk", "row": existing_sdk.evidence.row if existing_sdk and existing_sdk.evidence else None,
-            "line": existing_sdk.evidence.line if existing_sdk and existing_sdk.evidence else None,
-            "sdk": sdk, "would_be": {"SDK名称": sdk, "提供者名称": partner, "收集信息": "、".join(chosen)},
-            "note": "a new row of the SDK table" if existing_sdk is None else "the SDK row must name the new provider",
-        }
-    report = {
-        "action": "add-partner", "app": p.app, "partner": partner, "recipient": target,
-        "channel": channel.value, "via": via_name,
-        "already_receives": bool(known_before),
-        "known_as": known_before.get(target, []),
-        "already_receives_fields": sorted(got_before),
-        "new_exposures": exposures,
-        "sensitive_new": [e["field"] for e in exposures if e["sensitive"] and not e["already_received_elsewhere"]],
-        "unchanged": sorted(set(chosen) - {f.field for f in added}),
-        "appendix_change": appendix,
-    }
-    return report, new_reg
+    return _partner_report(change, G0, G1), new_reg
 
 
 def _field_to_add(G: nx.MultiDiGraph, text: str) -> str:
