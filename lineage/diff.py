@@ -35,6 +35,7 @@ def _names(items: Any) -> set[str]:
 
 
 def diff_policies(app: str, old: Policy | None, new: Policy | None) -> dict[str, Any]:
+    """What changed in one app between two imports: fields and flows added or removed."""
     o_fields = {f.name: f for f in old.fields} if old else {}
     n_fields = {f.name: f for f in new.fields} if new else {}
     sens = {n for n, f in {**o_fields, **n_fields}.items() if f.sensitive}

@@ -64,6 +64,7 @@ def recipients_of_via(G: nx.MultiDiGraph, via: str, field_name: str,
 
 
 def flows_from_field(G: nx.MultiDiGraph, fnode: str, app: str | None = None) -> Iterator[FlowRef]:
+    """Every flow leaving field node ``fnode`` (of ``app`` if given), with via and recipient."""
     name = G.nodes[fnode]["name"]
     out = G._succ[fnode]
     index = G.graph.get(FLOWS_BY_APP)
@@ -138,4 +139,5 @@ ROW_ORDER = ("app", "channel", "via", "recipient", "field", "relation")
 
 
 def sort_rows(rows: list[dict[str, Any]], keys: tuple[str, ...] = ROW_ORDER) -> list[dict[str, Any]]:
+    """Rows in a stable order by ``keys`` (``None`` sorts first, values as text)."""
     return sorted(rows, key=lambda r: tuple("" if r.get(k) is None else str(r.get(k)) for k in keys))

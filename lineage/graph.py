@@ -255,6 +255,7 @@ def edges_of_kind(G: nx.MultiDiGraph, node: str, kind: str, *, out: bool = True,
 
 
 def channel_of(node_kind: str) -> str:
+    """The channel (``sharing``/``sdk``) of flows through a node of that kind."""
     return Channel.SHARING.value if node_kind == ids.SCENARIO else Channel.SDK.value
 
 

@@ -29,30 +29,37 @@ _intern = sys.intern
 
 
 def field_id(name: str) -> str:
+    """The node key of a field."""
     return _intern(f"field:{name}")
 
 
 def recipient_id(name: str) -> str:
+    """The node key of a recipient (one node across apps)."""
     return _intern(f"recipient:{name}")
 
 
 def scenario_id(app: str, name: str) -> str:
+    """The node key of an app's sharing scenario (two apps' rows of one name stay apart)."""
     return _intern(f"scenario:{app}/{name}")
 
 
 def sdk_id(app: str, name: str) -> str:
+    """The node key of an app's SDK."""
     return _intern(f"sdk:{app}/{name}")
 
 
 def permission_id(app: str, name: str) -> str:
+    """The node key of an app's permission."""
     return _intern(f"permission:{app}/{name}")
 
 
 def app_id(app: str) -> str:
+    """The node key of an app."""
     return _intern(f"app:{app}")
 
 
 def controller_id(name: str) -> str:
+    """The node key of a controller (the company that runs the app)."""
     return _intern(f"controller:{name}")
 
 

@@ -235,6 +235,7 @@ class FieldIndex:
         return self._heads[name]
 
     def name_by_key(self, key: str) -> str | None:
+        """The field whose name key is ``key`` (the first one, if several), or ``None``."""
         if self._by_key is None:
             self._by_key = {}
             for n, k in self.keyed:
@@ -365,6 +366,7 @@ def field_index(G: nx.MultiDiGraph) -> FieldIndex:
 
 
 def field_names(G: nx.MultiDiGraph) -> list[str]:
+    """The graph's field names."""
     return list(field_index(G).names)
 
 
@@ -391,9 +393,11 @@ class RecipientMatch:
     how: str
 
     def is_plain(self) -> bool:
+        """Whether the query was the canonical name itself (the match needs no comment)."""
         return self.name == self.query.strip()
 
     def describe(self) -> str:
+        """``matched: …``: the name as written, and the canonical one when it differs."""
         w = self.written if self.written == self.name else f"{self.written} ({self.name})"
         return f"matched: {w}"
 
@@ -450,6 +454,7 @@ def match_recipient(recipients: Sequence[tuple[str, Sequence[str]]], text: str,
 
 
 def recipient_names(G: nx.MultiDiGraph) -> list[str]:
+    """The graph's recipient names, sorted."""
     return sorted(d["name"] for _, d in G.nodes(data=True) if d["kind"] == ids.RECIPIENT)
 
 
@@ -482,4 +487,5 @@ class Answer(list):  # type: ignore[type-arg]
 
 
 def check_app(G: nx.MultiDiGraph, app: str | None) -> None:
+    """Raise the unknown-app error, with suggestions, unless ``app`` is ``None`` or in the graph."""
     check_app_name(G.graph["apps"], app)

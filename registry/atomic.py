@@ -191,10 +191,12 @@ _HELD: dict[str, list[int]] = {}  # lock path -> [fd, depth]: the lock is re-ent
 
 
 def lock_path(target: Path) -> Path:
+    """The hidden lock file next to ``target`` that writers of ``target`` take."""
     return target.parent / f".{target.name}.lock"
 
 
 def lock_timeout() -> float:
+    """Seconds to wait for a lock: ``SHAREGRAPH_LOCK_TIMEOUT`` if a number, else the default."""
     try:
         return float(os.environ.get("SHAREGRAPH_LOCK_TIMEOUT", LOCK_TIMEOUT_S))
     except ValueError:

@@ -47,10 +47,12 @@ class ImportReport:
 
     @property
     def problems(self) -> int:
+        """How many things an auditor must look at: rows left out, guesses, unresolved names."""
         return (len(self.left_out) + len(self.guesses) + len(self.unresolved_fields)
                 + len(self.unresolved_recipients))
 
     def as_dict(self) -> dict[str, object]:
+        """The report as JSON-ready data (``import --json``)."""
         return {
             "app": self.app,
             "tables": self.tables,

@@ -194,6 +194,7 @@ def weak_parts(text: str, ctx: CellContext, nested: bool) -> list[tuple[str, tup
 
 
 def and_or(text: str, i: int) -> bool:
+    """Whether the ``/`` at ``i`` is the one of "and/or" (a conjunction, not a separator)."""
     return text[max(0, i - 3):i].casefold() == "and" and text[i + 1:i + 3].casefold() == "or"
 
 
@@ -225,6 +226,7 @@ def opening(text: str) -> int:
 
 def top_level_find(text: str, pattern: re.Pattern[str] | None = None,
                     needle: str = "") -> list[tuple[int, int]]:
+    """(start, end) of each match outside brackets; ``[]`` if brackets do not balance."""
     if (pattern is None and needle not in text) or (pattern is not None and not pattern.search(text)):
         return []
     depth = depths(text)
@@ -242,6 +244,7 @@ def top_level_find(text: str, pattern: re.Pattern[str] | None = None,
 
 
 def without_parens(text: str) -> str:
+    """``text`` without its bracketed parts; unchanged when brackets do not balance."""
     if not _BRACKET.search(text):
         return text
     depth = depths(text)

@@ -205,6 +205,7 @@ class CellWords:
         return len(words) >= 2 and bool(head) and head[-1] in self.heads_en
 
     def is_abbreviation(self, word: str) -> bool:
+        """Whether ``word`` is a listed abbreviation, whose full stop does not end a sentence."""
         return _key(word) in self.abbreviations
 
 

@@ -59,6 +59,7 @@ NAME_ROLES = ("sdk_name", "scenario")
 
 
 def looks_like_url(text: str) -> bool:
+    """Whether the cell starts like a URL (a link column, not a name or a field)."""
     return bool(_URL.match(text))
 
 
@@ -336,6 +337,7 @@ class Record:
     pairs: list[tuple[str, Cell]] = field(default_factory=list)
 
     def labels(self) -> list[str]:
+        """The record's labels in the order they were written."""
         return [lab for lab, _ in self.pairs]
 
 

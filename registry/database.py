@@ -388,6 +388,7 @@ class Writer:
         self.path = path
 
     def apps(self) -> list[str]:
+        """The apps stored in the database, sorted."""
         return [r[0] for r in self.con.execute("SELECT app FROM apps ORDER BY app")]
 
     def get(self, app: str) -> Policy | None:
@@ -616,6 +617,7 @@ class StoredPolicies(MutableMapping[str, Policy]):
         self._removed: set[str] = set()
 
     def changed(self, app: str) -> bool:
+        """Whether ``app``'s policy was set in memory since opening (it is not on disk yet)."""
         return app in self._changed
 
     def copy(self) -> StoredPolicies:

@@ -178,10 +178,12 @@ class Flow:
 
     @property
     def scenario(self) -> str | None:
+        """The sharing scenario the flow goes through; ``None`` for an SDK flow."""
         return self.via if self.channel is Channel.SHARING else None
 
     @property
     def sdk(self) -> str | None:
+        """The SDK the flow goes through; ``None`` for a sharing flow."""
         return self.via if self.channel is Channel.SDK else None
 
 
@@ -209,15 +211,18 @@ class Policy:
 
     @property
     def unresolved_fields(self) -> list[str]:
+        """Fields the vocabulary does not know, sorted: words a DPO may add to the vocabulary."""
         return sorted(f.name for f in self.fields if not f.resolved)
 
     def field(self, name: str) -> Field | None:
+        """The policy's field of that canonical name, or ``None``."""
         for f in self.fields:
             if f.name == name:
                 return f
         return None
 
     def recipient(self, name: str) -> Recipient | None:
+        """The policy's recipient of that canonical name, or ``None``."""
         for r in self.recipients:
             if r.name == name:
                 return r
@@ -236,6 +241,7 @@ class Registry:
 
     @property
     def apps(self) -> list[str]:
+        """The registry's app names, sorted."""
         return sorted(self.policies)
 
     def policy(self, app: str) -> Policy:

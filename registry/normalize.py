@@ -63,6 +63,7 @@ def classify_recipient(text: str, vocab: Vocabulary) -> list[RecipientName]:
 
 
 def recipient_kind(name: str, vocab: Vocabulary) -> RecipientKind:
+    """The kind of a recipient name: affiliate, named company, brand, or an unnamed category."""
     key = name_key(name)
     if name in vocab.affiliates or "关联公司" in name or "关联方" in name:
         return RecipientKind.AFFILIATE

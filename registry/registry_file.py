@@ -164,9 +164,11 @@ class BatchImport:
 
     @property
     def problems(self) -> int:
+        """Problems of every imported document, plus one per document that failed."""
         return sum(r.problems for r in self.reports) + len(self.failed)
 
     def summary(self) -> dict[str, Any]:
+        """The batch as JSON-ready data: counts, failures, replaced apps, the file written."""
         out = {"documents": self.documents, "imported": len(self.reports), "failed": self.failed,
                "apps": self.total_apps, "problems": self.problems,
                "flows": sum(r.counts.get("flows", 0) for r in self.reports),

@@ -41,6 +41,7 @@ class Replacement:
 
     @property
     def removed_share(self) -> float:
+        """The share of the app's old flows that re-importing removes (0 when it had none)."""
         return self.changes.get("flows_removed", 0) / self.flows_before if self.flows_before else 0.0
 
     def line(self) -> str:
@@ -60,6 +61,7 @@ class Replacement:
                 + ("; ".join(parts) or "no change") + ")")
 
     def as_dict(self) -> dict[str, Any]:
+        """The replacement as JSON-ready data."""
         return {"app": self.app, "flows_before": self.flows_before, "flows_after": self.flows_after,
                 **self.changes}
 

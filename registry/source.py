@@ -37,6 +37,7 @@ class SourceText:
 
     @property
     def lines(self) -> list[str]:
+        """The text's lines (line ``n`` is ``lines[n - 1]``, as evidence counts them)."""
         return self.text.split("\n")
 
 

@@ -8,6 +8,7 @@ from registry.model import Policy, Registry
 
 
 def policy_stats(p: Policy) -> dict[str, Any]:
+    """Counts of one policy (rows, SDKs, recipients, fields, flows) and its unresolved fields."""
     unresolved = p.unresolved_fields
     return {
         "sharing_rows": len(p.scenarios),

@@ -72,6 +72,7 @@ class _EvidenceTable:
 
 
 def policy_to_dict(p: Policy) -> dict[str, Any]:
+    """One policy as JSON-ready data, evidence shared through a table (the registry file's form)."""
     ev = _EvidenceTable()
     d: dict[str, Any] = {
         "app": p.app,
@@ -143,6 +144,7 @@ def _flow_extra(f: Flow) -> dict[str, Any]:
 
 
 def registry_to_dict(reg: Registry) -> dict[str, Any]:
+    """The registry as JSON-ready data, with its format name and version."""
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -392,6 +394,7 @@ def _add(reg: Registry, policy: Policy, i: int, where: str) -> None:
 
 
 def registry_from_dict(d: Any, where: str = "<registry>") -> Registry:
+    """The registry of :func:`registry_to_dict` data; RegistryFileError names what is wrong."""
     if not isinstance(d, dict) or d.get("format") != FORMAT:
         raise RegistryFileError(f"{where}: not a sharegraph registry file (no \"format\": \"{FORMAT}\")")
     if type(d.get("version")) is not int or d["version"] != VERSION:

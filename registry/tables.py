@@ -26,14 +26,17 @@ class Cell:
 
     @property
     def text(self) -> str:
+        """The cell's lines joined by newlines."""
         return "\n".join(t for _, t in self.items)
 
     @property
     def line(self) -> int:
+        """The line the cell starts on (0 for a cell with no text)."""
         return self.items[0][0] if self.items else 0
 
     @property
     def empty(self) -> bool:
+        """Whether the cell holds only blanks."""
         return not any(t.strip() for _, t in self.items)
 
 
@@ -55,6 +58,7 @@ class RawRow:
     note: str = ""
 
     def text(self, role: str) -> str:
+        """The stripped text of the row's cell in that column role, ``""`` if it has none."""
         c = self.cells.get(role)
         return c.text.strip() if c else ""
 
@@ -85,6 +89,7 @@ class HeaderSpec:
 
 @functools.cache
 def header_specs(path: Path | None = None) -> tuple[HeaderSpec, ...]:
+    """The header rules of ``data/headers.yaml`` (or ``path``): which columns make which table."""
     p = path or DATA_DIR / "headers.yaml"
     try:
         data = yaml.load(p.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -138,9 +138,11 @@ class Vocabulary:
         return out
 
     def children(self, name: str) -> list[str]:
+        """The fields whose parent (group) is ``name``, sorted."""
         return sorted(f.name for f in self.fields.values() if f.parent == name)
 
     def descendants(self, name: str) -> list[str]:
+        """The fields under group ``name``, at any depth, nearest first."""
         out: list[str] = []
         stack = self.children(name)
         while stack:
@@ -151,9 +153,11 @@ class Vocabulary:
         return out
 
     def recipient_alias(self, text: str) -> str | None:
+        """The canonical recipient name that ``text`` is an alias of, or ``None``."""
         return self.recipient_aliases.get(name_key(text))
 
     def permission(self, text: str) -> PermissionEntry | None:
+        """The permission named or aliased ``text``, or ``None``."""
         key = name_key(text)
         for p in self.permissions:
             if key in {name_key(a) for a in (p.name, *p.aliases)}:

@@ -36,6 +36,7 @@ _SAYS_SHARED = re.compile(r"共享|提供给|第三方|SDK|合作方|合作机�
 
 
 def is_legal(st: Statement) -> bool:
+    """Whether a statement's partner is a legal authority (disclosure required by law)."""
     return bool(LEGAL.search(st.partner_kind))
 
 

@@ -44,9 +44,11 @@ class PolicyText:
 
     @property
     def lines(self) -> list[str]:
+        """The text's lines (line ``n`` is ``lines[n - 1]``, as evidence counts them)."""
         return self.text.split("\n")
 
     def source(self) -> SourceText:
+        """The text as the readers' :class:`SourceText`."""
         return SourceText(self.path, self.name, self.text, self.encoding, self.sha256)
 
 
@@ -59,6 +61,7 @@ def read_policy_text(path: str | Path) -> PolicyText:
 
 
 def text_from_string(text: str, name: str = "<text>") -> PolicyText:
+    """A policy text given as a string (tests, stdin): decoded as a file would be."""
     data = text.encode("utf-8")
     decoded, enc = decode(data, name)
     return PolicyText(name, name, decoded, hashlib.sha256(data).hexdigest(), enc, status="given")
@@ -83,14 +86,17 @@ class AuditContext:
 
     @property
     def app(self) -> str:
+        """The audited app."""
         return self.policy.app
 
     @property
     def file(self) -> str:
+        """The file name quotes name: the policy text's, else the imported source's."""
         return self.text.name if self.text else Path(self.policy.source.file).name
 
     @cached_property
     def lines(self) -> list[str]:
+        """The policy text's lines; ``[]`` when no text was found."""
         return self.text.lines if self.text else []
 
     @property
@@ -107,6 +113,7 @@ class AuditContext:
         return Quote(self.file, line, clip(fallback, focus=focus))
 
     def quote_ev(self, ev: Evidence | None, fallback: str = "") -> list[Quote]:
+        """A quote of the evidence's line (``[]`` without evidence)."""
         if ev is None:
             return []
         return [self.quote(ev.line, fallback or ev.text)]
@@ -131,6 +138,7 @@ class AuditContext:
         return found[0] if len(found) == 1 else None
 
     def raw_row(self, kind: str, row: int) -> RawRow | None:
+        """Row ``row`` (1-based) of the text's table of that kind, as read; ``None`` if absent."""
         t = self.table(kind)
         if t is None or not 0 < row <= len(t.rows):
             return None
@@ -157,15 +165,18 @@ class AuditContext:
     # -- the registry's rows -------------------------------------------------------------
     @cached_property
     def flows_by_via(self) -> dict[tuple[Channel, str], list[Flow]]:
+        """The policy's flows grouped by (channel, scenario or SDK name)."""
         out: dict[tuple[Channel, str], list[Flow]] = defaultdict(list)
         for f in self.policy.flows:
             out[(f.channel, f.via)].append(f)
         return out
 
     def scenario_flows(self, s: Scenario) -> list[Flow]:
+        """The flows of one sharing row."""
         return self.flows_by_via.get((Channel.SHARING, s.name), [])
 
     def sdk_flows(self, s: SDK) -> list[Flow]:
+        """The flows of one SDK row."""
         return self.flows_by_via.get((Channel.SDK, s.name), [])
 
     def scenario_recipients(self, s: Scenario) -> list[str]:
@@ -173,6 +184,7 @@ class AuditContext:
         return list(dict.fromkeys(f.recipient for f in self.scenario_flows(s)))
 
     def scenario_fields(self, s: Scenario) -> list[str]:
+        """The fields of one sharing row, in the order the row lists them."""
         return list(dict.fromkeys(f.field for f in self.scenario_flows(s)))
 
     def recipient_line(self, s: Scenario, recipient: str | None = None) -> int:
@@ -187,13 +199,16 @@ class AuditContext:
         return s.evidence.line
 
     def sharing_rows_of(self, recipient: str) -> list[Scenario]:
+        """The sharing rows that name ``recipient``."""
         return [s for s in self.policy.scenarios if recipient in self.scenario_recipients(s)]
 
     def sdks_of(self, provider: str) -> list[SDK]:
+        """The SDKs that ``provider`` provides."""
         return [s for s in self.policy.sdks if s.provider == provider]
 
     # -- the field hierarchy -------------------------------------------------------------
     def sensitive(self, name: str) -> bool:
+        """Whether a field is sensitive: the policy's word for it, else the vocabulary's."""
         f = self.policy.field(name)
         if f is not None:
             return f.sensitive
@@ -272,4 +287,5 @@ class AuditContext:
 
 
 def sorted_unique(items: Iterable[str]) -> list[str]:
+    """The distinct items, sorted (stable output for findings)."""
     return sorted(set(items))

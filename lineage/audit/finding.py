@@ -36,6 +36,7 @@ class Quote:
     text: str
 
     def as_dict(self) -> dict[str, Any]:
+        """The quote as JSON-ready data."""
         return {"file": self.file, "line": self.line, "text": self.text}
 
 
@@ -88,6 +89,7 @@ class Finding:
         reason: str,
         clause: str,
     ) -> Finding:
+        """A finding with ``about`` checked and frozen (unknown keys or level: ValueError)."""
         if level not in SEVERITY:
             raise ValueError(f"unknown level {level!r}")
         pairs = []
@@ -106,6 +108,7 @@ class Finding:
 
     @property
     def about_dict(self) -> dict[str, Any]:
+        """What the finding is about, as a dict with lists (JSON-ready)."""
         return {k: list(v) if isinstance(v, tuple) else v for k, v in self.about}
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -121,6 +124,7 @@ class Finding:
         return self.evidence[0].line if self.evidence else 0
 
     def as_dict(self) -> dict[str, Any]:
+        """The finding as JSON-ready data."""
         return {
             "rule": self.rule,
             "level": self.level,

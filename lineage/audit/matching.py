@@ -27,6 +27,7 @@ _STOP = {"服务", "机构", "合作", "作的", "信息", "提供", "我们", "
 
 
 def bigrams(text: str) -> set[str]:
+    """The character pairs of a name's key, less common ones (有限, 公司…): a fuzzy match's units."""
     key = name_key(text)
     return {key[i:i + 2] for i in range(len(key) - 1)} - _STOP
 

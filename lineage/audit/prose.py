@@ -128,6 +128,7 @@ class Statement:
 
     @property
     def unresolved(self) -> list[str]:
+        """The items the statement names that are no known field."""
         return [it.text for it in _walk(self.items) if it.field is None]
 
     @property
@@ -151,6 +152,7 @@ def _walk(items: Iterable[DataItem]) -> Iterable[DataItem]:
 
 
 def normalize_partner(text: str) -> str:
+    """A partner phrase without blanks, qualifiers (我们的, 合作的…) and edge punctuation."""
     t = re.sub(r"\s+", "", text)
     for prefix in ("我们的", "合作的", "可能为您提供借款服务的"):
         t = t.replace(prefix, "")

@@ -45,6 +45,7 @@ class ConsentStatement:
 
     @property
     def covers_provision(self) -> bool:
+        """Whether the statement asks separate consent for providing data to others."""
         return self.separate and self.scope == "provision"
 
 

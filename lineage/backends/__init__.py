@@ -30,21 +30,28 @@ BACKENDS = ("networkx", "neo4j")
 
 class Backend(Protocol):
     def who_receives(self, field: str, *, app: str | None = None,
-                     include_implied: bool = True, include_possible: bool = False) -> list[dict[str, Any]]: ...
+                     include_implied: bool = True, include_possible: bool = False) -> list[dict[str, Any]]:
+        """Rows of every recipient of ``field``, the members of a group field included."""
 
-    def fields_of(self, recipient: str, *, app: str | None = None) -> list[dict[str, Any]]: ...
+    def fields_of(self, recipient: str, *, app: str | None = None) -> list[dict[str, Any]]:
+        """Rows of every field ``recipient`` receives, directly or as an onward processor."""
 
     def exposure(self, *, app: str | None = None, category: str | None = None,
                  sensitive: bool | None = None, channel: str | None = None,
-                 limit: int | None = None) -> dict[str, list[dict[str, Any]]]: ...
+                 limit: int | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Fields ranked by how many recipients receive them, and recipients by how many fields."""
 
-    def lineage(self, field: str, *, app: str | None = None) -> dict[str, Any]: ...
+    def lineage(self, field: str, *, app: str | None = None) -> dict[str, Any]:
+        """The tree of ``field``: app, scenario or SDK, recipient, onward processors."""
 
-    def recipients_by_apps(self, field: str, *, limit: int | None = None) -> list[dict[str, Any]]: ...
+    def recipients_by_apps(self, field: str, *, limit: int | None = None) -> list[dict[str, Any]]:
+        """Recipients of ``field`` ranked by how many apps share it with them."""
 
-    def sensitive_to_unnamed(self, *, app: str | None = None) -> list[dict[str, Any]]: ...
+    def sensitive_to_unnamed(self, *, app: str | None = None) -> list[dict[str, Any]]:
+        """Sensitive fields that go to recipients the policy does not name."""
 
-    def breach(self, partner: str, *, app: str | None = None) -> dict[str, Any]: ...
+    def breach(self, partner: str, *, app: str | None = None) -> dict[str, Any]:
+        """A partner breach: every field it holds, from which apps, scenarios and SDKs."""
 
 
 def open_backend(name: str, *, registry: Registry | None = None, app: str | None = None) -> Backend:

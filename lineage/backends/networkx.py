@@ -39,6 +39,7 @@ class NetworkxBackend:
 
     @property
     def G(self) -> nx.MultiDiGraph:
+        """The graph, built on first use (a question on a stored registry may never need it)."""
         if self._G is None:
             assert self.registry is not None
             self._G = scoped.graph_for(self.registry, self.app)
@@ -50,6 +51,7 @@ class NetworkxBackend:
 
     def who_receives(self, field: str, *, app: str | None = None,
                      include_implied: bool = True, include_possible: bool = False) -> list[dict[str, Any]]:
+        """See :meth:`Backend.who_receives`; across a database, only its rows are read."""
         if self._across_stored(app):
             assert self.registry is not None
             return scoped.who_receives(self.registry, field, include_implied=include_implied,
@@ -58,11 +60,13 @@ class NetworkxBackend:
                                       include_possible=include_possible)
 
     def fields_of(self, recipient: str, *, app: str | None = None) -> list[dict[str, Any]]:
+        """See :meth:`Backend.fields_of`."""
         return _exposure.fields_of(self.G, recipient, app=app)
 
     def exposure(self, *, app: str | None = None, category: str | None = None,
                  sensitive: bool | None = None, channel: str | None = None,
                  limit: int | None = None) -> dict[str, list[dict[str, Any]]]:
+        """See :meth:`Backend.exposure`."""
         return _exposure.exposure(self.G, app=app, category=category, sensitive=sensitive,
                                   channel=channel, limit=limit)
 
@@ -75,12 +79,14 @@ class NetworkxBackend:
         return _paths.lineage(self.G, field, app=app)
 
     def recipients_by_apps(self, field: str, *, limit: int | None = None) -> list[dict[str, Any]]:
+        """See :meth:`Backend.recipients_by_apps`; across a database, reads only its rows."""
         if self._across_stored(None):
             assert self.registry is not None
             return scoped.recipients_by_apps(self.registry, field, limit=limit)
         return _exposure.recipients_by_apps(self.G, field, limit=limit)
 
     def sensitive_to_unnamed(self, *, app: str | None = None) -> list[dict[str, Any]]:
+        """See :meth:`Backend.sensitive_to_unnamed`; across a database, reads only its rows."""
         if self._across_stored(app):
             assert self.registry is not None
             return scoped.sensitive_to_unnamed(self.registry)

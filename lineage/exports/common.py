@@ -39,6 +39,7 @@ class ExportPathError(ExportError, OutputPathError):
 
 
 def tool_version() -> str:
+    """The sharegraph version that exports record as their provenance."""
     from registry import __version__
 
     return __version__
@@ -152,6 +153,7 @@ _FOLDED_REST = tuple(c for c in COLUMNS if c not in ("source_file", "source_line
 
 
 def folded_columns(group_by: str) -> tuple[str, ...]:
+    """The columns of a table folded by ``group_by`` (one row per field or per recipient)."""
     other = "recipients" if group_by == "field" else "fields"
     rest = [c for c in _FOLDED_REST if c != group_by]
     i = rest.index("onward_of") + 1
@@ -160,10 +162,12 @@ def folded_columns(group_by: str) -> tuple[str, ...]:
 
 
 def table_columns(group_by: str | None) -> tuple[str, ...]:
+    """The columns of an export table: one row per flow, or folded by ``group_by``."""
     return COLUMNS if group_by is None else folded_columns(group_by)
 
 
 def yes_no(value: Any) -> str:
+    """``yes``/``no`` for a flag in a table cell (clearer than True/False to an auditor)."""
     return "yes" if value else "no"
 
 

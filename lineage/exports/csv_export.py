@@ -30,6 +30,7 @@ def render_csv(sel: Selection, group_by: str | None = None) -> str:
 
 
 def write_csv(sel: Selection, path: str | Path, *, group_by: str | None = None) -> dict[str, Any]:
+    """Write the selection as CSV with a BOM (Excel reads it as UTF-8); returns the row count."""
     text = render_csv(sel, group_by)
     write_text(path, lambda: text, encoding="utf-8-sig")
     return {"rows": text.count("\r\n") - 1 if text else 0}

@@ -55,6 +55,7 @@ def graphml_attrs(data: dict[str, Any], *, label: str | None = None) -> dict[str
 
 
 def edge_id(u: str, v: str, k: str) -> str:
+    """A GraphML edge id from its ends and key, safe in XML."""
     return xml_safe(f"{u}->{v}#{k}")
 
 
@@ -76,6 +77,7 @@ def to_graphml_graph(G: nx.MultiDiGraph, prov: dict[str, Any]) -> nx.MultiDiGrap
 
 
 def write_graphml_file(sel: Selection, path: str | Path) -> dict[str, Any]:
+    """Write the selection's graph as GraphML; returns its node and edge counts."""
     G = selected_graph(sel)
     H = to_graphml_graph(G, provenance(sel))
     with atomic_path(path) as tmp:

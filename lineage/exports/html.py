@@ -43,6 +43,7 @@ def check_report_size(flows: int, limit: int | None = None) -> None:
 
 
 def generated_at() -> str:
+    """The report's UTC timestamp: ``SOURCE_DATE_EPOCH`` if set (reproducible), else now."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     when = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -80,6 +81,7 @@ def summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def title(scope: dict[str, Any], apps: Sequence[str]) -> str:
+    """A report title from its scope: the app (or the count of apps), field and recipient."""
     if scope.get("app"):
         head = scope["app"]
     elif len(apps) == 1:
@@ -119,6 +121,7 @@ def build_report(sel: Selection) -> dict[str, Any]:
 
 
 def write_html(sel: Selection, path: str | Path, *, max_flows: int | None = None) -> dict[str, Any]:
+    """Write the selection as a self-contained HTML report; returns its flow count."""
     from lineage.report_html import render_html
 
     check_report_size(len(sel.rows), max_flows)

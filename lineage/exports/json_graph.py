@@ -70,10 +70,12 @@ def graph_to_data(G: nx.MultiDiGraph, prov: dict[str, Any]) -> dict[str, Any]:
 
 
 def dumps(G: nx.MultiDiGraph, prov: dict[str, Any]) -> str:
+    """The graph as JSON text (see the module doc), ending with a newline."""
     return json.dumps(graph_to_data(G, prov), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
 def write_json(sel: Selection, path: str | Path) -> dict[str, Any]:
+    """Write the selection's graph as JSON; returns its node and edge counts."""
     G = selected_graph(sel)
     text = dumps(G, provenance(sel))
     write_text(path, lambda: text)
@@ -131,6 +133,7 @@ def reindex(G: nx.MultiDiGraph) -> None:
 
 
 def data_to_graph(data: dict[str, Any], where: str = "<json>") -> nx.MultiDiGraph:
+    """The graph of :func:`graph_to_data` data; ExportError for another format or version."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ExportError(f"{where}: not a {FORMAT} file")
     if data.get("version") != VERSION:

@@ -43,6 +43,7 @@ def _names(items: list[str]) -> str:
 
 
 def render_markdown(sel: Selection) -> str:
+    """The selection as a Markdown report: provenance, summary, then one table of flows."""
     prov = provenance(sel)
     rows = sel.rows
     s = summary(rows)
@@ -113,6 +114,7 @@ def render_markdown(sel: Selection) -> str:
 
 
 def write_markdown(sel: Selection, path: str | Path) -> dict[str, Any]:
+    """Write the selection as Markdown; returns its flow count."""
     text = render_markdown(sel)
     write_text(path, lambda: text)
     return {"flows": len(sel.rows)}

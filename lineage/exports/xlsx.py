@@ -56,6 +56,7 @@ def _join(values: Any) -> str:
 
 
 def recipients_sheet(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    """(columns, rows) of the workbook's sheet with one row per recipient."""
     cols = ["recipient", "recipient_kind", "onward_of", "fields", "sensitive_fields", "sensitive",
             "receives", "via", "apps"]
     acc: dict[str, dict[str, Any]] = {}
@@ -76,6 +77,7 @@ def recipients_sheet(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[A
 
 
 def fields_sheet(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    """(columns, rows) of the workbook's sheet with one row per field."""
     cols = ["field", "category", "sensitive", "recipients", "received_by", "via", "apps"]
     acc: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -118,6 +120,7 @@ def sdks_sheet(sel: Selection) -> tuple[list[str], list[list[Any]]]:
 
 
 def summary_sheet(sel: Selection) -> tuple[list[str], list[list[Any]]]:
+    """(columns, rows) of the workbook's first sheet: provenance, scope and counts."""
     prov = provenance(sel)
     s = summary(sel.rows)
     scope = {k: v for k, v in sel.scope.items() if v}
@@ -146,6 +149,7 @@ def _frame(columns: list[str] | tuple[str, ...], rows: list[list[Any]]) -> Any:
 
 
 def write_xlsx(sel: Selection, path: str | Path, *, group_by: str | None = None) -> dict[str, Any]:
+    """Write the selection as an Excel workbook; ExportError when the flows exceed a sheet."""
     import pandas as pd
 
     columns, records = table(sel, group_by)

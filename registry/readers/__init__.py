@@ -76,18 +76,22 @@ class Document:
 
     @property
     def path(self) -> str:
+        """The document's path as given."""
         return self.src.path
 
     @property
     def text(self) -> str:
+        """The decoded text of the document."""
         return self.src.text
 
     @functools.cached_property
     def lines(self) -> list[str]:
+        """The text's lines (line ``n`` is ``lines[n - 1]``, as evidence counts them)."""
         return self.src.lines
 
     @functools.cached_property
     def extension(self) -> str:
+        """The file extension, lower-case with its dot (``.md``), or ``""``."""
         return Path(self.src.path).suffix.lower()
 
     @functools.cached_property

@@ -50,10 +50,12 @@ class Run:
 
     @property
     def first(self) -> str:
+        """The text of the run's first line."""
         return self.lines[0][1]
 
 
 def runs_of(lines: list[str]) -> list[Run]:
+    """The runs of non-blank lines of ``lines``, each with the blank gap before it."""
     out: list[Run] = []
     gap = marks = 0
     current: list[tuple[int, str]] = []
@@ -233,6 +235,7 @@ def sniff(doc: Document) -> float:
 
 
 def read(doc: Document) -> Found:
+    """The tables of a web page saved as text, one cell item a line (see the module doc)."""
     lines = doc.lines
     tables, notes = read_flattened(lines, doc.path)
     if _count_cell_lines(lines) >= 8:

@@ -249,6 +249,7 @@ def sniff(doc: Document) -> float:
 
 
 def read(doc: Document) -> Found:
+    """The disclosure tables among the document's ``<table>`` elements."""
     root = doc.html_root
     if root is None:
         return Found("html", saw="no HTML elements")

@@ -126,6 +126,7 @@ def sniff(doc: Document) -> float:
 
 
 def read(doc: Document) -> Found:
+    """The disclosure tables among the document's Markdown pipe tables."""
     tables, notes = _read_tables(doc.lines)
     return Found("markdown", tables, notes, saw="pipe tables, none a disclosure"
                  if looks_like_markdown(doc.lines) else "no pipe table")

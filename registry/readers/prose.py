@@ -612,6 +612,7 @@ READS_LEFTOVERS = True
 
 
 def read(doc: Document) -> Found:
+    """Disclosures written as sentences, in the lines no table reader took."""
     lines = doc.text_lines if not doc.covered else [(n, t) for n, t in doc.text_lines if n not in doc.covered]
     tables, notes = read_prose(lines, marks_of(doc))
     rows = sum(len(t.rows) for t in tables)

@@ -125,6 +125,7 @@ def split_joined(t: str) -> list[str]:
 
 
 def is_referent(t: str, lang: Lang) -> bool:
+    """Whether ``t`` only points back to the vendor its entry is about ("it", "该SDK")."""
     k = " ".join(t.strip(EDGE + QUOTES).split()).casefold()
     return bool(k) and any(k == r.casefold() for r in lang.referents)
 
@@ -232,6 +233,7 @@ def names_zh(span: str) -> list[tuple[int, str, str]]:
 
 
 def strip_categories_zh(t: str, lang: Lang) -> str:
+    """``t`` without up to three leading category words, which are no part of a name (合作伙伴…)."""
     for _ in range(3):
         c = next((c for c in sorted(lang.categories, key=len, reverse=True)
                   if t.startswith(c) and len(t) > len(c)), None)

@@ -94,6 +94,7 @@ class Lang:
 
     @property
     def english(self) -> bool:
+        """Whether the word lists are the English ones (word boundaries and case matter)."""
         return self.code == "en"
 
 
@@ -163,9 +164,11 @@ class WordRx:
 
     @functools.cached_property
     def anycase(self) -> re.Pattern[str]:
+        """The case-insensitive pattern, for texts whose lowering changes their length."""
         return re.compile(self.anycase_pattern, re.IGNORECASE)
 
     def finditer(self, s: str, pos: int = 0, endpos: int = 1 << 62, low: str | None = None) -> Any:
+        """Matches in ``s[pos:endpos]`` that start a word (``low``: ``s.lower()``, if made)."""
         low = s.lower() if low is None else low
         if len(low) != len(s):
             yield from self.anycase.finditer(s, pos, endpos)
@@ -177,6 +180,7 @@ class WordRx:
             yield m
 
     def search(self, s: str, pos: int = 0, endpos: int = 1 << 62, low: str | None = None) -> re.Match[str] | None:
+        """The first match of :meth:`finditer`, or ``None``."""
         return next(iter(self.finditer(s, pos, endpos, low)), None)
 
 

@@ -337,6 +337,7 @@ def sniff(doc: Document) -> float:
 
 
 def read(doc: Document) -> Found:
+    """Disclosures written as labelled records (``SDK名称：…`` lines, one record a block)."""
     lines = doc.text_lines
     tables, notes = read_labelled_records(lines)
     # the older reader finds labels run together on one line (SDK name: … Third party: …);

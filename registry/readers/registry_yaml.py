@@ -499,6 +499,7 @@ _Dumper.add_representer(str, _str)
 
 
 def registry_yaml_dump(data: dict[str, Any]) -> str:
+    """YAML of a registry-YAML document, keys in order and Chinese as written."""
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                      default_flow_style=False, width=4096)
 
@@ -523,4 +524,5 @@ def sniff(doc: Document) -> float:
 
 
 def read(doc: Document) -> Found:
+    """The tables of a registry-YAML document (the format ``export`` writes for a DPO to edit)."""
     return Found("registry_yaml", read_registry_yaml(doc.text, doc.path).tables)

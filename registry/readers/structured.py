@@ -107,6 +107,7 @@ def sniff(doc: Document) -> float:
 
 
 def read(doc: Document) -> Found:
+    """The disclosure lists of a JSON, YAML or JS/TS data document."""
     parsed = _parse(doc.src)
     if parsed is None:
         return Found("structured", saw="no JSON, YAML or JS/TS data")

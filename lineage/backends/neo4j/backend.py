@@ -80,6 +80,7 @@ class Neo4jBackend:
         return cls(driver, env["database"], owns_driver=True)
 
     def close(self) -> None:
+        """Close the driver if this backend opened it (a driver passed in stays open)."""
         if self._owns:
             self.driver.close()
 

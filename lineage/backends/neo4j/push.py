@@ -136,6 +136,7 @@ class AppRows:
 
     @property
     def size(self) -> int:
+        """Nodes and relationships of the app's rows: the unit batches are cut by."""
         return sum(map(len, self.nodes.values())) + sum(map(len, self.edges.values()))
 
 
@@ -375,6 +376,7 @@ class PushResult:
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
+        """The push as JSON-ready data, with its throughput."""
         return {
             "apps": self.apps, "unchanged": self.unchanged, "replaced": self.replaced,
             "nodes": self.nodes, "relationships": self.relationships, "flows": self.flows,
