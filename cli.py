@@ -9,11 +9,13 @@ pandas and the neo4j driver are imported only inside the commands that use them.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -162,7 +164,7 @@ def render_sections(sections: list[Section]) -> None:
         if i and sec.title:
             typer.echo("")
         if sec.is_table:
-            render(sec.rows or [], columns=sec.columns, title=sec.title, titled=True)
+            render(sec.rows or [], columns=sec.columns, title=sec.title, titled=len(sections) > 1)
             continue
         if sec.title:
             typer.echo(f"== {sec.title}")
@@ -184,12 +186,18 @@ def render_tree(root: TreeNode) -> None:
     Console().print(tree)
 
 
-def show(out: Outcome, as_json: bool = False) -> None:
-    """Print an outcome (its JSON, tree or sections), its notes and errors; exit with its code."""
-    for note in [] if as_json else out.notes:
+def show(out: Outcome, as_json: bool = False, as_csv: bool = False) -> None:
+    """Print an outcome (its JSON, CSV, tree or sections), its notes and errors; exit with its code."""
+    if out.to_stderr:  # stdout holds the file the command wrote
+        with contextlib.redirect_stdout(sys.stderr):
+            return show(replace(out, to_stderr=False), as_json)
+    for note in [] if as_json or as_csv else out.notes:
         typer.echo(note, err=True)
     if as_json:
         render(out.data, as_json=True)
+    elif as_csv:
+        table = next(s for s in out.sections if s.is_table)
+        render(table.rows or [], columns=table.columns, as_csv=True)
     elif out.tree is not None:
         render_tree(out.tree)
     else:
@@ -263,33 +271,6 @@ def lint_cmd(registry: RegistryOpt = None, app_name: AppOpt = None, as_json: Jso
 # -- questions --------------------------------------------------------------------------------
 
 WHO_COLUMNS = ["app", "field", "relation", "implied_via", "channel", "via", "recipient"]
-READ_COLUMNS = ["form", "confidence", "note", "qualifiers"]
-"""How each flow was read: every row's JSON has them, the CSV of a question their columns."""
-
-
-def _mark_reading(rows: Any, machine: bool) -> list[str]:
-    """The ``read`` column of a terminal table, only where some row needs it: ``prose`` for a
-    fact read from a sentence, ``?`` for a reading that took a guess (low confidence); the
-    JSON and CSV carry form, confidence, note and qualifiers instead."""
-    if machine:
-        return READ_COLUMNS
-    marks = [("prose" if r.get("form") == "prose" else "") + ("?" if r.get("confidence") == "low" else "")
-             for r in rows]
-    if not any(marks):
-        return []
-    for r, m in zip(rows, marks, strict=True):
-        r["read"] = m
-    typer.echo("read: 'prose' = stated in a sentence, not a table; '?' = the reading took a guess "
-               "(--json gives each row's note)", err=True)
-    return ["read"]
-
-
-def _say_matched(rows: Any, machine: bool) -> None:
-    """On stderr, what a name typed was matched to, unless it named one field or recipient as is
-    (``--json`` rows carry it in ``matched``)."""
-    match = getattr(rows, "match", None)
-    if match is not None and not machine and not match.is_plain():
-        typer.echo(match.describe(), err=True)
 
 
 @command("who-receives")
@@ -308,17 +289,12 @@ def who_receives_cmd(
     as_csv: CsvOpt = False,
 ) -> None:
     """Every recipient of a field the policy states, by scenario or SDK, explicit or through a group."""
+    from lineage.reports import question_outcome
+
     rows = _backend(backend, registry, app_name).who_receives(
         field, app=app_name, include_implied=not explicit, include_possible=possible)
-    _say_matched(rows, as_json or as_csv)
-    if getattr(rows, "possible", 0) and not (as_json or as_csv):
-        typer.echo(f"{rows.possible} more row(s) where a recipient gets a group that the vocabulary "
-                   "puts this field in, the policy not saying the field itself; --possible lists them",
-                   err=True)
-    cols = WHO_COLUMNS + (["evidence"] if evidence or as_csv else [])
-    if not as_json:
-        cols += _mark_reading(rows, as_csv)
-    render(rows, columns=cols, as_json=as_json, as_csv=as_csv, title=f"who receives {field}")
+    show(question_outcome(rows, WHO_COLUMNS, f"who receives {field}", evidence=evidence, as_csv=as_csv,
+                          as_json=as_json), as_json, as_csv)
 
 
 @command("fields-of")
@@ -333,13 +309,12 @@ def fields_of_cmd(
     as_csv: CsvOpt = False,
 ) -> None:
     """What one recipient receives, across scenarios and SDKs, sensitive fields first."""
+    from lineage.reports import question_outcome
+
     rows = _backend(backend, registry, app_name).fields_of(recipient, app=app_name)
-    _say_matched(rows, as_json or as_csv)
-    cols = ["app", "field", "sensitive", "relation", "implied_via", "channel", "via",
-            "recipient_as_written"] + (["evidence"] if evidence or as_csv else [])
-    if not as_json:
-        cols += _mark_reading(rows, as_csv)
-    render(rows, columns=cols, as_json=as_json, as_csv=as_csv, title=f"fields received by {recipient}")
+    cols = ["app", "field", "sensitive", "relation", "implied_via", "channel", "via", "recipient_as_written"]
+    show(question_outcome(rows, cols, f"fields received by {recipient}", evidence=evidence, as_csv=as_csv,
+                          as_json=as_json), as_json, as_csv)
 
 
 @command("exposure")
@@ -413,19 +388,14 @@ def add_partner_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Adding a partner: new field exposures, sensitive ones, ranking moves, the appendix row to change."""
-    from lineage.impact import add_partner, load_partner_yaml
-
-    field_list = [f.strip() for f in fields.replace("，", ",").split(",") if f.strip()] if fields else None
-    purpose = None
-    if from_yaml is not None:
-        spec = load_partner_yaml(from_yaml)
-        name, scenario, sdk = spec["name"], spec.get("scenario"), spec.get("sdk")
-        field_list, app_name, purpose = spec.get("fields") or field_list, spec.get("app") or app_name, spec.get("purpose")
-    if not name:
+    if not name and from_yaml is None:
         raise typer.BadParameter("give the partner's NAME or --from-yaml", param_hint="NAME")
-    report, new_reg = add_partner(_registry(registry), name, app=app_name, scenario=scenario, sdk=sdk,
-                                  fields=field_list, purpose=purpose)
-    _impact_out(report, new_reg, apply, output, as_json)
+    if apply and output is None:
+        raise typer.BadParameter("--apply needs -o NEW.json", param_hint="--apply")
+    from lineage.reports import add_partner_outcome
+
+    show(add_partner_outcome(_registry(registry), name, app=app_name, scenario=scenario, sdk=sdk, fields=fields,
+                             from_yaml=from_yaml, output=output if apply else None), as_json)
 
 
 @impact_app.command("remove-partner")
@@ -537,16 +507,9 @@ def neo4j_push_cmd(
                       progress=not no_progress, force=force).as_dict()
     finally:
         driver.close()
-    if as_json:
-        render(result, as_json=True)
-        return
-    line = (f"pushed {len(result['apps'])} app(s): {result['nodes']} nodes, {result['relationships']} "
-            f"relationships, {result['flows']} flows in {result['seconds']} s")
-    if result["unchanged"]:
-        line += f"; {len(result['unchanged'])} app(s) unchanged"
-    if result["replaced"]:
-        line += f"; replaced: {', '.join(result['replaced'])}"
-    typer.echo(line)
+    from lineage.reports import push_outcome
+
+    show(push_outcome(result), as_json)
 
 
 def _param(text: str) -> tuple[str, Any]:
@@ -631,38 +594,14 @@ def export_cmd(
 ) -> None:
     """Write the lineage to a file for auditors: CSV, XLSX, JSON, GraphML, HTML report, Markdown, YAML
     (see docs/exports.md)."""
-    from lineage.exports import export
-
-    to_stdout = str(output) == "-"
-    if to_stdout and fmt.value == "xlsx" and sys.stdout.isatty():
+    if str(output) == "-" and fmt.value == "xlsx" and sys.stdout.isatty():
         from registry.errors import OutputPathError
 
         raise OutputPathError("-o -: xlsx is a binary file: redirect stdout (> file.xlsx) or give a file")
+    from lineage.reports import export_outcome
 
-    def run(path: Path) -> dict[str, Any]:
-        return export(_registry(registry), fmt.value, path, app=app_name, field=field, recipient=recipient,
-                      group_by=group_by.value if group_by is not None else None)
-
-    if to_stdout:  # written whole to a private temp file first: a failed export prints nothing
-        import shutil
-        import tempfile
-
-        with tempfile.TemporaryDirectory(prefix="sharegraph-export.") as tmp:
-            part = Path(tmp) / f"export.{fmt.value}"
-            result = {**run(part), "path": "-"}
-            with part.open("rb") as fh:
-                shutil.copyfileobj(fh, sys.stdout.buffer)
-            sys.stdout.flush()
-    else:
-        result = run(output)
-    if as_json:  # with -o -, stdout is the export itself: what was written goes to stderr
-        text = json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True)
-        typer.echo(text, err=True) if to_stdout else render(result, as_json=True)
-        return
-    counts = ", ".join(f"{v} {k}" for k, v in result.items()
-                       if k not in ("format", "path") and isinstance(v, int))
-    typer.echo(f"wrote {'stdout' if to_stdout else result['path']} ({result['format']}"
-               + (f": {counts}" if counts else "") + ")", err=to_stdout)
+    show(export_outcome(_registry(registry), fmt.value, output, app=app_name, field=field, recipient=recipient,
+                        group_by=group_by.value if group_by is not None else None), as_json)
 
 
 def main() -> None:

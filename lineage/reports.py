@@ -120,3 +120,95 @@ def lineage_outcome(tree: dict[str, Any], asked: str) -> Outcome:
             for o in r["onward"]:
                 rn.add(f"→ {o['recipient']} ({o['kind']})")
     return Outcome(tree, tree=root, notes=notes)
+
+
+def add_partner_outcome(reg: Registry, name: str | None, *, app: str | None = None, scenario: str | None = None,
+                        sdk: str | None = None, fields: str | None = None, from_yaml: Path | None = None,
+                        output: Path | None = None) -> Outcome:
+    """``impact add-partner``: ``fields`` comma-separated (full-width commas too); a
+    ``from_yaml`` partner file gives the name, scenario or SDK, and fields, app, purpose if set."""
+    from lineage.impact import add_partner, load_partner_yaml
+
+    field_list = [f.strip() for f in fields.replace("，", ",").split(",") if f.strip()] if fields else None
+    purpose = None
+    if from_yaml is not None:
+        spec = load_partner_yaml(from_yaml)
+        name, scenario, sdk = spec["name"], spec.get("scenario"), spec.get("sdk")
+        field_list, app, purpose = spec.get("fields") or field_list, spec.get("app") or app, spec.get("purpose")
+    report, new_reg = add_partner(reg, name or "", app=app, scenario=scenario, sdk=sdk, fields=field_list,
+                                  purpose=purpose)
+    return impact_outcome(report, new_reg, output)
+
+
+def export_outcome(reg: Registry, fmt: str, output: Path, **only: Any) -> Outcome:
+    """``export``: write ``fmt`` to ``output`` (``-``: stdout) and say what was written.
+
+    To stdout, the export is written whole to a private temporary file first, so a failed
+    export prints nothing; the outcome then says ``to_stderr``: stdout holds the export.
+    """
+    from lineage.exports import export
+
+    if str(output) != "-":
+        result = export(reg, fmt, output, **only)
+    else:
+        import shutil
+        import sys
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="sharegraph-export.") as tmp:
+            part = Path(tmp) / f"export.{fmt}"
+            result = {**export(reg, fmt, part, **only), "path": "-"}
+            with part.open("rb") as fh:
+                shutil.copyfileobj(fh, sys.stdout.buffer)
+            sys.stdout.flush()
+    counts = ", ".join(f"{v} {k}" for k, v in result.items() if k not in ("format", "path") and isinstance(v, int))
+    line = (f"wrote {'stdout' if result['path'] == '-' else result['path']} ({result['format']}"
+            + (f": {counts}" if counts else "") + ")")
+    return Outcome(result, [Section(lines=[line])], to_stderr=result["path"] == "-")
+
+
+def push_outcome(result: dict[str, Any]) -> Outcome:
+    """``neo4j push``: one line, what was pushed, left unchanged and replaced."""
+    line = (f"pushed {len(result['apps'])} app(s): {result['nodes']} nodes, {result['relationships']} "
+            f"relationships, {result['flows']} flows in {result['seconds']} s")
+    if result["unchanged"]:
+        line += f"; {len(result['unchanged'])} app(s) unchanged"
+    if result["replaced"]:
+        line += f"; replaced: {', '.join(result['replaced'])}"
+    return Outcome(result, [Section(lines=[line])])
+
+
+READ_COLUMNS = ["form", "confidence", "note", "qualifiers"]
+"""How each flow was read: every row's JSON has them, the CSV of a question their columns."""
+
+
+def question_outcome(rows: Any, columns: list[str], title: str, *, evidence: bool = False,
+                     as_csv: bool = False, as_json: bool = False) -> Outcome:
+    """A question's rows (who-receives, fields-of) as one table, with what to say on stderr.
+
+    The evidence column when asked (always in CSV). On a terminal, a ``read`` column only where
+    some row needs it: ``prose`` for a fact read from a sentence, ``?`` for a reading that took
+    a guess; CSV carries form, confidence, note and qualifiers instead. Notes: what a name typed
+    was matched to (unless it named one field or recipient as is), and rows ``--possible`` would add.
+    """
+    machine = as_json or as_csv
+    cols = columns + (["evidence"] if evidence or as_csv else [])
+    notes = []
+    match = getattr(rows, "match", None)
+    if match is not None and not match.is_plain():
+        notes.append(match.describe())
+    if getattr(rows, "possible", 0):
+        notes.append(f"{rows.possible} more row(s) where a recipient gets a group that the vocabulary "
+                     "puts this field in, the policy not saying the field itself; --possible lists them")
+    if as_csv:
+        cols += READ_COLUMNS
+    elif not machine:
+        marks = [("prose" if r.get("form") == "prose" else "") + ("?" if r.get("confidence") == "low" else "")
+                 for r in rows]
+        if any(marks):
+            for r, m in zip(rows, marks, strict=True):
+                r["read"] = m
+            cols.append("read")
+            notes.append("read: 'prose' = stated in a sentence, not a table; '?' = the reading took a guess "
+                         "(--json gives each row's note)")
+    return Outcome(rows, [Section(title, rows=rows, columns=cols)], notes=notes)

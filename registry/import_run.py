@@ -13,7 +13,7 @@ from typing import Any
 
 from registry.atomic import output_target
 from registry.build import ImportReport
-from registry.errors import OutputPathError, SourceError
+from registry.errors import OutputPathError, SharegraphError
 from registry.registry_file import BatchImport, add_policies, import_into_file, is_registry_file
 from registry.replacement import Replacement
 from registry.sections import Outcome, Section
@@ -42,9 +42,9 @@ def import_sources(sources: list[Path], output: Path, *, app: str | None = None,
         return Outcome(_report_dict(report, str(output), change),
                        report_sections(report, str(output), change))
     if app is not None:
-        raise SourceError("--app names one document's app; give one document")
+        raise SharegraphError("--app names one document's app; give one document")
     if not paths:
-        raise SourceError("no policy documents found")
+        raise SharegraphError("no policy documents found in the sources given")
     result = import_into_file(paths, output, layout=layout, strict=strict, replace=replace, progress=progress)
     return batch_outcome(result, output)
 

@@ -49,7 +49,9 @@ class TreeNode:
 @dataclass
 class Outcome:
     """One command's answer: ``data`` for ``--json``, ``sections`` (or ``tree``) for people,
-    ``notes`` and ``errors`` for stderr (errors printed as ``error: …``), and the exit code."""
+    ``notes`` and ``errors`` for stderr (errors printed as ``error: …``), and the exit code.
+
+    Notes are for people: ``--json`` and ``--csv`` leave them out."""
 
     data: Any
     sections: list[Section] = field(default_factory=list)
@@ -57,6 +59,8 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     exit_code: int = 0
+    to_stderr: bool = False
+    """The whole report goes to stderr: stdout holds a file written there (``export -o -``)."""
 
 
 def cell(v: Any) -> str:
