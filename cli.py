@@ -1,10 +1,12 @@
-"""The ``sharegraph`` command line: parse, call the library, render.
+"""The ``sharegraph`` command line: parse, call one library function, render.
 
-Every command calls one library function that returns plain data and hands it
-to :func:`render` (a rich table for people, ``--json`` for scripts, ``--csv``
-where rows fit). Errors from the library (:class:`registry.errors.SharegraphError`)
-are caught once, in :func:`_guard`, and printed as one line on stderr.
-pandas and the neo4j driver are imported only inside the commands that use them.
+A command gets plain data back: rows, or an :class:`~registry.sections.Outcome` (the ``--json``
+document, titled sections or a tree for people, stderr notes, the exit code) built by
+``registry.import_run`` or ``lineage.reports``. Three generic renderers draw it: :func:`render`
+(a rich table for people, tab-separated lines in a pipe, ``--json``, ``--csv``),
+:func:`render_sections` and :func:`render_tree`. Library errors
+(:class:`registry.errors.SharegraphError`) are caught once, in :func:`_guard`, and printed as
+one line on stderr. pandas and the neo4j driver are imported only inside the commands that use them.
 """
 
 from __future__ import annotations
@@ -69,9 +71,17 @@ def _guard(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def command(name: str, **kw: Any) -> Callable[[F], F]:
+def _summary(doc: str | None) -> str:
+    """A command's line in ``--help``: its docstring's first paragraph, whole (click would cut
+    it at 45 characters, or at the first full stop, e.g. ``Art.``)."""
+    return " ".join((doc or "").split("\n\n")[0].split())
+
+
+def command(name: str, group: typer.Typer | None = None) -> Callable[[F], F]:
+    """Register ``fn`` as command ``name`` (of ``group``), its errors caught by :func:`_guard`."""
+
     def deco(fn: F) -> F:
-        app.command(name, **kw)(_guard(fn))
+        (group or app).command(name, short_help=_summary(fn.__doc__))(_guard(fn))
         return fn
 
     return deco
@@ -334,16 +344,9 @@ def exposure_cmd(
         raise typer.BadParameter("must be 'sharing' or 'sdk'", param_hint="--channel")
     data = _backend(backend, registry, app_name).exposure(
         app=app_name, category=category, sensitive=sensitive, channel=channel, limit=limit)
-    if as_json:
-        render(data, as_json=True)
-        return
-    if as_csv:
-        render(data["fields"], as_csv=True)
-        return
-    render(data["fields"], columns=["rank", "field", "category", "sensitive", "recipients", "unnamed",
-                                    "onward", "brand", "scenarios", "sdks", "apps"], title="fields by recipients")
-    render(data["recipients"], columns=["rank", "recipient", "kind", "sensitive_fields", "fields", "apps"],
-           title="recipients by sensitive fields")
+    from lineage.reports import exposure_outcome
+
+    show(exposure_outcome(data, as_csv=as_csv), as_json, as_csv)
 
 
 @command("lineage")
@@ -362,7 +365,7 @@ def lineage_cmd(
 
 impact_app = typer.Typer(help="What-if analysis: add a partner, lose one, or a partner breach.",
                          no_args_is_help=True)
-app.add_typer(impact_app, name="impact")
+app.add_typer(impact_app, name="impact", short_help=_summary(impact_app.info.help))
 
 
 def _impact_out(report: dict[str, Any], new_reg: Any, apply: bool, output: Path | None, as_json: bool) -> None:
@@ -373,8 +376,7 @@ def _impact_out(report: dict[str, Any], new_reg: Any, apply: bool, output: Path 
     show(impact_outcome(report, new_reg, output if apply else None), as_json)
 
 
-@impact_app.command("add-partner")
-@_guard
+@command("add-partner", impact_app)
 def add_partner_cmd(
     name: Annotated[str | None, typer.Argument(help="The partner's name (or give --from-yaml).")] = None,
     scenario: Annotated[str | None, typer.Option("--scenario", "-s", help="Scenario (sharing-list row) to add it to.")] = None,
@@ -398,8 +400,7 @@ def add_partner_cmd(
                              from_yaml=from_yaml, output=output if apply else None), as_json)
 
 
-@impact_app.command("remove-partner")
-@_guard
+@command("remove-partner", impact_app)
 def remove_partner_cmd(
     name: Annotated[str, typer.Argument(help="The partner, by legal name, alias or brand.")],
     registry: RegistryOpt = None,
@@ -415,8 +416,7 @@ def remove_partner_cmd(
     _impact_out(report, new_reg, apply, output, as_json)
 
 
-@impact_app.command("breach")
-@_guard
+@command("breach", impact_app)
 def breach_cmd(
     name: Annotated[str, typer.Argument(help="The breached partner.")],
     registry: RegistryOpt = None,
@@ -483,11 +483,10 @@ neo4j_app = typer.Typer(
     "(NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE; see docs/neo4j.md).",
     no_args_is_help=True,
 )
-app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(neo4j_app, name="neo4j", short_help=_summary(neo4j_app.info.help))
 
 
-@neo4j_app.command("push")
-@_guard
+@command("push", neo4j_app)
 def neo4j_push_cmd(
     registry: RegistryOpt = None,
     app_name: AppOpt = None,
@@ -522,8 +521,7 @@ def _param(text: str) -> tuple[str, Any]:
         return key.strip(), value
 
 
-@neo4j_app.command("query")
-@_guard
+@command("query", neo4j_app)
 def neo4j_query_cmd(
     cypher: Annotated[str, typer.Argument(help="A read-only Cypher query, e.g. 'MATCH (f:Field) RETURN count(f)'.")],
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="A query parameter NAME=VALUE (VALUE read as JSON when it parses, else as text); repeatable.")] = None,
@@ -559,8 +557,10 @@ def audit_cmd(
         help="Exit 1 if a finding of LEVEL or more severe exists (error, warning, note): a release gate.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Audit the disclosures: Art. 23 completeness, unnamed recipients, sensitive data and consent,
-    tables against the policy's prose, each recipient's capacity, duplicates (see docs/audit.md)."""
+    """Audit the disclosures: one finding per gap, each with its rule, level and evidence.
+
+    Art. 23 completeness, unnamed recipients, sensitive data and consent, tables against the
+    policy's prose, each recipient's capacity, duplicates (see docs/audit.md)."""
     if fail_on is not None and fail_on not in FAIL_LEVELS:
         raise typer.BadParameter("must be error, warning or note", param_hint="--fail-on")
     from lineage.reports import audit_outcome

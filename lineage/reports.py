@@ -212,3 +212,13 @@ def question_outcome(rows: Any, columns: list[str], title: str, *, evidence: boo
             notes.append("read: 'prose' = stated in a sentence, not a table; '?' = the reading took a guess "
                          "(--json gives each row's note)")
     return Outcome(rows, [Section(title, rows=rows, columns=cols)], notes=notes)
+
+
+def exposure_outcome(data: dict[str, Any], *, as_csv: bool = False) -> Outcome:
+    """``exposure``: the two rankings as two tables (CSV: the fields' ranking, every column)."""
+    fields = None if as_csv else ["rank", "field", "category", "sensitive", "recipients", "unnamed", "onward",
+                                  "brand", "scenarios", "sdks", "apps"]
+    return Outcome(data, [
+        Section("fields by recipients", rows=data["fields"], columns=fields),
+        Section("recipients by sensitive fields", rows=data["recipients"],
+                columns=["rank", "recipient", "kind", "sensitive_fields", "fields", "apps"])])
