@@ -368,12 +368,15 @@ impact_app = typer.Typer(help="What-if analysis: add a partner, lose one, or a p
 app.add_typer(impact_app, name="impact", short_help=_summary(impact_app.info.help))
 
 
-def _impact_out(report: dict[str, Any], new_reg: Any, apply: bool, output: Path | None, as_json: bool) -> None:
+ApplyOpt = Annotated[bool, typer.Option("--apply", help="Write the changed registry to -o.")]
+ApplyOutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Registry file --apply writes.")]
+
+
+def _apply_to(apply: bool, output: Path | None) -> Path | None:
+    """Where ``--apply`` writes the changed registry (None: it is not written)."""
     if apply and output is None:
         raise typer.BadParameter("--apply needs -o NEW.json", param_hint="--apply")
-    from lineage.reports import impact_outcome
-
-    show(impact_outcome(report, new_reg, output if apply else None), as_json)
+    return output if apply else None
 
 
 @command("add-partner", impact_app)
@@ -385,19 +388,18 @@ def add_partner_cmd(
     from_yaml: Annotated[Path | None, typer.Option("--from-yaml", help="A YAML file describing the partner.")] = None,
     registry: RegistryOpt = None,
     app_name: AppOpt = None,
-    apply: Annotated[bool, typer.Option("--apply", help="Write the changed registry to -o.")] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Registry file --apply writes.")] = None,
+    apply: ApplyOpt = False,
+    output: ApplyOutputOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Adding a partner: new field exposures, sensitive ones, ranking moves, the appendix row to change."""
     if not name and from_yaml is None:
         raise typer.BadParameter("give the partner's NAME or --from-yaml", param_hint="NAME")
-    if apply and output is None:
-        raise typer.BadParameter("--apply needs -o NEW.json", param_hint="--apply")
+    to = _apply_to(apply, output)
     from lineage.reports import add_partner_outcome
 
     show(add_partner_outcome(_registry(registry), name, app=app_name, scenario=scenario, sdk=sdk, fields=fields,
-                             from_yaml=from_yaml, output=output if apply else None), as_json)
+                             from_yaml=from_yaml, output=to), as_json)
 
 
 @command("remove-partner", impact_app)
@@ -405,15 +407,16 @@ def remove_partner_cmd(
     name: Annotated[str, typer.Argument(help="The partner, by legal name, alias or brand.")],
     registry: RegistryOpt = None,
     app_name: AppOpt = None,
-    apply: Annotated[bool, typer.Option("--apply", help="Write the changed registry to -o.")] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Registry file --apply writes.")] = None,
+    apply: ApplyOpt = False,
+    output: ApplyOutputOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Losing a partner: the blast radius, and fields left with no recipient in a scenario."""
+    to = _apply_to(apply, output)
     from lineage.impact import remove_partner
+    from lineage.reports import impact_outcome
 
-    report, new_reg = remove_partner(_registry(registry), name, app=app_name)
-    _impact_out(report, new_reg, apply, output, as_json)
+    show(impact_outcome(*remove_partner(_registry(registry), name, app=app_name), to), as_json)
 
 
 @command("breach", impact_app)
