@@ -288,8 +288,8 @@ def connect(path: str | Path, *, create: bool = False) -> sqlite3.Connection:
         # WAL with synchronous=NORMAL: a killed process never loses or corrupts a commit; only a
         # power cut may lose the last commits (never corrupt the file). Saves an fsync per commit.
         con.execute("PRAGMA synchronous = NORMAL")
-        if not exists:
-            _create(con)
+        if create and (not exists or con.execute("PRAGMA application_id").fetchone()[0] == 0):
+            _create(con)  # another process may be creating it right now: _create waits and checks
         _check_schema(con, path)
         st = os.stat(p)
         _OPENED.add((st.st_dev, st.st_ino))
@@ -303,7 +303,7 @@ def connect(path: str | Path, *, create: bool = False) -> sqlite3.Connection:
 
 
 def _create(con: sqlite3.Connection) -> None:
-    con.execute("PRAGMA journal_mode = WAL")  # persistent: readers never block, nor are blocked
+    """Give an empty file the schema, under the write lock; a file another writer filled is left."""
     con.execute("BEGIN IMMEDIATE")
     try:
         if con.execute("PRAGMA user_version").fetchone()[0] == 0 and not _tables(con):
@@ -315,6 +315,7 @@ def _create(con: sqlite3.Connection) -> None:
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    con.execute("PRAGMA journal_mode = WAL")  # persistent: readers never block, nor are blocked
 
 
 def _statements(script: str) -> list[str]:

@@ -109,6 +109,10 @@ def add_policies(path: str | Path, policies: Iterable[Policy], *, replace: bool 
         out.apps.append(p.app)
         return True
 
+    if fmt == "sqlite" and not write and not Path(path).exists():
+        for p in policies:  # nothing to compare with, and nothing may be created
+            one(None, p)
+        return out
     if fmt == "sqlite":
         try:
             with database.writer(path) as w:

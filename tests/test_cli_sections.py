@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 import cli
 from lineage.diff import diff
 from lineage.reports import diff_sections
-from registry import SEED_PATH, import_document, load_registry, save_registry
+from registry import SEED_PATH, import_document, save_registry
 from registry.import_run import import_sources
 from registry.model import Registry
 
@@ -56,9 +56,9 @@ def test_piped_diff_keeps_each_table_title(tmp_path):
 def test_strict_import_of_the_seed_writes_nothing(tmp_path):
     out = import_sources([SEED_PATH], tmp_path / "r.db", strict=True)
     assert out.exit_code == 1
-    # the seed has problems (guesses, unresolved names), so no app is written (an empty
-    # database file is still created: add_policies opens it before refusing)
-    assert load_registry(tmp_path / "r.db").policies == {}
+    # the seed has problems (guesses, unresolved names), so nothing is written: not even a file
+    assert not (tmp_path / "r.db").exists()
+    assert list(tmp_path.iterdir()) == []
     assert "--strict" in out.errors[0] and out.data["app"] == "你我贷"
     assert out.sections[0].lines[0].startswith("imported 你我贷: ")
 

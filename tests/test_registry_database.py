@@ -235,3 +235,16 @@ def test_a_bad_value_inside_the_database_is_one_line(tmp_path):
     con.close()
     _one_line_error(cli("who-receives", "手机号", "-r", str(out)), "registry.db")
     _one_line_error(cli("who-receives", "手机号", "--app", "你我贷", "-r", str(out)), "registry.db")
+
+
+def test_two_imports_creating_the_same_new_database_both_land(tmp_path):
+    """Both processes find no file; one creates the schema, the other waits and uses it."""
+    for attempt in range(8):
+        out = tmp_path / f"new{attempt}.db"
+        procs = [subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "import", str(SEED), "-o", str(out),
+                                   "--app", n, "--no-progress"], cwd=ROOT, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for n in ("A", "B")]
+        for p in procs:
+            _, err = p.communicate(timeout=300)
+            assert p.returncode == 0, (attempt, err)
+        assert load_registry(out).apps == ["A", "B"]
