@@ -531,6 +531,23 @@ def _pairs(x: str | None) -> tuple[tuple[str, str], ...]:
     return tuple((str(a), str(b)) for a, b in json.loads(x))
 
 
+_RECIPIENT_COLUMNS = "name, kind, as_written, legal_entity, resolution, onward_of, contact"
+
+
+def _recipient(row: tuple[Any, ...]) -> Recipient:
+    """A Recipient from a row of :data:`_RECIPIENT_COLUMNS`."""
+    n, k, aw, le, res, on, co = row
+    return Recipient(sys.intern(n), RecipientKind(k), _names(aw), le, res, on, co)
+
+
+def _flow(row: tuple[Any, ...], evs: dict[int, Evidence]) -> Flow:
+    """A Flow from a row of :data:`_FLOW_COLUMNS`, its evidence looked up in ``evs``."""
+    intern = sys.intern
+    f, fw, ch, via, r, rw, pu, fr, e, iv, rl, fo, cf, nt, qu = row
+    return Flow(intern(f), intern(fw), Channel(ch), intern(via), intern(r), intern(rw), intern(pu), intern(fr),
+                evs[e], None if iv is None else intern(iv), rl, intern(fo), intern(cf), nt, _names(qu))
+
+
 def _load_policy(con: sqlite3.Connection, app_id: int, path: str | Path) -> Policy:
     try:
         return _build_policy(con, app_id)
@@ -581,19 +598,10 @@ def _build_policy(con: sqlite3.Connection, app_id: int) -> Policy:
             for n, cat, se, par, res, al in q(
                 "SELECT name, category, sensitive, parent, resolved, aliases_seen FROM fields "
                 "WHERE app_id = ? ORDER BY position", (app_id,))),
-        recipients=tuple(
-            Recipient(intern(n), RecipientKind(k), _names(aw), le, res, on, co)
-            for n, k, aw, le, res, on, co in q(
-                "SELECT name, kind, as_written, legal_entity, resolution, onward_of, contact FROM recipients "
-                "WHERE app_id = ? ORDER BY position", (app_id,))),
-        flows=tuple(
-            Flow(intern(f), intern(fw), Channel(ch), intern(via), intern(r), intern(rw), intern(pu),
-                 intern(fr), evs[e], None if iv is None else intern(iv), rl, intern(fo), intern(cf), nt,
-                 _names(qu))
-            for f, fw, ch, via, r, rw, pu, fr, e, iv, rl, fo, cf, nt, qu in q(
-                "SELECT field, field_as_written, channel, via, recipient, recipient_as_written, purpose, "
-                "frequency, evidence_id, implied_via, recipient_line, form, confidence, note, qualifiers "
-                "FROM flows WHERE app_id = ? ORDER BY flow_id", (app_id,))),
+        recipients=tuple(map(_recipient, q(
+            f"SELECT {_RECIPIENT_COLUMNS} FROM recipients WHERE app_id = ? ORDER BY position", (app_id,)))),
+        flows=tuple(_flow(row, evs) for row in q(
+            f"SELECT {_FLOW_COLUMNS} FROM flows WHERE app_id = ? ORDER BY flow_id", (app_id,))),
         **kw,
     )
 
@@ -747,24 +755,17 @@ def _subset_policy(con: sqlite3.Connection, app_id: int, rows: list[tuple[Any, .
                "SELECT e.evidence_id, e.file, e.line, e.table_kind, e.row, e.column_role, t.text FROM evidence e "
                "JOIN cell_texts t ON t.app_id = e.app_id AND t.text_id = e.text_id "
                f"WHERE e.app_id = ? AND e.evidence_id IN {ev_sql}", [app_id, *ev_ids])}
-    flows = tuple(
-        Flow(intern(f), intern(fw), Channel(ch), intern(via), intern(r), intern(rw), intern(pu), intern(fr),
-             evs[e], None if iv is None else intern(iv), rl, intern(fo), intern(cf), nt, _names(qu))
-        for f, fw, ch, via, r, rw, pu, fr, e, iv, rl, fo, cf, nt, qu in rows)
+    flows = tuple(_flow(row, evs) for row in rows)
     fsql, fnames = placeholders(extra_fields | {f.field for f in flows} | {f.implied_via for f in flows if f.implied_via})
     rsql, rnames = placeholders({f.recipient for f in flows})
-    recipients = [Recipient(intern(n), RecipientKind(k), _names(aw), le, res, on, co)
-                  for n, k, aw, le, res, on, co in q(
-                      "SELECT name, kind, as_written, legal_entity, resolution, onward_of, contact FROM recipients "
-                      f"WHERE app_id = ? AND name IN {rsql} ORDER BY position", [app_id, *rnames])]
+    def recipients_named(sql: str, names: list[Any]) -> list[Recipient]:
+        return list(map(_recipient, q(f"SELECT {_RECIPIENT_COLUMNS} FROM recipients "
+                                      f"WHERE app_id = ? AND name IN {sql} ORDER BY position", [app_id, *names])))
+
+    recipients = recipients_named(rsql, rnames)
     bases = {r.onward_of for r in recipients if r.onward_of} - {r.name for r in recipients}
     if bases:
-        bsql, bnames = placeholders(bases)
-        recipients += [Recipient(intern(n), RecipientKind(k), _names(aw), le, res, on, co)
-                       for n, k, aw, le, res, on, co in q(
-                           "SELECT name, kind, as_written, legal_entity, resolution, onward_of, contact "
-                           f"FROM recipients WHERE app_id = ? AND name IN {bsql} ORDER BY position",
-                           [app_id, *bnames])]
+        recipients += recipients_named(*placeholders(bases))
     vsql, vnames = placeholders({f.via for f in flows})
     return Policy(
         app=app, controller=controller, source=Source(file, sha, at, enc, layout),

@@ -12,7 +12,7 @@ hands :class:`~registry.tables.RawTable` objects to the same builder.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -138,10 +138,16 @@ def import_many(
         reg.add(policy)
         result.reports.append(report)
 
-    if not progress:
-        for p in paths:
-            one(p)
-        return result
+    for p in with_progress([Path(x) for x in paths], progress):
+        one(p)
+    return result
+
+
+def with_progress(paths: list[Path], show: bool) -> Iterator[Path]:
+    """The paths, one by one, with a progress bar on stderr when ``show`` (rich)."""
+    if not show:
+        yield from paths
+        return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -149,7 +155,6 @@ def import_many(
                   TextColumn("{task.fields[name]}"), console=Console(stderr=True), transient=False) as bar:
         task = bar.add_task("import", total=len(paths), name="")
         for p in paths:
-            bar.update(task, name=Path(p).name)
-            one(p)
+            bar.update(task, name=p.name)
+            yield p
             bar.advance(task)
-    return result

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -193,7 +193,7 @@ def import_into_file(paths: list[Path], output: str | Path, *, layout: str | Non
     has a problem (all are read first). A document that cannot be imported, or whose
     replacement is refused, is listed in ``failed`` and the others go on.
     """
-    from registry.importer import import_document
+    from registry.importer import import_document, with_progress
     from registry.vocabulary import load_vocabulary
 
     vocab = load_vocabulary()
@@ -224,7 +224,7 @@ def import_into_file(paths: list[Path], output: str | Path, *, layout: str | Non
         if not strict and len(pending) >= batch:
             flush()
 
-    for path in _progress(paths, progress):
+    for path in with_progress(paths, progress):
         one(path)
     if strict and (sum(r.problems for _, r in pending) or result.failed):
         result.reports = [r for _, r in pending]
@@ -254,20 +254,3 @@ class _RegistryReport:
     def as_dict(self) -> dict[str, Any]:
         return {"app": self.app, "file": self.policy.source.file, "copied_from_registry": True,
                 "counts": self.counts}
-
-
-def _progress(paths: list[Path], show: bool) -> Iterator[Path]:
-    """The paths, with a progress bar on stderr when ``show``."""
-    if not show:
-        yield from paths
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.fields[name]}"), console=Console(stderr=True), transient=False) as bar:
-        task = bar.add_task("import", total=len(paths), name="")
-        for p in paths:
-            bar.update(task, name=p.name)
-            yield p
-            bar.advance(task)
