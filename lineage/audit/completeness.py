@@ -15,8 +15,9 @@ from collections.abc import Iterator
 
 from lineage.audit.clauses import GBT_92, GBT_97, PIPL_17, PIPL_23, TC260_SDK, cite
 from lineage.audit.context import AuditContext
-from lineage.audit.finding import ERROR, NOTE, WARNING, Finding, Quote, clip
+from lineage.audit.finding import ERROR, NOTE, WARNING, Finding, Quote
 from registry.model import SDK, RecipientKind, Scenario
+from registry.tables import RawRow, RawTable
 
 SHARING_ELEMENTS = {
     "data": "the types of personal information",
@@ -31,12 +32,24 @@ _URL = re.compile(r"^\s*(?:https?://|www\.)", re.IGNORECASE)
 _PHONE_OR_MAIL = re.compile(r"@|\d[\d\s-]{6,}")
 
 
-def _header_quote(ctx: AuditContext, kind: str) -> list[Quote]:
-    """The table's header row, its cells joined (a flattened table puts each on its own line)."""
+def _header(ctx: AuditContext, kind: str) -> tuple[list[Quote], str]:
+    """The table's header cells as written, each on its own line as the document has it, and a
+    description in the audit's words (``the header (lines 2124–2148: A, B, C)``); a table read
+    from labelled records or sentences has no header: ``[]`` and ``""``."""
     t = ctx.table(kind)
-    if t is None:
-        return []
-    return [Quote(ctx.file, t.line, clip(" | ".join(t.headers)))]
+    if t is None or not t.headers:
+        return [], ""
+    cells = ctx.header_lines(t)
+    if not cells:
+        return [], ""
+    lines = sorted(set(cells.values()))
+    span = f"line {lines[0]}" if len(lines) == 1 else f"lines {lines[0]}–{lines[-1]}"
+    return ctx.quote_lines(lines), f"its header ({span}: {', '.join(cells)})"
+
+
+def _has_header(ctx: AuditContext, kind: str) -> bool:
+    t = ctx.table(kind)
+    return t is not None and bool(t.headers) and any(t.roles)
 
 
 def _sharing_value(s: Scenario, role: str) -> str:
@@ -45,10 +58,11 @@ def _sharing_value(s: Scenario, role: str) -> str:
 
 
 def _column_absent(ctx: AuditContext, role: str) -> bool:
-    """True if the sharing list has no column for ``role`` (from its header, else from the rows)."""
-    t = ctx.table("sharing")
-    if t is not None:
-        return role not in t.roles
+    """True if the sharing list has no column for ``role``: from its header when it has one,
+    else (rows read from labelled records or sentences) when no row gives it."""
+    if _has_header(ctx, "sharing"):
+        t = ctx.table("sharing")
+        return t is not None and role not in t.roles
     scenarios = ctx.policy.scenarios
     if role == "contact":
         return not any(ctx.policy.recipient(r) and ctx.policy.recipient(r).contact  # type: ignore[union-attr]
@@ -61,6 +75,7 @@ def sharing_column_missing(ctx: AuditContext) -> Iterator[Finding]:
     """SG102: the sharing list has no column for an Art. 23 element (one finding per table)."""
     if not ctx.policy.scenarios:
         return
+    quotes, header = _header(ctx, "sharing")
     for role, what in SHARING_ELEMENTS.items():
         if not _column_absent(ctx, role):
             continue
@@ -70,11 +85,19 @@ def sharing_column_missing(ctx: AuditContext) -> Iterator[Finding]:
             via_sdk = [r for r in recipients if ctx.sdks_of(r)]
             extra = (f": none of its {len(recipients)} recipients is given a contact there"
                      + (f" ({len(via_sdk)} have one in the SDK table)" if via_sdk else ""))
+        if header:
+            reason = f"the sharing list has no column for {what} ({header}){extra}"
+        else:
+            lines = sorted({s.evidence.line for s in ctx.policy.scenarios})
+            quotes = ctx.quote_lines(lines[:3])
+            reason = (f"none of the {len(ctx.policy.scenarios)} sharing disclosures (read from the "
+                      f"policy's sentences or labelled entries, line{'s' if len(lines) > 1 else ''} "
+                      f"{', '.join(map(str, lines[:3]))}) gives {what}{extra}")
         yield Finding.make(
             "SG102", ERROR,
             about={"app": ctx.app, "table": "sharing"},
-            evidence=_header_quote(ctx, "sharing") or [ctx.quote(ctx.policy.scenarios[0].evidence.line)],
-            reason=f"the sharing list has no column for {what}{extra}",
+            evidence=quotes,
+            reason=reason,
             clause=cite(PIPL_23, GBT_92),
         )
 
@@ -141,48 +164,98 @@ def _sdk_about(ctx: AuditContext, s: SDK) -> dict[str, object]:
             "sdk": s.name, "recipient": s.provider}
 
 
-def _sdk_quotes(ctx: AuditContext, s: SDK, roles: tuple[str, ...] = ()) -> list[Quote]:
-    """The SDK's name line; with ``roles``, those cells of its row as ``header：text`` (empty shows)."""
-    quotes = ctx.quote_ev(s.evidence, f"{s.name} | {s.provider}")
-    t = ctx.table("sdk")
-    raw = ctx.raw_row("sdk", s.evidence.row) if s.evidence else None
-    if roles and t is not None and raw is not None and quotes:
-        header = dict(zip(t.roles, t.headers, strict=False))
-        cells = [f"{header.get('sdk_name', 'SDK')}：{raw.text('sdk_name')}"]
-        cells += [f"{header.get(r, r)}：{raw.text(r)}" for r in roles if r in header]
-        quotes = [Quote(ctx.file, quotes[0].line, clip("；".join(cells)))]
-    return quotes
+def _sdk_row(ctx: AuditContext, s: SDK) -> tuple[RawTable, RawRow] | None:
+    """The SDK's row as the document's table has it (found by the line of its name)."""
+    return ctx.row_at("sdk", s.evidence.line, "sdk_name") if s.evidence else None
+
+
+def _sdk_quotes(ctx: AuditContext, s: SDK, whole_row: bool = False) -> list[Quote]:
+    """The line that names the SDK; with ``whole_row``, the first line of each of its row's
+    cells that holds text (the row spans several lines in a flattened table), each as written."""
+    found = _sdk_row(ctx, s) if whole_row else None
+    if found is None:
+        return ctx.quote_ev(s.evidence)
+    _, row = found
+    return ctx.quote_lines(c.line for c in row.cells.values() if c.line and not c.empty) \
+        or ctx.quote_ev(s.evidence)
+
+
+_ROLE_WORDS = {"provider": "provider", "contact": "contact", "function": "basic function",
+               "need": "business need", "purpose": "purpose", "data": "collected data"}
+
+
+def _blank_cells(ctx: AuditContext, s: SDK, roles: tuple[str, ...], default: str) -> str:
+    """Which of the SDK row's cells for ``roles`` are blank (by their headers as written) or
+    which columns its table lacks: the audit's own words, for the reason (never a quote)."""
+    found = _sdk_row(ctx, s)
+    if found is None:
+        return default
+    t, row = found
+    header = {role: h for h, role in zip(t.headers, t.roles, strict=False) if role}
+    blank = [f"'{header[r]}'" for r in roles if r in header and (r not in row.cells or row.cells[r].empty)]
+    absent = [_ROLE_WORDS[r] for r in roles if r not in header]
+    parts = []
+    if blank:
+        parts.append(f"its {'、'.join(blank)} cell{'s are' if len(blank) > 1 else ' is'} blank")
+    if absent:
+        labelled = t.layout in ("records", "paragraph-list") or not t.headers
+        parts.append(f"its {'entry' if labelled else 'table'} has no {' or '.join(absent)} "
+                     f"{'label' if labelled else 'column'}")
+    return "; ".join(parts) or default
+
+
+def _privacy_link(ctx: AuditContext, s: SDK) -> str:
+    """The link to the SDK's privacy policy: its column, else a labelled URL of its row
+    (``隐私链接：https://…``: a label the header words do not know, kept as an attribute)."""
+    if s.policy_url.strip():
+        return s.policy_url.strip()
+    for label, value in s.attributes:
+        if _URL.match(value) and ctx.words.matches("privacy_link_labels", label):
+            return value.strip()
+    return ""
 
 
 def sdk_row_incomplete(ctx: AuditContext) -> Iterator[Finding]:
     """SG104: an SDK row leaves an Art. 23 element empty: provider, contact, purpose or data."""
     for s in ctx.policy.sdks:
         missing: list[str] = []
-        roles: list[str] = []
-        if not s.provider.strip():
-            missing.append("its provider")
-            roles.append("provider")
-        if not s.contact.strip():
-            missing.append("the provider's contact")
-            roles.append("contact")
-        if not (s.function.strip() or s.need.strip() or s.purpose.strip()):
-            missing.append("any purpose (basic function, business need and purpose are all empty)")
-            roles.extend(("function", "need", "purpose"))
+        no_provider = not s.provider.strip()
+        no_contact = not s.contact.strip()
+        no_purpose = not (s.function.strip() or s.need.strip() or s.purpose.strip())
+        if no_provider:
+            missing.append("its provider (" + _blank_cells(ctx, s, ("provider",), "none named") + ")")
+        if no_contact:
+            missing.append("the provider's contact (" + _blank_cells(ctx, s, ("contact",), "none given") + ")")
+        if no_purpose:
+            missing.append("any purpose (" + _blank_cells(ctx, s, ("function", "need", "purpose"),
+                                                          "function, need and purpose all blank") + ")")
         if not s.data_text.strip():
-            missing.append("the personal information it collects")
-            roles.append("data")
-        if missing:
-            yield Finding.make(
-                "SG104", ERROR, about=_sdk_about(ctx, s), evidence=_sdk_quotes(ctx, s, tuple(roles)),
-                reason=f"SDK {s.name!r} ({s.provider or 'no provider'}) does not give " + "; ".join(missing),
-                clause=cite(PIPL_23, GBT_97, TC260_SDK),
-            )
+            missing.append("the personal information it collects ("
+                           + _blank_cells(ctx, s, ("data",), "none listed") + ")")
+        if not missing:
+            continue
+        link = _privacy_link(ctx, s)
+        level, tail = ERROR, ""
+        if no_provider and no_contact and no_purpose and not link:
+            # nothing an SDK row gives: a heading or paragraph the import took for an SDK entry
+            level = NOTE
+            tail = ("; it gives nothing else an SDK entry gives (no provider, contact, link or "
+                    "purpose), so it may be prose the import read as an SDK entry: check it")
+        elif len(missing) == 1 and no_contact and link:
+            # the provider is named and its privacy policy linked: reachable, not by a contact
+            level = WARNING
+            tail = f"; only the link to its privacy policy ({link}) leads to the provider"
+        yield Finding.make(
+            "SG104", level, about=_sdk_about(ctx, s), evidence=_sdk_quotes(ctx, s, whole_row=True),
+            reason=f"SDK {s.name!r} ({s.provider or 'no provider'}) does not give " + "; ".join(missing) + tail,
+            clause=cite(PIPL_23, GBT_97, TC260_SDK),
+        )
 
 
 def sdk_without_policy_link(ctx: AuditContext) -> Iterator[Finding]:
     """SG106: an SDK row gives no link to the SDK's own privacy policy."""
     for s in ctx.policy.sdks:
-        if not s.policy_url.strip():
+        if not _privacy_link(ctx, s):
             yield Finding.make(
                 "SG106", WARNING, about=_sdk_about(ctx, s), evidence=_sdk_quotes(ctx, s),
                 reason=f"SDK {s.name!r} gives no link to its provider's privacy policy",

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from lineage.audit.finding import Quote, clip
 from lineage.audit.prose import Statement, extract_statements
+from lineage.audit.words import AuditWords, load_audit_words
 from registry.errors import SharegraphError
 from registry.model import SDK, Channel, Evidence, Flow, Policy, Scenario
 from registry.source import SourceText, decode
@@ -26,7 +27,9 @@ from registry.tables import RawRow, RawTable
 from registry.vocabulary import Vocabulary, load_vocabulary
 
 TEXT_LAYOUTS = ("flattened-text", "markdown")
-"""Layouts whose lines are prose a reader can quote (an HTML page's lines are markup)."""
+"""Layouts whose lines are prose a reader can quote (an HTML page's lines are markup, a JSON or
+YAML file's are data); a document read by several readers (``records+prose``) is prose when
+each of them is one of these."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,8 @@ class AuditContext:
     policy: Policy
     text: PolicyText | None = None
     vocab: Vocabulary = field(default_factory=load_vocabulary)
+    words: AuditWords = field(default_factory=load_audit_words)
+    """The audit's word lists (``data/audit.yaml``)."""
 
     @property
     def app(self) -> str:
@@ -102,21 +107,35 @@ class AuditContext:
     @property
     def has_prose(self) -> bool:
         """True when the text is here and its lines can be read as prose."""
-        return self.text is not None and self.policy.source.layout in TEXT_LAYOUTS
+        return self.text is not None and all(
+            part in TEXT_LAYOUTS for part in self.policy.source.layout.split("+"))
 
     # -- quoting --------------------------------------------------------------------------
     def quote(self, line: int, fallback: str = "", focus: str = "") -> Quote:
-        """The policy's line ``line`` as a quote, cut around ``focus`` when the line is long
-        (``fallback`` when the text is absent)."""
-        if self.lines and 0 < line <= len(self.lines) and self.lines[line - 1].strip():
-            return Quote(self.file, line, clip(self.lines[line - 1], focus=focus))
-        return Quote(self.file, line, clip(fallback, focus=focus))
+        """The policy's line ``line`` as written, cut around ``focus`` when the line is long.
 
-    def quote_ev(self, ev: Evidence | None, fallback: str = "") -> list[Quote]:
+        A quote is never text the audit assembled: without the policy text it is the
+        registry's own record of that line (``fallback``, which callers give only as a
+        cell's text as read, one line of it), else empty.
+        """
+        if self.lines and 0 < line <= len(self.lines):
+            return Quote(self.file, line, clip(self.lines[line - 1], focus=focus))
+        return Quote(self.file, line, clip(fallback.split("\n")[0], focus=focus))
+
+    def quote_ev(self, ev: Evidence | None) -> list[Quote]:
         """A quote of the evidence's line (``[]`` without evidence)."""
         if ev is None:
             return []
-        return [self.quote(ev.line, fallback or ev.text)]
+        return [self.quote(ev.line, ev.text)]
+
+    def quote_lines(self, lines: Iterable[int], focus: str = "") -> list[Quote]:
+        """Quotes of several lines (a row that spans several), blank lines left out."""
+        out = []
+        for ln in sorted(set(lines)):
+            q = self.quote(ln, focus=focus)
+            if q.text:
+                out.append(q)
+        return out
 
     # -- tables as read again from the text ---------------------------------------------
     @cached_property
@@ -131,6 +150,37 @@ class AuditContext:
         except SharegraphError:  # a text the importer read once should not fail now; if it does, no tables
             return []
         return tables
+
+    def row_at(self, kind: str, line: int, role: str = "") -> tuple[RawTable, RawRow] | None:
+        """The table of that kind and its row whose cell (of ``role``, if given) starts on ``line``."""
+        for t in self.tables:
+            if t.kind != kind:
+                continue
+            for r in t.rows:
+                cells = [r.cells[role]] if role in r.cells else list(r.cells.values())
+                if any(c.line == line for c in cells):
+                    return t, r
+        return None
+
+    def header_lines(self, t: RawTable) -> dict[str, int]:
+        """Each header cell of a table (as written) and the line it stands on.
+
+        A flattened table puts each header cell on its own line, a Markdown table all on
+        one; a table read from labelled records or a sentence has no header line.
+        """
+        first_row = min((c.line for r in t.rows for c in r.cells.values() if c.line), default=t.line + 200)
+        out: dict[str, int] = {}
+        start = t.line
+        for h in t.headers:
+            h = h.strip()
+            if not h or h.startswith("("):
+                continue
+            for no in range(start, min(first_row, len(self.lines) + 1)):
+                if h in self.lines[no - 1]:
+                    out[h] = no
+                    start = no
+                    break
+        return out
 
     def table(self, kind: str) -> RawTable | None:
         """The one table of a kind (None if absent or if there are several)."""

@@ -41,12 +41,16 @@ class Quote:
 
 
 def clip(text: str, limit: int = QUOTE_LIMIT, focus: str = "") -> str:
-    """One line of at most ``limit`` characters (an ellipsis marks a cut), around ``focus`` if given.
+    """One line as written, at most ``limit`` characters (an ellipsis marks a cut), around
+    ``focus`` if given. Only the line's leading and trailing blanks go: what is left is a
+    substring of the line (see :func:`verbatim`).
 
     >>> clip("a" * 300 + "目标" + "b" * 300, 20, "目标")
     '…aaaaaaaa目标bbbbbbbb…'
+    >>> clip("\t\t高德地图SDK\t")
+    '高德地图SDK'
     """
-    flat = " ".join(text.split())
+    flat = text.strip()
     if len(flat) <= limit:
         return flat
     at = flat.find(focus) if focus else -1
@@ -57,6 +61,18 @@ def clip(text: str, limit: int = QUOTE_LIMIT, focus: str = "") -> str:
     head = "…" if start > 0 else ""
     tail = "…" if end < len(flat) else ""
     return head + flat[start + len(head): end - len(tail)] + tail
+
+
+def verbatim(quote: str, line: str) -> bool:
+    """Whether a quote's text is the line as written (or a cut of it, ellipses marking the cuts).
+
+    >>> verbatim("…地图SDK", "\t\t\t高德地图SDK")
+    True
+    >>> verbatim("SDK名称：高德地图SDK", "\t\t\t高德地图SDK")
+    False
+    """
+    body = quote.removeprefix("…").removesuffix("…")
+    return bool(body) and body in line
 
 
 AboutValue = str | int | tuple[str, ...]
