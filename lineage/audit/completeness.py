@@ -145,9 +145,21 @@ def sharing_row_without_contact(ctx: AuditContext) -> Iterator[Finding]:
             )
 
 
+def _has_scenario_cell(ctx: AuditContext, s: Scenario) -> bool:
+    """Whether the row was written with a scenario of its own (a cell or label), not named by
+    the import after its purpose (a sharing sentence has no scenario)."""
+    found = ctx.row_at("sharing", s.evidence.line)
+    if found is None:
+        return ctx.text is None  # without the text, trust the registry's row
+    _, row = found
+    return "scenario" in row.cells and not row.cells["scenario"].empty
+
+
 def sharing_purpose_restates_scenario(ctx: AuditContext) -> Iterator[Finding]:
     """SG105: a sharing row's purpose only repeats its scenario's name."""
     for s in ctx.policy.scenarios:
+        if not _has_scenario_cell(ctx, s):
+            continue  # a row read from a sentence is named by its purpose: nothing to compare
         if s.purpose.strip() and s.purpose.strip() == s.name.strip():
             yield Finding.make(
                 "SG105", WARNING,

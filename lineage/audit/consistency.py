@@ -8,9 +8,12 @@ The sharing list, SDK table and permission table should agree:
 * SG402: the prose says a kind of partner gets data, and the row for that kind
   of partner (paired by :mod:`lineage.audit.matching`) omits it;
 * SG403: the sharing list shares data the prose never says is collected;
-* SG404: an SDK collects data the collection prose never mentions;
-* SG405: a permission's data is shared (a row or an SDK) and the permission
-  table does not say so.
+* SG404: an SDK collects data the collection prose never mentions.
+
+"Mentions" follows the vocabulary: a field is named by itself, by a group it belongs to, by
+its members, by a whole it is a piece of (``part_of``) or by its values (``values``); it is
+named *perhaps* (a note, not a warning) by its pieces, by what it is computed from
+(``derived_from``) or by a group whose listed members the vocabulary cannot read.
 
 A group named with its members (设备信息（包括…）) covers those members only; a
 group named alone covers all of them.
@@ -21,13 +24,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from lineage.audit.clauses import GBT_55, GBT_92, GBT_97, PIPL_17, PIPL_23, TC260_SDK, cite
 from lineage.audit.context import AuditContext
 from lineage.audit.finding import NOTE, WARNING, Finding
 from lineage.audit.matching import best_row, covered_by
-from lineage.audit.prose import COLLECT, SHARE, Statement
-from registry.model import Channel, Flow, Permission
+from lineage.audit.prose import COLLECT, SHARE, Statement, paragraphs, section_kinds
+from registry.model import Channel, Flow
 
 LEGAL = re.compile(r"协会|监管|征信|人民银行|公安|法院|检察|司法|政府|有权机关|行政机关|消费者权益保护|仲裁|交警")
 """Partners the policy provides data to by legal obligation: no row of the list is expected."""
@@ -100,20 +104,98 @@ def prose_shared_row_omits(ctx: AuditContext) -> Iterator[Finding]:
         )
 
 
-def _collected(ctx: AuditContext) -> tuple[set[str], frozenset[str]]:
-    """Fields the collection prose names, and the groups it names with a closed list of members."""
+@dataclass(frozen=True)
+class CollectionProse:
+    """What the collection sentences of a policy name, for the SG403/SG404 comparisons."""
+
+    statements: tuple[Statement, ...]
+    fields: frozenset[str]
+    closed: frozenset[str]
+    """Groups named only with a closed list of members (设备信息（包括…）)."""
+    unread: dict[str, tuple[int, ...]]
+    """Groups listed with members the vocabulary does not know, and the lines that list them."""
+    prose: tuple[tuple[int, str], ...] = ()
+    """The paragraphs of the collection sections, (line, text): where a word may be used in
+    a sentence the reader takes for no collection statement."""
+
+
+def collection_prose(ctx: AuditContext) -> CollectionProse:
+    """The collection statements: the fields they name, closed groups, groups read in part."""
+    collect = tuple(st for st in ctx.statements if st.kind == COLLECT)
     fields: set[str] = set()
     closed: set[str] = set()
-    for st in ctx.statements:
-        if st.kind != COLLECT:
-            continue
+    opened: set[str] = set()
+    unread: dict[str, list[int]] = defaultdict(list)
+    for st in collect:
         for name, open_ in st.covers():
             fields.add(name)
-            if not open_:
-                closed.add(name)
+            (opened if open_ else closed).add(name)
+        for g in st.unread_groups:
+            unread[g].append(st.line)
+    kinds = section_kinds(ctx.lines)
+    prose = tuple((p.line, p.text) for p in paragraphs(ctx.lines, [n for n, k in kinds.items() if k == COLLECT],
+                                                        ctx.table_lines))
     # a group named alone anywhere is open, whatever another sentence lists under it
-    opened = {name for st in ctx.statements if st.kind == COLLECT for name, o in st.covers() if o}
-    return fields, frozenset(closed - opened)
+    return CollectionProse(collect, frozenset(fields), frozenset(closed - opened),
+                           {g: tuple(sorted(set(v))) for g, v in unread.items()}, prose)
+
+
+def _lines_naming(ctx: AuditContext, cp: CollectionProse, name: str) -> list[int]:
+    return sorted({st.line for st in cp.statements
+                   if covered_by(ctx, name, set(st.fields), cp.closed)})
+
+
+def _at(lines: list[int]) -> str:
+    return f"line {lines[0]}" if len(lines) == 1 else "lines " + ", ".join(map(str, lines[:3]))
+
+
+def _all_parts(ctx: AuditContext, name: str) -> list[str]:
+    out: list[str] = []
+    for n in (name, *ctx.descendants(name)):
+        out.extend(p for p in ctx.parts(n) if p not in out)
+    return out
+
+
+def _words_of(ctx: AuditContext, name: str, written: tuple[str, ...]) -> list[str]:
+    entry = ctx.vocab.fields.get(name)
+    words = [name, *written, *(entry.aliases if entry else ())]
+    return sorted({w for w in words if len(w) >= 2}, key=len, reverse=True)
+
+
+def disclosed(ctx: AuditContext, cp: CollectionProse, name: str, written: tuple[str, ...] = (),
+              ) -> tuple[str, str, list[int]]:
+    """Whether the collection prose discloses a field: ``said`` (itself, its group, its members,
+    a whole it is a piece of, or its values listed), ``unsure`` (only its pieces, what it may be
+    computed from, a group listed in words the vocabulary does not know, or the field's word
+    used in a collection paragraph that is no collection statement) or ``""``; with the audit's
+    words for how, and the lines. ``written``: the field as the policy wrote it."""
+    if covered_by(ctx, name, set(cp.fields), cp.closed):
+        return "said", "", _lines_naming(ctx, cp, name)
+    values = [v for v in ctx.relations.values.get(name, ()) if v]
+    hits = [(st.line, v) for st in cp.statements for v in values if v in st.text]
+    if hits:
+        return "said", f"lists its values ({'、'.join(dict.fromkeys(v for _, v in hits))})", \
+            sorted({ln for ln, _ in hits})
+    parts = [p for p in _all_parts(ctx, name) if covered_by(ctx, p, set(cp.fields), cp.closed)]
+    if parts:
+        lines = sorted({ln for p in parts for ln in _lines_naming(ctx, cp, p)})
+        return "unsure", f"collects {'、'.join(parts)} ({_at(lines)}), parts of it", lines
+    sources = [d for d in ctx.relations.derived_from.get(name, ())
+               if covered_by(ctx, d, set(cp.fields), cp.closed)]
+    if sources:
+        lines = sorted({ln for d in sources for ln in _lines_naming(ctx, cp, d)})
+        return "unsure", f"collects {'、'.join(sources)} ({_at(lines)}), which it may be computed from", lines
+    groups = [a for a in ctx.ancestors(name) if a in cp.unread]
+    if groups:
+        lines = sorted({ln for g in groups for ln in cp.unread[g]})
+        return "unsure", (f"lists the members of {'、'.join(groups)} ({_at(lines)}) in words the "
+                          "vocabulary does not know"), lines
+    for word in _words_of(ctx, name, written):
+        lines = [ln for ln, text in cp.prose if word in text]
+        if lines:
+            return "unsure", (f"uses the word {word} ({_at(lines)}) in a sentence the audit does not "
+                              "read as collecting it"), lines
+    return "", "", []
 
 
 def _first_lines(flows: list[Flow], limit: int = 3) -> list[int]:
@@ -124,25 +206,35 @@ def listed_not_collected(ctx: AuditContext) -> Iterator[Finding]:
     """SG403: the sharing list shares a field that the prose never says is collected."""
     if not ctx.statements:
         return
-    collected, closed = _collected(ctx)
+    cp = collection_prose(ctx)
     by_field: dict[str, list[Flow]] = defaultdict(list)
     for f in ctx.policy.flows:
         if f.channel is Channel.SHARING:
             by_field[f.field].append(f)
     for name in sorted(by_field):
-        if covered_by(ctx, name, collected, closed):
-            continue
         flows = by_field[name]
+        status, how, lines = disclosed(ctx, cp, name, tuple({f.field_as_written for f in flows}))
+        if status == "said":
+            continue
         rows = sorted({f.via for f in flows})
+        quotes = [ctx.quote(ln, focus=flows[0].field_as_written) for ln in _first_lines(flows)]
+        about = {"app": ctx.app, "table": "sharing", "field": name,
+                 "scenario": rows[0] if len(rows) == 1 else None}
+        if status == "unsure":
+            yield Finding.make(
+                "SG403", NOTE, about=about, evidence=quotes + [ctx.quote(ln) for ln in lines[:2]],
+                reason=f"the sharing list shares {name} ({'、'.join(rows)}); the collection prose never "
+                       f"names it but {how}: perhaps disclosed in other words, check",
+                clause=cite(PIPL_17, GBT_55),
+            )
+            continue
         said = [st.line for st in ctx.statements if st.kind == SHARE and name in st.fields]
         also = (f" (the sharing prose names it, line {said[0]}, but no sentence says how or in which "
                 "business function it is collected)") if said else ""
         yield Finding.make(
-            "SG403", WARNING,
-            about={"app": ctx.app, "table": "sharing", "field": name, "scenario": rows[0] if len(rows) == 1 else None},
-            evidence=[ctx.quote(ln, focus=flows[0].field_as_written) for ln in _first_lines(flows)],
-            reason=f"the sharing list shares {name} ({'、'.join(rows)}), which sections 一 and 二 never "
-                   f"say is collected{also}",
+            "SG403", WARNING, about=about, evidence=quotes,
+            reason=f"the sharing list shares {name} ({'、'.join(rows)}), which the collection prose "
+                   f"never says is collected{also}",
             clause=cite(PIPL_17, GBT_55),
         )
 
@@ -151,58 +243,25 @@ def sdk_not_in_collection_prose(ctx: AuditContext) -> Iterator[Finding]:
     """SG404: an SDK collects a field the collection prose never mentions."""
     if not ctx.statements:
         return
-    collected, closed = _collected(ctx)
+    cp = collection_prose(ctx)
     by_field: dict[str, list[Flow]] = defaultdict(list)
     for f in ctx.policy.flows:
         if f.channel is Channel.SDK:
             by_field[f.field].append(f)
     for name in sorted(by_field):
-        if covered_by(ctx, name, collected, closed):
-            continue
         flows = by_field[name]
+        status, how, lines = disclosed(ctx, cp, name, tuple({f.field_as_written for f in flows}))
+        if status == "said":
+            continue
         sdks = sorted({f.via for f in flows})
+        tail = f"; it {how}" if how else " (only the SDK table lists it)"
         yield Finding.make(
             "SG404", NOTE,
             about={"app": ctx.app, "table": "sdk", "field": name, "sdk": sdks[0] if len(sdks) == 1 else None},
-            evidence=[ctx.quote(ln) for ln in _first_lines(flows)],
+            evidence=[ctx.quote(ln) for ln in _first_lines(flows)] + [ctx.quote(ln) for ln in lines[:1]],
             reason=f"{'、'.join(sdks)} collect{'s' if len(sdks) == 1 else ''} {name}, which the collection "
-                   "prose never mentions (only the SDK table lists it)",
+                   f"prose never names{tail}",
             clause=cite(PIPL_17, GBT_97, TC260_SDK),
-        )
-
-
-def _reaches(ctx: AuditContext, perm_field: str, flow_field: str) -> bool:
-    return flow_field == perm_field or perm_field in ctx.ancestors(flow_field)
-
-
-def permission_data_shared_unsaid(ctx: AuditContext) -> Iterator[Finding]:
-    """SG405: data a permission reads is shared or collected by SDKs; the permission table is silent."""
-    by_name: dict[str, list[Permission]] = defaultdict(list)
-    for p in ctx.policy.permissions:
-        by_name[p.name].append(p)
-    for name, rows in by_name.items():
-        fields = sorted({f for p in rows for f in p.fields})
-        if not fields or any(_SAYS_SHARED.search(p.purpose + p.impact) for p in rows):
-            continue
-        flows = [fl for fl in ctx.policy.flows if any(_reaches(ctx, pf, fl.field) for pf in fields)]
-        if not flows:
-            continue
-        shared = sorted({fl.field for fl in flows})
-        vias = sorted({f"{'row' if fl.channel is Channel.SHARING else 'SDK'} {fl.via}" for fl in flows})
-        recipients = sorted({fl.recipient for fl in flows})
-        sens = any(ctx.sensitive(f) for f in shared)
-        purposes = "; ".join(dict.fromkeys(p.purpose for p in rows if p.purpose))
-        quotes = [q for p in rows for q in ctx.quote_ev(p.evidence)][:2]
-        quotes += [ctx.quote(ln) for ln in _first_lines(flows, 2)]
-        yield Finding.make(
-            "SG405", WARNING if sens else NOTE,
-            about={"app": ctx.app, "table": "permission", "permission": name, "fields": shared,
-                   "recipients": recipients},
-            evidence=quotes,
-            reason=f"the permission table says {name} is for {purposes or 'an unstated purpose'!r}; the data "
-                   f"it reads ({'、'.join(shared)}) goes to {len(recipients)} recipient(s) through "
-                   f"{_join(vias, 6)}, which the table does not say",
-            clause=cite(PIPL_17, PIPL_23, TC260_SDK),
         )
 
 
@@ -211,5 +270,6 @@ RULES = (
     prose_shared_row_omits,
     listed_not_collected,
     sdk_not_in_collection_prose,
-    permission_data_shared_unsaid,
 )
+"""SG405 (a permission's data shared, the permission table silent) was withdrawn: no provision
+asks a permission table to name recipients; the sharing list and the prose do (Art. 23)."""

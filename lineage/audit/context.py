@@ -19,6 +19,7 @@ from pathlib import Path
 
 from lineage.audit.finding import Quote, clip
 from lineage.audit.prose import Statement, extract_statements
+from lineage.audit.relations import FieldRelations, field_relations
 from lineage.audit.words import AuditWords, load_audit_words
 from registry.errors import SharegraphError
 from registry.model import SDK, Channel, Evidence, Flow, Policy, Scenario
@@ -26,7 +27,7 @@ from registry.source import SourceText, decode
 from registry.tables import RawRow, RawTable
 from registry.vocabulary import Vocabulary, load_vocabulary
 
-TEXT_LAYOUTS = ("flattened-text", "markdown")
+TEXT_LAYOUTS = ("flattened-text", "markdown", "records", "paragraph-list", "prose")
 """Layouts whose lines are prose a reader can quote (an HTML page's lines are markup, a JSON or
 YAML file's are data); a document read by several readers (``records+prose``) is prose when
 each of them is one of these."""
@@ -88,6 +89,8 @@ class AuditContext:
     vocab: Vocabulary = field(default_factory=load_vocabulary)
     words: AuditWords = field(default_factory=load_audit_words)
     """The audit's word lists (``data/audit.yaml``)."""
+    relations: FieldRelations = field(default_factory=field_relations)
+    """Pieces, values and derivations of fields (``data/fields.yaml``, audit-only keys)."""
 
     @property
     def app(self) -> str:
@@ -196,9 +199,22 @@ class AuditContext:
 
     @cached_property
     def table_lines(self) -> set[int]:
-        """Lines that belong to a table (header to last cell): prose readers skip them."""
+        """Lines that belong to a table (header to last cell): prose readers skip them.
+
+        Entries read from labelled paragraphs count only where they name whom they are about
+        (an SDK's provider, a row's recipient): a paragraph of the collection prose the import
+        took for an entry (vivo's "1、产品升级下载更新：…") stays prose.
+        """
         out: set[int] = set()
         for t in self.tables:
+            if t.layout in ("records", "paragraph-list", "prose"):
+                key = "provider" if t.kind == "sdk" else "recipient"
+                for r in t.rows:
+                    if key not in r.cells or r.cells[key].empty:
+                        continue
+                    lines = [ln for c in r.cells.values() for ln, _ in c.items] + [r.line]
+                    out.update(range(min(lines), max(lines) + 1))
+                continue
             last = max((ln for r in t.rows for c in r.cells.values() for ln, _ in c.items),
                        default=t.line)
             out.update(range(t.line, last + 1))
@@ -330,6 +346,14 @@ class AuditContext:
             for p in parents:
                 out[p].add(child)
         return out
+
+    def wholes(self, name: str) -> tuple[str, ...]:
+        """The fields ``name`` is a piece or content of (``part_of``)."""
+        return self.relations.part_of.get(name, ())
+
+    def parts(self, name: str) -> tuple[str, ...]:
+        """The pieces of ``name`` (the fields whose ``part_of`` names it)."""
+        return self.relations.parts.get(name, ())
 
     def related(self, a: str, b: str) -> bool:
         """True if two fields are one, or one is a group the other belongs to."""

@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from lineage.audit.words import load_audit_words
 from registry.splitting import Item, split_items
 from registry.vocabulary import Vocabulary, load_vocabulary
 
@@ -59,13 +60,15 @@ _OBTAINS = re.compile(
 )
 _COLLECT = re.compile(
     r"(?P<v>收集、使用|收集和使用|收集|识别|获取|记录)(?P<who>您的|你的|您主动提供的|您填写的|您|你)"
-    r"|(?P<v2>您需(?:要)?(?:上传|提供|填写))(?:您的)?"
+    r"|(?P<v2>您需(?:要)?(?:上传|提供|填写)|需要您(?:提供|上传|填写))(?:您的)?"
     r"|(?:(?<=，)|(?<=会)|(?<=机构))(?P<v3>识别)(?![您你])"
 )
 _ENTRUST = re.compile(r"委托(?P<p>[^，；。]{2,60}?)处理(?P<d>[^，；。]*)")
 _NEGATION = re.compile(r"不会|不得|禁止|决不|绝不|无权|不向")
 _SELF = {"您", "你", "其", "用户", "您本人"}
 _US = re.compile(r"^我们(?!的)")
+_TO_SELF = re.compile(r"^(?:您|你)(?:展示|推送|发送|推荐|提供|介绍|说明|告知|通知|呈现)")
+"""向您展示…、提供…: the user, not a partner (向您下单的商家提供 names a partner)."""
 _PARTNER_SUFFIX = re.compile(
     r"^(.*(?:机构|合作方|合作伙伴|公司|平台|部门|机关|协会|数据库|供应商|服务商|运营商|关联方|"
     r"贷款人|处理者|第三方|银行|企业|单位|事务所))"
@@ -78,6 +81,8 @@ _GENERIC_END = ("个人信息", "相关信息", "的信息", "的数据", "个�
 _SPLIT_WORDS = ("及", "和", "或", "与")
 _SHORT = 12
 """Parts of an unknown "X和Y" at most this long are taken as two items (出发地和目的地)."""
+_EXAMPLES = re.compile(r"[（(]\s*(?:如|例如|比如|诸如|such as|e\.g\.)", re.IGNORECASE)
+"""A group whose parenthesis gives examples, not its members."""
 _PRIOR = re.compile(r"前述(?:个人)?信息包括(?:您的)?(?P<d>[^。；]+)")
 _REFERENT = re.compile(r"^(?:上述|前述|该等|这些)")
 _PURPOSE_AFTER = re.compile(r"^[^，；。]*?[，,]?\s*(?:以用于|用于|以便|以)(?P<p>[^，；。]+)")
@@ -91,6 +96,11 @@ class DataItem:
     text: str
     field: str | None = None
     members: tuple[DataItem, ...] = ()
+    unread: tuple[str, ...] = ()
+    """Members listed in the group's parentheses that the vocabulary does not know (status
+    values such as 已登录/注册): the list is closed, but the audit cannot tell what it holds."""
+    examples: bool = False
+    """The members are examples (``（如…）``, ``（例如…）``, ``…等）``): the group stays open."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,12 +146,18 @@ class Statement:
         """The partner without ``我们的`` / ``合作的`` and without white space."""
         return normalize_partner(self.partner_ref or self.partner)
 
+    @property
+    def unread_groups(self) -> list[str]:
+        """Groups named with a list of members some of which the vocabulary does not know."""
+        return [it.field for it in _walk(self.items) if it.field and it.unread]
+
     def covers(self) -> list[tuple[str, bool]]:
-        """(field, open) pairs: ``open`` when a group is named without members (it covers all)."""
+        """(field, open) pairs: ``open`` when a group is named without members, or with examples
+        (``（如…）``): it covers all its members."""
         out: list[tuple[str, bool]] = []
         for it in _walk(self.items):
             if it.field:
-                out.append((it.field, not it.members))
+                out.append((it.field, (not it.members and not it.unread) or it.examples))
         return out
 
 
@@ -175,6 +191,26 @@ def section_spans(lines: Sequence[str]) -> dict[str, range]:
         if numeral not in best or (end - no) > len(best[numeral]):
             best[numeral] = range(no, end)
     return best
+
+
+def section_kinds(lines: Sequence[str]) -> dict[str, str]:
+    """The top-level sections that say what is collected (``collect``) or shared (``share``),
+    by their heading's words (``sharing_section_words``, ``collection_section_words`` of
+    data/audit.yaml): the seed's 一 and 二, the vivo browser policy's 一, 二 (Cookie) and 四.
+
+    >>> section_kinds(["一、我们如何收集和使用您的个人信息", "正文。", "二、我们如何共享、转让您的个人信息", "正文。",
+    ...                "三、我们如何存储您的个人信息", "正文。"])
+    {'一': 'collect', '二': 'share'}
+    """
+    words = load_audit_words()
+    out: dict[str, str] = {}
+    for numeral, span in section_spans(lines).items():
+        heading = lines[span.start - 1]
+        if words.matches("sharing_section_words", heading):
+            out[numeral] = SHARE
+        elif words.matches("collection_section_words", heading):
+            out[numeral] = COLLECT
+    return out
 
 
 def _heading(text: str) -> tuple[int, str] | None:
@@ -238,7 +274,7 @@ class _Resolver:
     def items(self, text: str) -> tuple[DataItem, ...]:
         out: list[DataItem] = []
         for it in split_items(_clean_data(text)):
-            out.extend(self._item(it.text, it.members))
+            out.extend(self._item(it.text, it.members, raw=it.raw))
         return tuple(out)
 
     def _member(self, group: str | None, group_text: str, text: str) -> str | None:
@@ -250,7 +286,7 @@ class _Resolver:
         return None
 
     def _item(self, text: str, members: Sequence[Item], group: tuple[str | None, str] = (None, ""),
-              ) -> list[DataItem]:
+              raw: str = "") -> list[DataItem]:
         name = self._member(*group, text) or self.field(text)
         if name is None and not members:  # "信用卡卡号和银行绑定手机号", "联系人信息（…）或通讯录"
             for word in _SPLIT_WORDS:
@@ -264,7 +300,9 @@ class _Resolver:
             kids.extend(self._item(m.text, m.members, (name, text)))
         resolved_kids = tuple(k for k in kids if k.field or k.members)
         if name:
-            return [DataItem(text, name, resolved_kids)]
+            unread = tuple(k.text for k in kids if not (k.field or k.members))
+            examples = bool(_EXAMPLES.search(raw)) or bool(members and members[-1].raw.rstrip("）)").endswith("等"))
+            return [DataItem(text, name, resolved_kids, unread, examples)]
         if resolved_kids:  # "个人信息（包括您的姓名、…）": the members are the data
             return list(resolved_kids)
         if is_generic(text):
@@ -401,7 +439,7 @@ class _Extractor:
 
         def add(pos: int, span: range, verb: str, data: str, partner: str, after: str,
                 anaphora: bool = False) -> None:
-            if not partner or partner in _SELF or _US.match(partner):
+            if not partner or partner in _SELF or _TO_SELF.match(partner) or _US.match(partner):
                 return
             if _NEGATION.search(clause[:pos]) or data.strip().endswith(("的情形", "的情况", "清单")):
                 return
@@ -482,10 +520,13 @@ def _replace(s: Statement, **kw: object) -> Statement:
     return replace(s, **kw)  # type: ignore[arg-type]
 
 
-def paragraphs(lines: Sequence[str], sections: Iterable[str] = ("一", "二"),
+def paragraphs(lines: Sequence[str], sections: Iterable[str] | None = None,
                skip: Iterable[int] = ()) -> list[Paragraph]:
-    """The prose lines of the given sections with their heading path, tables skipped."""
+    """The prose lines of the given sections (by default those :func:`section_kinds` finds)
+    with their heading path, tables skipped."""
     spans = section_spans(lines)
+    if sections is None:
+        sections = sorted(section_kinds(lines), key=lambda n: spans[n].start)
     skipped = set(skip)
     out: list[Paragraph] = []
     for numeral in sections:
@@ -517,9 +558,10 @@ def extract_statements(
     *,
     vocab: Vocabulary | None = None,
     skip_lines: Iterable[int] = (),
-    sections: Iterable[str] = ("一", "二"),
+    sections: Iterable[str] | None = None,
 ) -> list[Statement]:
-    """Collection and sharing statements of sections 一 and 二, in document order.
+    """Collection and sharing statements of the sections that collect and share (by their
+    headings: :func:`section_kinds`; the seed's 一 and 二), in document order.
 
     ``skip_lines`` are lines not to read as prose (the tables: see
     :func:`table_lines`); without it, table cells short enough to pass for

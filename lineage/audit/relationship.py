@@ -27,10 +27,11 @@ from lineage.audit.clauses import (
     PIPL_56,
     cite,
 )
+from lineage.audit.consistency import is_legal
 from lineage.audit.context import AuditContext
 from lineage.audit.finding import NOTE, WARNING, Finding, Quote
-from lineage.audit.matching import best_row
-from lineage.audit.prose import ENTRUST, SHARE, paragraphs
+from lineage.audit.matching import HIGH, RowMatch, statements_for
+from lineage.audit.prose import ENTRUST, SHARE, paragraphs, section_kinds
 from registry.model import Channel, RecipientKind
 
 PROVISION, ENTRUSTED, JOINT, UNSTATED = "provision", "entrusted", "joint", "unstated"
@@ -102,17 +103,41 @@ def sdk_relation(ctx: AuditContext) -> tuple[str, str, tuple[int, ...]]:
     return UNSTATED, "the policy does not say in what capacity SDK providers process what they collect", ()
 
 
-def _row_relations(ctx: AuditContext) -> dict[str, tuple[str, str, int]]:
-    by_row: dict[str, tuple[str, str, int]] = {}
-    for st in ctx.statements:
-        if st.kind not in (SHARE, ENTRUST):
+@dataclass(frozen=True, slots=True)
+class RowBasis:
+    """What the prose says of one row's recipients: the capacity, and the statements it rests on."""
+
+    relation: str
+    basis: str
+    lines: tuple[int, ...]
+
+
+def _row_relations(ctx: AuditContext) -> dict[str, RowBasis]:
+    """For each row of the list, the prose statements that fit it (partner kind and data, each
+    with how sure the pairing is), the best first; provisions the law requires are left out
+    (a statutory provision says nothing of a contractual partner's capacity)."""
+    candidates = [st for st in ctx.statements if st.kind in (SHARE, ENTRUST) and not is_legal(st)]
+    out: dict[str, RowBasis] = {}
+    for row in ctx.policy.scenarios:
+        chosen: list[RowMatch] = []
+        kinds: set[str] = set()
+        for m in statements_for(ctx, row, candidates):
+            # the best fit, and other sure fits that name another kind of partner
+            if m.statement.partner_kind in kinds or (chosen and m.confidence != HIGH):
+                continue
+            kinds.add(m.statement.partner_kind)
+            chosen.append(m)
+        chosen = chosen[:3]
+        if not chosen:
             continue
-        m = best_row(ctx, st)
-        if m is not None and m.row.name not in by_row:
-            rel = ENTRUSTED if st.kind == ENTRUST else PROVISION
-            verb = "委托…处理" if st.kind == ENTRUST else st.verb
-            by_row[m.row.name] = (rel, f"the prose says {verb} {st.partner} (line {st.line})", st.line)
-    return by_row
+        top = chosen[0].statement
+        said = "; ".join(
+            f"{'委托…处理' if m.statement.kind == ENTRUST else m.statement.verb} {m.statement.partner} "
+            f"(line {m.statement.line}; {m.describe()})" for m in chosen)
+        out[row.name] = RowBasis(ENTRUSTED if top.kind == ENTRUST else PROVISION,
+                                 f"the prose says {said}",
+                                 tuple(sorted({m.statement.line for m in chosen})))
+    return out
 
 
 def relations(ctx: AuditContext) -> list[Relation]:
@@ -133,12 +158,18 @@ def relations(ctx: AuditContext) -> list[Relation]:
             out.append(Relation(name, channel, ENTRUSTED, f"entrusted by {r.onward_of} (…及其委托的…)",
                                 (), tuple(rows)))
         elif channel == Channel.SHARING.value:
-            rel, basis, line = by_row.get(rows[0], (PROVISION, "", 0))
-            if not basis:
+            found = [(row, by_row[row]) for row in rows if row in by_row]
+            if not found:
                 basis = (f"the sharing list ({'line ' + str(title) if title else '共享清单'}) provides it "
-                         "the data; no prose sentence is more specific")
-            out.append(Relation(name, channel, rel, basis, tuple(x for x in (line, title) if x),
-                                tuple(rows)))
+                         "the data; no prose sentence fits its row (none names its kind of partner "
+                         "with its data)")
+                out.append(Relation(name, channel, PROVISION, basis, (title,) if title else (), tuple(rows)))
+                continue
+            rels = {b.relation for _, b in found}
+            rel = rels.pop() if len(rels) == 1 else PROVISION
+            basis = " | ".join((f"row {row}: " if len(rows) > 1 else "") + b.basis for row, b in found)
+            lines_ = tuple(sorted({ln for _, b in found for ln in b.lines}))
+            out.append(Relation(name, channel, rel, basis, lines_, tuple(rows)))
         else:
             out.append(Relation(name, channel, sdk_rel, sdk_basis, sdk_lines, tuple(rows)))
     return out
@@ -174,18 +205,19 @@ def recipient_duties(ctx: AuditContext) -> Iterator[Finding]:
 
 def provision_described_as_entrustment(ctx: AuditContext) -> Iterator[Finding]:
     """SG502: the sharing section calls it 共享 yet binds the partners like entrusted processors."""
-    hits = [p for p in paragraphs(ctx.lines, ("二",), ctx.table_lines)
+    sharing = [n for n, kind in section_kinds(ctx.lines).items() if kind == SHARE]
+    hits = [p for p in paragraphs(ctx.lines, sharing, ctx.table_lines)
             if p.path and p.path[0].startswith(("（一）", "(一)")) and _PROCESSOR_TALK.search(p.text)]
     if not hits or not ctx.statements:
         return
-    shares = [s for s in ctx.statements if s.kind == SHARE and s.section == "二"]
+    shares = [s for s in ctx.statements if s.kind == SHARE and s.section in sharing]
     quotes = [ctx.quote(p.line) for p in hits[:2]] + [ctx.quote(s.line) for s in shares[:1]]
     words = sorted({m.group(0) for p in hits for m in _PROCESSOR_TALK.finditer(p.text)})
     yield Finding.make(
         "SG502", WARNING,
         about={"app": ctx.app, "statement": f"line {hits[0].line}"},
         evidence=quotes,
-        reason=f"section 二 (一) calls the partners' receipt 共享 (provision to other handlers), yet binds "
+        reason=f"section {hits[0].section} (一) calls the partners' receipt 共享 (provision to other handlers), yet binds "
                f"them like entrusted processors ({'、'.join(words)}, line {hits[0].line}): the policy "
                "should say which they are, for the duties differ (separate consent under Art. 23, an "
                "entrustment agreement under Art. 21)",
