@@ -7,38 +7,49 @@ Each function takes what a question returned (plain data) and gives an
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from lineage.audit import LEVELS, Finding, at_least, audit, counts
-from registry.errors import OutputPathError
+from registry.errors import OutputPathError, SharegraphError
 from registry.model import Registry
-from registry.sections import Outcome, Section, TreeNode, mapping_sections
+from registry.sections import Outcome, Section, TreeNode, mapping_sections, table
 
 FLOW_COLUMNS = ["field", "channel", "via", "recipient", "implied_via"]
 
 
+def backend_for(name: str, registry: Path | None = None, app: str | None = None) -> Any:
+    """The backend that answers a question: ``networkx`` on the registry file at ``registry``
+    (default: the bundled seed), or ``neo4j`` on the server the environment names."""
+    from lineage.backends import open_backend
+    from registry import open_registry
+
+    return open_backend(name, registry=open_registry(registry) if name == "networkx" else None, app=app)
+
+
 def diff_sections(d: dict[str, Any]) -> list[Section]:
     """Per app, sensitive changes first (fields, then flows), then names added or removed, then
-    the other flows; each table under its title."""
+    the other flows; each part under its title (the app's name first when several apps differ)."""
     out: list[Section] = []
     for a in d["apps"]:
+        tag = f"{a['app']}: " if len(d["apps"]) > 1 else ""
         s = a["sensitive"]
         lines = [f"sensitive {k.replace('_', ' ')}: {', '.join(s[k])}"
                  for k in ("fields_added", "fields_removed") if s[k]]
         lines += [f"sensitivity changed: {x['field']} {x['was']} -> {x['now']}" for x in s["sensitivity_changed"]]
         out.append(Section(f"{a['app']} ({a['status']})" + ("" if a["changed"] else ": no change"), lines))
-        out += [Section(f"sensitive {k.replace('_', ' ')}", rows=s[k], columns=FLOW_COLUMNS)
+        out += [Section(f"{tag}sensitive {k.replace('_', ' ')}", rows=s[k], columns=FLOW_COLUMNS)
                 for k in ("flows_added", "flows_removed") if s[k]]
         names = [f"{part} {how}: {', '.join(a[part][how])}"
                  for part in ("recipients", "fields", "scenarios", "sdks") for how in ("added", "removed")
                  if a[part][how]]
         if names:
-            out.append(Section(lines=names))
+            out.append(Section(f"{tag}names added or removed", names))
         for key in ("added", "removed"):
             rest = [r for r in a["flows"][key] if not r["sensitive"]]
             if rest:
-                out.append(Section(f"other flows {key}", rows=rest, columns=FLOW_COLUMNS))
+                out.append(Section(f"{tag}other flows {key}", rows=rest, columns=FLOW_COLUMNS))
     return out
 
 
@@ -50,6 +61,8 @@ def diff_outcome(d: dict[str, Any]) -> Outcome:
 def audit_outcome(reg: Registry, *, app: str | None = None, text: str | Path | None = None,
                   fail_on: str | None = None) -> Outcome:
     """``audit``: the findings, and exit 1 if one is at ``fail_on`` or more severe."""
+    if fail_on is not None and fail_on not in LEVELS:
+        raise SharegraphError(f"--fail-on {fail_on!r}: must be error, warning or note")
     findings = audit(reg, app=app, text=text)
     totals = counts(findings)
     failed = fail_on is not None and any(at_least(f.level, fail_on) for f in findings)
@@ -77,17 +90,28 @@ def audit_sections(findings: list[Finding], totals: dict[str, int], fail_on: str
             out.append(Section(f"{level} ({totals[level]})", lines))
     if fail_on is not None:
         n = sum(n for lv, n in totals.items() if at_least(lv, fail_on))
-        out.append(Section(lines=["", f"--fail-on {fail_on}: {n} finding(s) at {fail_on} or above"
+        out.append(Section(lines=[f"--fail-on {fail_on}: {n} finding(s) at {fail_on} or above"
                                   + (" -> exit 1" if failed else " -> pass")]))
     return out
+
+
+def apply_to(apply: bool, output: Path | None) -> Path | None:
+    """Where ``--apply`` writes the changed registry (None: not written); checked before any analysis.
+
+    >>> apply_to(False, Path("new.json")) is None
+    True
+    """
+    if apply and output is None:
+        raise SharegraphError("--apply needs -o NEW.json")
+    if apply and str(output) == "-":
+        raise OutputPathError("-o -: --apply writes a registry file: give a file, not - (stdout)")
+    return output if apply else None
 
 
 def impact_outcome(report: dict[str, Any], new_reg: Registry | None = None,
                    output: Path | None = None) -> Outcome:
     """``impact``: the report; with ``output``, the changed registry written there first."""
     if output is not None:
-        if str(output) == "-":
-            raise OutputPathError("-o -: --apply writes a registry file: give a file, not - (stdout)")
         from registry import save_registry
 
         save_registry(new_reg, output)
@@ -122,12 +146,23 @@ def lineage_outcome(tree: dict[str, Any], asked: str) -> Outcome:
     return Outcome(tree, tree=root, notes=notes)
 
 
+def remove_partner_outcome(reg: Registry, name: str, *, app: str | None = None,
+                           output: Path | None = None) -> Outcome:
+    """``impact remove-partner``: the blast radius; with ``output``, the registry without it."""
+    from lineage.impact import remove_partner
+
+    return impact_outcome(*remove_partner(reg, name, app=app), output)
+
+
 def add_partner_outcome(reg: Registry, name: str | None, *, app: str | None = None, scenario: str | None = None,
                         sdk: str | None = None, fields: str | None = None, from_yaml: Path | None = None,
                         output: Path | None = None) -> Outcome:
     """``impact add-partner``: ``fields`` comma-separated (full-width commas too); a
     ``from_yaml`` partner file gives the name, scenario or SDK, and fields, app, purpose if set."""
     from lineage.impact import add_partner, load_partner_yaml
+
+    if not name and from_yaml is None:
+        raise SharegraphError("give the partner's NAME or --from-yaml")
 
     field_list = [f.strip() for f in fields.replace("，", ",").split(",") if f.strip()] if fields else None
     purpose = None
@@ -146,13 +181,16 @@ def export_outcome(reg: Registry, fmt: str, output: Path, **only: Any) -> Outcom
     To stdout, the export is written whole to a private temporary file first, so a failed
     export prints nothing; the outcome then says ``to_stderr``: stdout holds the export.
     """
+    import sys
+
     from lineage.exports import export
 
+    if str(output) == "-" and fmt == "xlsx" and sys.stdout.isatty():
+        raise OutputPathError("-o -: xlsx is a binary file: redirect stdout (> file.xlsx) or give a file")
     if str(output) != "-":
         result = export(reg, fmt, output, **only)
     else:
         import shutil
-        import sys
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="sharegraph-export.") as tmp:
@@ -167,8 +205,17 @@ def export_outcome(reg: Registry, fmt: str, output: Path, **only: Any) -> Outcom
     return Outcome(result, [Section(lines=[line])], to_stderr=result["path"] == "-")
 
 
-def push_outcome(result: dict[str, Any]) -> Outcome:
-    """``neo4j push``: one line, what was pushed, left unchanged and replaced."""
+def push_outcome(reg: Registry, **options: Any) -> Outcome:
+    """``neo4j push``: push ``reg`` to the server the environment names; one line, what was
+    pushed, left unchanged and replaced (``options``: app, batch_size, progress, force)."""
+    from lineage.backends.neo4j import driver_from_env
+    from lineage.backends.neo4j.push import push
+
+    driver, database = driver_from_env()
+    try:
+        result = push(driver, reg, database=database, **options).as_dict()
+    finally:
+        driver.close()
     line = (f"pushed {len(result['apps'])} app(s): {result['nodes']} nodes, {result['relationships']} "
             f"relationships, {result['flows']} flows in {result['seconds']} s")
     if result["unchanged"]:
@@ -178,21 +225,82 @@ def push_outcome(result: dict[str, Any]) -> Outcome:
     return Outcome(result, [Section(lines=[line])])
 
 
+def query_params(texts: list[str]) -> dict[str, Any]:
+    """``--param NAME=VALUE`` options as query parameters: VALUE read as JSON when it parses.
+
+    >>> query_params(["n=3", "name=小米", 'xs=["a"]'])
+    {'n': 3, 'name': '小米', 'xs': ['a']}
+    """
+    out: dict[str, Any] = {}
+    for text in texts:
+        key, sep, value = text.partition("=")
+        if not sep or not key.strip():
+            raise SharegraphError(f"--param {text!r}: expected NAME=VALUE")
+        try:
+            out[key.strip()] = json.loads(value)
+        except ValueError:
+            out[key.strip()] = value
+    return out
+
+
+def query_outcome(cypher: str, params: list[str]) -> Outcome:
+    """``neo4j query``: a read-only Cypher query's rows, as one table."""
+    from lineage.backends.neo4j import driver_from_env, query
+
+    values = query_params(params)
+    driver, database = driver_from_env()
+    try:
+        return table(query(driver, cypher, values, database=database))
+    finally:
+        driver.close()
+
+
+STATS_COUNTS = ["sharing_rows", "sdks", "permissions", "recipients", "fields", "sensitive_fields", "flows",
+                "implied_flows", "unresolved_fields"]
+
+
+def stats_outcome(data: dict[str, Any]) -> Outcome:
+    """``stats``: one row per count, one column per app, then (several apps) the totals, where
+    recipients and fields are counted once however many apps name them; the unresolved field
+    names on stderr (``lint`` says more). ``| grep flows`` gives every app's flows.
+
+    >>> o = stats_outcome({"app": "a", "flows": 2, "unresolved_field_names": ["x"]})
+    >>> o.sections[0].columns, o.sections[0].rows[6], o.notes
+    (['count', 'a'], {'count': 'flows', 'a': 2}, ['unresolved fields: x (see sharegraph lint)'])
+    """
+    if "app" in data:
+        per_app = {data["app"]: data}
+    else:
+        per_app = dict(data.get("per_app") or {})
+        if len(per_app) != 1:
+            per_app[f"all {data['apps']} apps"] = data
+    rows = [{"count": k, **{a: s.get(k) for a, s in per_app.items()}} for k in STATS_COUNTS]
+    names = data.get("unresolved_field_names") or []
+    notes = [f"unresolved fields: {', '.join(names)} (see sharegraph lint)"] if names else []
+    return Outcome(data, [Section("registry", rows=rows, columns=["count", *per_app])], notes=notes)
+
+
+def lint_outcome(rows: list[dict[str, Any]]) -> Outcome:
+    """``lint``: the names the vocabulary does not resolve; exit 1 if there are any."""
+    return table(rows, ["app", "kind", "name", "as_written", "suggestions"], "unresolved names",
+                 exit_code=1 if rows else 0)
+
+
 READ_COLUMNS = ["form", "confidence", "note", "qualifiers"]
 """How each flow was read: every row's JSON has them, the CSV of a question their columns."""
 
 
-def question_outcome(rows: Any, columns: list[str], title: str, *, evidence: bool = False,
-                     as_csv: bool = False, as_json: bool = False) -> Outcome:
-    """A question's rows (who-receives, fields-of) as one table, with what to say on stderr.
+def question_outcome(rows: Any, columns: list[str], title: str, *, evidence: bool = False) -> Outcome:
+    """A question's flow rows (who-receives, fields-of, sensitive-unnamed) as one table, with
+    what to say on stderr.
 
-    The evidence column when asked (always in CSV). On a terminal, a ``read`` column only where
-    some row needs it: ``prose`` for a fact read from a sentence, ``?`` for a reading that took
-    a guess; CSV carries form, confidence, note and qualifiers instead. Notes: what a name typed
-    was matched to (unless it named one field or recipient as is), and rows ``--possible`` would add.
+    The evidence column when asked; CSV always has it, and form, confidence, note and
+    qualifiers last. For people, a ``read`` column only where some row needs it: ``prose`` for
+    a fact read from a sentence, ``?`` for a reading that took a guess (the ``--json`` rows are
+    left as they are). Notes: what a name typed was matched to (unless it named one field or
+    recipient as is), and rows ``--possible`` would add.
     """
-    machine = as_json or as_csv
-    cols = columns + (["evidence"] if evidence or as_csv else [])
+    cols = columns + (["evidence"] if evidence else [])
     notes = []
     match = getattr(rows, "match", None)
     if match is not None and not match.is_plain():
@@ -200,25 +308,24 @@ def question_outcome(rows: Any, columns: list[str], title: str, *, evidence: boo
     if getattr(rows, "possible", 0):
         notes.append(f"{rows.possible} more row(s) where a recipient gets a group that the vocabulary "
                      "puts this field in, the policy not saying the field itself; --possible lists them")
-    if as_csv:
-        cols += READ_COLUMNS
-    elif not machine:
-        marks = [("prose" if r.get("form") == "prose" else "") + ("?" if r.get("confidence") == "low" else "")
-                 for r in rows]
-        if any(marks):
-            for r, m in zip(rows, marks, strict=True):
-                r["read"] = m
-            cols.append("read")
-            notes.append("read: 'prose' = stated in a sentence, not a table; '?' = the reading took a guess "
-                         "(--json gives each row's note)")
-    return Outcome(rows, [Section(title, rows=rows, columns=cols)], notes=notes)
+    marks = [("prose" if r.get("form") == "prose" else "") + ("?" if r.get("confidence") == "low" else "")
+             for r in rows]
+    shown = rows
+    if any(marks):
+        shown = [{**r, "read": m} for r, m in zip(rows, marks, strict=True)]
+        notes.append("read: 'prose' = stated in a sentence, not a table; '?' = the reading took a guess "
+                     "(--json gives each row's note)")
+    table = Section(title, rows=shown, columns=cols + (["read"] if any(marks) else []),
+                    csv_columns=[*columns, "evidence", *READ_COLUMNS])
+    return Outcome(rows, [table], notes=notes)
 
 
-def exposure_outcome(data: dict[str, Any], *, as_csv: bool = False) -> Outcome:
+def exposure_outcome(data: dict[str, Any]) -> Outcome:
     """``exposure``: the two rankings as two tables (CSV: the fields' ranking, every column)."""
-    fields = None if as_csv else ["rank", "field", "category", "sensitive", "recipients", "unnamed", "onward",
-                                  "brand", "scenarios", "sdks", "apps"]
+    fields = data["fields"]
     return Outcome(data, [
-        Section("fields by recipients", rows=data["fields"], columns=fields),
+        Section("fields by recipients", rows=fields, csv_columns=list(fields[0]) if fields else None,
+                columns=["rank", "field", "category", "sensitive", "recipients", "unnamed", "onward", "brand",
+                         "scenarios", "sdks", "apps"]),
         Section("recipients by sensitive fields", rows=data["recipients"],
                 columns=["rank", "recipient", "kind", "sensitive_fields", "fields", "apps"])])

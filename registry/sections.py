@@ -8,7 +8,6 @@ document, the sections for people, the lines for stderr and the exit code.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,11 +24,22 @@ class Section:
     lines: list[str] = field(default_factory=list)
     rows: list[dict[str, Any]] | None = None
     columns: list[str] | None = None
+    csv_columns: list[str] | None = None
+    """The columns of ``--csv`` when they differ from those shown to people."""
 
     @property
     def is_table(self) -> bool:
         """Whether the section is rows (drawn as a table) rather than lines."""
         return self.rows is not None
+
+    @property
+    def shown_columns(self) -> list[str]:
+        """The columns a table shows: those given, else the keys of its first row.
+
+        >>> Section(rows=[{"a": 1, "b": 2}]).shown_columns
+        ['a', 'b']
+        """
+        return list(self.columns or (self.rows[0] if self.rows else []))
 
 
 @dataclass
@@ -44,6 +54,27 @@ class TreeNode:
         node = TreeNode(label)
         self.children.append(node)
         return node
+
+    def lines(self) -> list[str]:
+        """The tree as text, one node a line under guides (the piped form: no line is wrapped).
+
+        >>> t = TreeNode("root"); a = t.add("a"); _ = a.add("a1"); _ = t.add("b")
+        >>> for line in t.lines(): print(line)
+        root
+        ├── a
+        │   └── a1
+        └── b
+        """
+        out = [self.label]
+
+        def walk(node: TreeNode, prefix: str) -> None:
+            for i, child in enumerate(node.children):
+                last = i == len(node.children) - 1
+                out.append(prefix + ("└── " if last else "├── ") + child.label)
+                walk(child, prefix + ("    " if last else "│   "))
+
+        walk(self, "")
+        return out
 
 
 @dataclass
@@ -80,23 +111,57 @@ def cell(v: Any) -> str:
     return str(v)
 
 
-def mapping_sections(report: dict[str, Any]) -> list[Section]:
-    """A flat report (impact, breach) in its key order: each list of records is a table titled
-    by its key, the other keys ``key: value`` lines between them.
+def table(rows: list[dict[str, Any]], columns: list[str] | None = None, title: str | None = None, *,
+          exit_code: int = 0, notes: list[str] | None = None) -> Outcome:
+    """An answer that is one table: the rows are also the ``--json`` document.
+
+    >>> table([{"a": 1}], title="t").sections[0].shown_columns
+    ['a']
+    """
+    return Outcome(rows, [Section(title, rows=rows, columns=columns)], notes=notes or [], exit_code=exit_code)
+
+
+def mapping_sections(report: dict[str, Any], summary: str = "summary") -> list[Section]:
+    """A flat report (impact, breach): first its single values as ``key: value`` lines under
+    ``summary``, then in key order each list of records, and each mapping as key/value rows,
+    as a table titled by its key.
 
     >>> [(s.title, s.lines, s.rows) for s in mapping_sections({"a": 1, "t": [{"x": 1}], "b": []})]
-    [(None, ['a: 1'], None), ('t', [], [{'x': 1}]), (None, ['b: '], None)]
+    [('summary', ['a: 1', 'b: '], None), ('t', [], [{'x': 1}])]
+    >>> mapping_sections({"change": {"line": 3}})[0].rows
+    [{'key': 'line', 'value': 3}]
     """
-    out: list[Section] = []
     lines: list[str] = []
+    tables: list[Section] = []
     for k, v in report.items():
         if isinstance(v, list) and v and isinstance(v[0], dict):
-            if lines:
-                out.append(Section(lines=lines))
-                lines = []
-            out.append(Section(k, rows=v))
+            tables.append(Section(k, rows=v))
+        elif isinstance(v, dict) and v:
+            tables.append(Section(k, rows=[{"key": x, "value": y} for x, y in v.items()]))
         else:
-            lines.append(f"{k}: {json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else cell(v)}")
-    if lines:
-        out.append(Section(lines=lines))
-    return out
+            lines.append(f"{k}: {cell(v)}")
+    return ([Section(summary, lines)] if lines else []) + tables
+
+
+def one_table(sections: list[Section]) -> Section:
+    """Several sections as ONE table, the piped form of a report: a ``section`` column (each
+    section's title), then every table's columns in order of first appearance, then ``text`` for
+    the lines of text sections, one row per line (a text section without lines still gets a row:
+    its title may be all it says). A cell a section does not have is left out of its rows.
+
+    >>> t = one_table([Section("a", ["x"]), Section("b", rows=[{"n": 1}])])
+    >>> t.columns, t.rows
+    (['section', 'n', 'text'], [{'section': 'a', 'text': 'x'}, {'section': 'b', 'n': 1}])
+    """
+    columns = ["section"]
+    for s in sections:
+        columns += [c for c in s.shown_columns if c not in columns] if s.is_table else []
+    has_text = any(not s.is_table for s in sections)
+    rows: list[dict[str, Any]] = []
+    for s in sections:
+        title = s.title or ""
+        if s.is_table:
+            rows += [{"section": title, **{c: r[c] for c in s.shown_columns if c in r}} for r in s.rows or []]
+        else:
+            rows += [{"section": title, "text": line} for line in s.lines or [""]]
+    return Section(rows=rows, columns=columns + (["text"] if has_text else []))

@@ -102,3 +102,24 @@ def test_no_private_names_imported_across_packages():
            if n.startswith("_") and not n.startswith("__") and m.rsplit(".", 1)[0] != t.rsplit(".", 1)[0]
            and not t.startswith(m.rsplit(".", 1)[0] + ".") and m.split(".")[:2] != t.split(".")[:2]]
     assert bad == [], bad
+
+
+def test_render_only_draws():
+    # lineage.render draws any Outcome; what a report says is decided above it (lineage.reports)
+    G, _ = _graph()
+    assert set(G.successors("lineage.render")) <= {"registry.sections", "registry.errors", "lineage.export_safety"}
+    assert "typer" not in (ROOT / "lineage" / "render.py").read_text(encoding="utf-8")
+
+
+def test_cli_is_thin():
+    """cli.py parses and hands an Outcome to lineage.render: it draws nothing itself, loads only
+    typer and registry.sections at start-up, and stays small (26 KB with its renderers before)."""
+    src = (ROOT / "cli.py").read_text(encoding="utf-8")
+    tree = ast.parse(src)
+    top = {a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names}
+    top |= {n.module for n in tree.body if isinstance(n, ast.ImportFrom)}
+    assert {m for m in top if m.split(".")[0] in (*PACKAGES, "rich")} == {"registry.sections"}, top
+    every = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    every |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not every & {"rich", "csv", "json", "rich.table", "rich.console"}, every
+    assert len(src.encode()) < 19_000

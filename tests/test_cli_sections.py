@@ -1,5 +1,5 @@
 """The CLI's reports as data (registry/sections.py, registry/import_run.py, lineage/reports.py):
-what each section says, that piped output keeps each table's title, and whole --help summaries."""
+what each section says, that piped output keeps each row's section, and whole --help summaries."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _versions(tmp_path: Path) -> tuple[Registry, Registry]:
 def test_diff_sections_say_what_changed_under_titles(tmp_path):
     sections = diff_sections(diff(*_versions(tmp_path)))
     assert [s.title for s in sections] == ["你我贷 (compared)", "sensitive flows added", "sensitive flows removed",
-                                           None, "other flows removed"]
+                                           "names added or removed", "other flows removed"]
     by_title = {s.title: s for s in sections}
     # 面部照片 reaches the ten recipients left in the row; 百行征信 loses the row's four fields
     assert {r["field"] for r in by_title["sensitive flows added"].rows} == {"面部照片"}
@@ -42,15 +42,26 @@ def test_diff_sections_say_what_changed_under_titles(tmp_path):
     assert sections[3].lines == ["recipients removed: 百行征信有限公司"]
 
 
-def test_piped_diff_keeps_each_table_title(tmp_path):
+def test_piped_diff_keeps_each_rows_section(tmp_path):
     old, new = _versions(tmp_path)
     save_registry(old, tmp_path / "old.json")
     save_registry(new, tmp_path / "new.json")
     res = CliRunner().invoke(cli.app, ["diff", str(tmp_path / "old.json"), str(tmp_path / "new.json")])
     assert res.exit_code == 1, res.output
-    lines = res.output.splitlines()
-    for title in ("== sensitive flows added", "== sensitive flows removed", "== other flows removed"):
-        assert lines[lines.index(title) + 1] == "field\tchannel\tvia\trecipient\timplied_via"
+    header, *lines = res.stdout.splitlines()
+    assert header == "section\tfield\tchannel\tvia\trecipient\timplied_via\ttext"
+    sections = [line.split("\t")[0] for line in lines]
+    for title in ("sensitive flows added", "sensitive flows removed", "other flows removed"):
+        assert title in sections
+
+
+def test_diff_of_several_apps_names_the_app_in_each_title(tmp_path):
+    old, new = _versions(tmp_path)
+    policy, _ = import_document(SEED_PATH, app="另一个应用")
+    old.add(policy)
+    new.add(policy)
+    titles = [s.title for s in diff_sections(diff(old, new))]
+    assert "你我贷: sensitive flows removed" in titles and "另一个应用 (compared): no change" in titles
 
 
 def test_strict_import_of_the_seed_writes_nothing(tmp_path):
