@@ -78,8 +78,16 @@ def test_sharing_list_has_no_contact_column_one_finding_for_the_table(seed_findi
 
 
 def test_purpose_that_repeats_the_scenario(seed_findings) -> None:
-    (f,) = only(seed_findings, "SG105")
-    assert f.get("scenario") == "获取定位信息" and lines_of(f) == {2451}
+    found = {f.get("scenario"): f for f in only(seed_findings, "SG105")}
+    # as written (line 2466 获取定位信息), and in other words (issue 15 gap 6): 提供借款推荐服务
+    # (2301), 提供贷后管理服务 (2385), 进行借款申请 (2439), 为用户提供借款产品/服务 (2274)
+    assert {s: lines_of(f) for s, f in found.items()} == {
+        "获取定位信息": {2451, 2466}, "借款推荐服务": {2286, 2301}, "贷后管理（逾期提醒、催收）": {2370, 2385},
+        "借款申请": {2424, 2439}, "借款导流合作": {2259, 2274}}
+    assert "its own name" in found["获取定位信息"].reason
+    assert "'提供借款推荐服务', its name in other words" in found["借款推荐服务"].reason
+    # purposes that say more are no finding: 推送消息到设备 (推送通知), 资信评估 (风控审核、信用初审)
+    assert not {"推送通知", "风控审核、信用初审", "认证服务"} & set(found)
 
 
 def test_xiaomi_contact_is_a_web_page(seed_findings) -> None:
@@ -291,7 +299,7 @@ def test_capacity_rests_on_the_sentence_for_the_row_s_kind_of_partner(seed_findi
 
 
 def test_seed_totals_and_order(seed_findings) -> None:
-    assert counts(seed_findings) == {"error": 4, "warning": 39, "note": 101}
+    assert counts(seed_findings) == {"error": 4, "warning": 61, "note": 108}
     assert {f.rule for f in seed_findings if f.level == "error"} == {"SG102", "SG104", "SG201", "SG302"}
     assert seed_findings == audit(open_registry())  # deterministic
     assert seed_findings == sorted(seed_findings, key=Finding.sort_key)
@@ -426,8 +434,47 @@ def corrected_seed(text: str) -> str:
     sub("、app store", "、Apple Inc.")
     sub("、旦米、", "、上海旦米信息科技有限公司、")  # a made-up legal name for the brand
     sub("百融云创科技股份有限公司、上海深世信息科技有限公司、浙江百应科技有限公司、", "百融云创科技股份有限公司、")
-    # SG105: a purpose that says what the recipient does
+    # SG105: purposes that say what the recipient does
     replace_cell("获取定位信息", "判断用户所在地区是否可提供借款服务", nth=2)
+    replace_cell("提供借款推荐服务", "向用户推荐其可能获批的贷款机构的借款产品，由该机构审核借款申请")
+    replace_cell("提供贷后管理服务", "向逾期用户发送还款提醒并进行催收")
+    replace_cell("进行借款申请", "审核用户的借款申请并决定是否放款")
+    replace_cell("为用户提供借款产品/服务", "合作方向用户展示其借款产品并审核用户的借款申请")
+    # SG206: the open list of 咨询、服务类合作方 (line 1868) and line 1829's 如银行… named in the
+    # list instead (the rows already name the lenders): the sentences go
+    sub("该等合作方包括商务咨询机构、智能语音机构、服务商、电商机构、提供现金红包提现服务功能的平台、物流公司、物料供应商、审计机构、律师事务所等，",
+        "该等合作方见《与第三方共享个人信息清单》。")
+    sub("我们可能会将您的个人信息提供给上述机构，以用于对您的还款进行智能提醒，", "以用于对您的还款进行智能提醒，")
+    sub("，如银行、互联网小额贷款公司、消费金融公司、信托公司（在本隐私政策中合称“贷款人”）、担保公司、保险公司共享",
+        "（见《与第三方共享个人信息清单》）共享")
+    # SG406: the face SDKs list the facial images their providers get (认证服务 row)
+    sub("\t\t\t\t\t驾驶证/行驶证照片\n", "\t\t\t\t\t驾驶证/行驶证照片\n\t\t\t\t\n\n\t\t\t\t\t面部照片\n")
+    sub("\t\t\t\t\t通过摄像头拍摄的身份证图像视频数据\n",
+        "\t\t\t\t\t通过摄像头拍摄的身份证图像视频数据\n\t\t\t\t\n\n\t\t\t\t\t面部照片\n")
+    # SG701: the sources named, and checked
+    sub("我们可能会从我们的关联公司、合作方、征信机构及其他依法成立并合法留存您个人信息的第三方机构获取您的个人信息",
+        "我们可能会从百行征信有限公司获取您的个人信息")
+    sub("电商平台信息、APP推送信息。", "电商平台信息、APP推送信息。我们会要求其说明个人信息来源，并确认其合法性。")
+    # SG702: a retention period
+    sub("超出最短、必要期限后，我们将对您的个人信息进行删除或匿名化处理。",
+        "借款结清后，我们将您的个人信息保存5年，超出该期限后，我们将对您的个人信息进行删除或匿名化处理。")
+    # SG703: nothing kept or disclosed after withdrawal, beyond what the law requires
+    sub("同时，您知悉并理解，在您撤回同意或授权前提供的个人信息，我们将继续依照可适用的法律法规规定及本隐私政策进行保存或披露；",
+        "")
+    sub("但您知悉并理解，在您注销账户前提供的个人信息，我们将继续依照可适用的法律法规规定及本隐私政策进行保存。", "")
+    # SG704: consent asked for what it covers, not deemed or written in
+    sub("您勾选同意并确认，即视为您已同意本隐私政策的内容。", "")
+    sub("您同意我们有权将前述身份识别信息中的面部照片", "经您单独同意，我们会将前述身份识别信息中的面部照片")
+    sub("您同意我们有权向合法持有您的信息的认证服务机构共享", "经您单独同意，我们会向合法持有您的信息的认证服务机构共享")
+    sub("您同意我们有权使用诸如", "经您同意，我们会使用诸如")
+    sub("若您不同意本隐私政策变更的内容，请您停止使用你我贷的产品或服务。若您继续使用我们的产品或服务，即表示您同意受更新后的隐私政策的约束。",
+        "对于重大变更，我们会再次征得您的同意。")
+    # SG705: refusing a permission the lending app does not need leaves the loan service alone
+    for impact in ("可能无法正常使用借款申请服务获批额度", "可能无法通过使用借款申请服务获批额度或借款资金",
+                   "可能会影响您的借款审核和资信初审"):
+        for i, line in enumerate(lines):
+            if line.strip() == impact:
+                lines[i] = line.replace(impact, "不影响借款申请服务，相关功能需手动填写")
     # SG401: what the prose gives 信息导流合作方 and 数据服务机构, listed in their rows
     sub("姓名、性别、手机号码、审批状态、授信额度",
         "姓名、性别、手机号码、职位名称、工作性质、芝麻分、花呗额度、京东守约信息、微信支付分、审批状态、授信额度")
@@ -530,6 +577,10 @@ BASE = """\
 我们向其他个人信息处理者提供您的个人信息前，会告知您接收方的名称、联系方式、处理目的、处理方式和个人信息的种类，并取得您的单独同意。
 
 第三方SDK的提供者作为独立的个人信息处理者处理其SDK收集的个人信息。
+
+## 三、我们如何存储您的个人信息
+
+借款结清后，我们将您的个人信息保存5年，届满后删除或匿名化处理。
 
 ## 附录：与第三方共享个人信息清单
 
@@ -666,6 +717,111 @@ def test_listed_data_said_in_other_words(audit_md: AuditMd, shared: str, collect
     assert f.level == level and why in f.reason
 
 
+# -- the gaps of issue 15, one rule each: on the seed, and on BASE with real sentences ------
+
+SHARE2 = "为办理放款和还款，我们会将您的姓名、手机号码、银行卡号共享给第三方支付机构。"
+PERM_TABLE = """| 权限名称 | 设备类型 | 权限开启目的或功能 |
+|---|---|---|
+| 地理位置 | Android | 判断所在地区；位置信息由第三方SDK收集，见第三方SDK清单 |"""
+# seed lines 174-194 (the header) and 522-542 (the 通话记录 row), as a Markdown table
+SEED_CALL_LOG = """| 权限名称 | 设备类型 | 权限开启目的或功能 | 是否可以关闭 | 不开启权限的影响 |
+|---|---|---|---|---|
+| 地理位置 | Android | 判断所在地区；位置信息由第三方SDK收集，见第三方SDK清单 | 是 | 无法判断所在地区 |
+| 通话记录 | Android | 查询通话记录，验证用户使用的是否是本机号码 | 是 | 可能无法正常使用借款申请服务获批额度 |"""
+
+
+def test_gap1_open_partner_categories(seed_findings, vivo, audit_md: AuditMd) -> None:
+    found = {f.line: f for f in only(seed_findings, "SG206")}
+    # line 1868 (4) 咨询、服务类合作方: nine kinds ending in 等, no data items, no row; line 1829:
+    # 关联方及合作机构，如银行、…、保险公司, "您的个人信息", no row for those kinds
+    assert set(found) == {1829, 1868} and {f.level for f in found.values()} == {"warning"}
+    assert "律师事务所" in found[1868].reason and "without naming its types" in found[1868].reason
+    # vivo line 282: 分享给vivo业务合作伙伴或技术服务商，包括…的第三方等
+    (v,) = only(vivo[1], "SG206")
+    assert v.line == 282
+    # seed line 1868, cut into the small policy
+    fs = audit_md((SHARE2, SHARE2 + "\n\n该等合作方包括商务咨询机构、智能语音机构、服务商、电商机构、审计机构、律师事务所等，"
+                   "我们可能会将您的个人信息提供给上述机构，以用于对您的还款进行智能提醒。"))
+    (f,) = only(fs, "SG206")
+    assert f.level == "warning" and loud(fs) == {"SG206"}
+    # a sentence whose partner kind has its row is no finding (BASE's 第三方支付机构)
+    assert not only(audit_md(), "SG206")
+
+
+def test_gap2_sdk_row_omits_what_its_provider_gets(seed_findings, audit_md: AuditMd) -> None:
+    warn = {f.get("sdk"): f for f in only(seed_findings, "SG406") if f.level == "warning"}
+    # the face SDKs (lines 813, 882) list no facial data; the 认证服务 row (line 2156) sends
+    # 面部照片 to both providers
+    assert set(warn) == {"腾讯云人脸核身SDK", "face++SDK"}
+    assert all(f.get("fields") == ("面部照片",) and 2156 in lines_of(f) for f in warn.values())
+    # seed line 882-923 (face++SDK) and row 认证服务's recipient, cut into the small policy
+    face = "| face++SDK | 北京旷视科技有限公司 | 400-6700-866 | https://www.megvii.com/privacy_policy | 人像检测 | 通过摄像头拍摄的身份证图像视频数据 |"
+    fs = audit_md((SDK1, SDK1 + "\n" + face), ("| 示例认证科技有限公司 |", "| 北京旷视科技有限公司 |"))
+    (f,) = only(fs, "SG406")
+    assert f.level == "warning" and f.get("fields") == ("面部照片",) and f.get("sdk") == "face++SDK"
+
+
+def test_gap3_indirect_collection_from_unnamed_sources(seed_findings, vivo, audit_md: AuditMd) -> None:
+    (f,) = only(seed_findings, "SG701")
+    assert f.line == 740 and f.level == "warning"
+    assert {"违法犯罪信息", "航旅信息", "用户画像"} <= set(f.get("fields"))
+    assert "征信机构" in f.reason and "separate consent" in f.reason
+    # 从合法公开披露的信息中收集 (the exceptions list, lines 722 and vivo 128) is no finding
+    assert not only(vivo[1], "SG701")
+    line_740 = SEED_PATH.read_text(encoding="utf-8").split("\n")[739]
+    fs = audit_md((COLLECT2, COLLECT2 + "\n\n" + line_740))
+    (g,) = only(fs, "SG701")
+    assert g.level == "warning"
+
+
+def test_gap4_retention_without_a_period_and_after_withdrawal(seed_findings, vivo, audit_md: AuditMd) -> None:
+    (f,) = only(seed_findings, "SG702")
+    assert f.line == 1952 and f.level == "warning"
+    (v,) = only(vivo[1], "SG702")  # vivo line 158: 最短必要期限内保留
+    assert 158 in lines_of(v)
+    kept = {f.line: f for f in only(seed_findings, "SG703")}
+    # line 2015: 撤回同意或授权前提供的个人信息…继续…进行保存或披露; 2024: 注销账户前…继续…保存
+    assert set(kept) == {2015, 2024} and {f.level for f in kept.values()} == {"warning"}
+    assert not only(vivo[1], "SG703")  # line 304 deletes on closing, as the law allows
+    # vivo line 158 in place of BASE's five years; seed line 2015's sentence added
+    fs = audit_md(("借款结清后，我们将您的个人信息保存5年，届满后删除或匿名化处理。",
+                   "除非法律法规另有规定，我们将在实现本政策所述目的的最短必要期限内保留您的个人信息。"))
+    assert [f.level for f in only(fs, "SG702")] == ["warning"]
+    fs = audit_md((CONSENT, CONSENT + "同时，您知悉并理解，在您撤回同意或授权前提供的个人信息，我们将继续依照可适用的"
+                   "法律法规规定及本隐私政策进行保存或披露。"))
+    assert [f.level for f in only(fs, "SG703")] == ["warning"]
+
+
+def test_gap5_deemed_or_bundled_consent(seed_findings, vivo, audit_md: AuditMd) -> None:
+    lines = {f.line for f in only(seed_findings, "SG704")}
+    # 17 即视为您已同意; 83, 98, 752 您同意我们有权…; 2093 继续使用…即表示您同意
+    assert lines == {17, 83, 98, 752, 2093}
+    assert {f.line for f in only(vivo[1], "SG704")} == {24, 72}  # 如您不同意…任何条款…停止; 您同意我们可以
+    # vivo line 72, cut into the small policy
+    fs = audit_md((CONSENT, CONSENT + "您同意我们可以在提供服务的过程中向您以包括但不限于弹窗的方式发送提醒、资讯、推荐等信息。"))
+    (f,) = only(fs, "SG704")
+    assert f.level == "warning" and "您同意我们可以" in f.reason
+
+
+def test_gap6_purpose_in_other_words(audit_md: AuditMd) -> None:
+    # seed lines 2286 and 2301: 借款推荐服务 / 提供借款推荐服务
+    fs = audit_md((ROW1, "| 借款推荐服务 | 姓名、身份证号码、面部照片 | 认证时共享一次 | 提供借款推荐服务 | 示例认证科技有限公司 | 400-000-0001 |"))
+    (f,) = only(fs, "SG105")
+    assert "its name in other words" in f.reason
+
+
+def test_gap7_refusing_what_the_app_does_not_need(seed_findings, vivo, audit_md: AuditMd) -> None:
+    found = {f.get("permission"): f for f in only(seed_findings, "SG705")}
+    # 应用程序列表, 通话记录, 短信内容, 通讯录 and 地理位置: "may affect credit approval"; a lending app
+    # needs the phone number, name, ID type, number and expiry and the bank card number only
+    assert set(found) == {"获取应用程序列表", "通话记录", "短信", "通讯录", "地理位置"}
+    assert 542 in lines_of(found["通话记录"])  # the impact cell, as written
+    assert not only(vivo[1], "SG705")  # a browser, no permission table refusing the browsing
+    fs = audit_md((PERM_TABLE, SEED_CALL_LOG))
+    (f,) = only(fs, "SG705")
+    assert f.get("permission") == "通话记录" and f.level == "warning" and "网络借贷" in f.reason
+
+
 def test_sensitive_sharing_without_consent_is_a_warning_per_row(audit_md: AuditMd) -> None:
     fs = audit_md((CONSENT, ""))
     rows = only(fs, "SG301", table="sharing")
@@ -723,7 +879,7 @@ def run_cli(runner: CliRunner, *args: str):
 def test_fail_on_exit_codes_on_the_seed(runner: CliRunner, fail_on: str | None, code: int) -> None:
     res = run_cli(runner, *(["--fail-on", fail_on] if fail_on else []))
     assert res.exit_code == code, res.output
-    assert "audit of 你我贷: 4 errors, 39 warnings, 101 notes" in res.output
+    assert "audit of 你我贷: 4 errors, 61 warnings, 108 notes" in res.output
     assert "== error (4)" in res.output and "SG104 seed_policy.txt:1700" in res.output
 
 
@@ -759,7 +915,7 @@ def test_json_shape(runner: CliRunner) -> None:
     assert res.exit_code == 1
     data = json.loads(res.output)
     assert data["format"] == "sharegraph-audit" and data["version"] == 1
-    assert data["counts"] == {"error": 4, "warning": 39, "note": 101}
+    assert data["counts"] == {"error": 4, "warning": 61, "note": 108}
     assert data["fail_on"] == "error" and data["failed"] is True
     first = data["findings"][0]
     assert set(first) == {"rule", "level", "about", "evidence", "reason", "clause"}

@@ -18,6 +18,7 @@ SG3xx  :mod:`.sensitive`           sensitive data shared; separate consent
 SG4xx  :mod:`.consistency`         tables against the policy's own prose
 SG5xx  :mod:`.relationship`        processor, joint or other handler; duties
 SG6xx  :mod:`.duplicates`          duplicates and contradictions in the tables
+SG7xx  :mod:`.practices`           collection, retention and consent, from the sentences
 =====  ==========================  ===========================================
 
 The rules that read the prose (and the table headers) need the policy text: the
@@ -32,7 +33,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from lineage.audit import completeness, consistency, duplicates, recipients, relationship, sensitive
+from lineage.audit import (
+    completeness,
+    consistency,
+    duplicates,
+    practices,
+    recipients,
+    relationship,
+    sensitive,
+)
 from lineage.audit.context import (
     AuditContext,
     PolicyText,
@@ -103,7 +112,7 @@ def prose_not_readable(ctx: AuditContext) -> Iterator[Finding]:
 RULES: tuple[Rule, ...] = (
     text_not_found, text_differs, prose_not_readable,
     *completeness.RULES, *recipients.RULES, *sensitive.RULES,
-    *consistency.RULES, *relationship.RULES, *duplicates.RULES,
+    *consistency.RULES, *relationship.RULES, *duplicates.RULES, *practices.RULES,
 )  # fmt: skip
 
 

@@ -155,20 +155,58 @@ def _has_scenario_cell(ctx: AuditContext, s: Scenario) -> bool:
     return "scenario" in row.cells and not row.cells["scenario"].empty
 
 
+def restates(purpose: str, name: str, filler: re.Pattern[str]) -> bool:
+    """Whether a purpose says no more than its scenario's name: its words, less filler words
+    (提供, 进行, 服务…: ``purpose_filler_words`` of data/audit.yaml), are all the name's.
+
+    >>> from lineage.audit.words import load_audit_words
+    >>> f = load_audit_words().pattern("purpose_filler_words")
+    >>> restates("提供借款推荐服务", "借款推荐服务", f), restates("推送消息到设备", "推送通知", f)
+    (True, False)
+    """
+    p, n = purpose.strip(), name.strip()
+    if not p:
+        return False
+    if p == n:
+        return True
+    words = _pairs(filler.sub("、", p))
+    return bool(words) and words <= _pairs(n)
+
+
+def _pairs(text: str) -> set[str]:
+    """Two-character words within runs of letters (an English word counts as one)."""
+    out: set[str] = set()
+    for run in re.findall(r"\w+", text.casefold()):
+        if run.isascii():
+            out.add(run)
+        else:
+            out.update(run[i:i + 2] for i in range(len(run) - 1))
+    return out
+
+
 def sharing_purpose_restates_scenario(ctx: AuditContext) -> Iterator[Finding]:
-    """SG105: a sharing row's purpose only repeats its scenario's name."""
+    """SG105: a sharing row's purpose only repeats its scenario's name (in other words, or as is)."""
+    filler = ctx.words.pattern("purpose_filler_words")
     for s in ctx.policy.scenarios:
         if not _has_scenario_cell(ctx, s):
             continue  # a row read from a sentence is named by its purpose: nothing to compare
-        if s.purpose.strip() and s.purpose.strip() == s.name.strip():
-            yield Finding.make(
-                "SG105", WARNING,
-                about={"app": ctx.app, "table": "sharing", "row": s.evidence.row, "scenario": s.name},
-                evidence=ctx.quote_ev(s.evidence),
-                reason=f"sharing row {s.name!r} gives as its purpose its own name ({s.purpose!r}): "
-                       "what the recipient does with the data is not said",
-                clause=cite(PIPL_23, GBT_92),
-            )
+        if not restates(s.purpose, s.name, filler):
+            continue
+        same = s.purpose.strip() == s.name.strip()
+        found = ctx.row_at("sharing", s.evidence.line)
+        lines = [s.evidence.line]
+        if found is not None and "purpose" in found[1].cells and found[1].cells["purpose"].line:
+            lines.append(found[1].cells["purpose"].line)
+        yield Finding.make(
+            "SG105", WARNING,
+            about={"app": ctx.app, "table": "sharing", "row": s.evidence.row, "scenario": s.name},
+            evidence=ctx.quote_lines(lines),
+            reason=f"sharing row {s.name!r} gives as its purpose "
+                   + (f"its own name ({s.purpose!r})" if same else
+                      f"{s.purpose!r}, its name in other words")
+                   + ": what the recipient does with the data is not said",
+            clause=cite(PIPL_23, GBT_92),
+        )
 
 
 def _sdk_about(ctx: AuditContext, s: SDK) -> dict[str, object]:

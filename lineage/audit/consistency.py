@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from lineage.audit.clauses import GBT_55, GBT_92, GBT_97, PIPL_17, PIPL_23, TC260_SDK, cite
 from lineage.audit.context import AuditContext
 from lineage.audit.finding import NOTE, WARNING, Finding
-from lineage.audit.matching import best_row, covered_by
+from lineage.audit.matching import best_row, bigrams, covered_by
 from lineage.audit.prose import COLLECT, SHARE, Statement, paragraphs, section_kinds
-from registry.model import Channel, Flow
+from registry.model import SDK, Channel, Flow
 
 LEGAL = re.compile(r"协会|监管|征信|人民银行|公安|法院|检察|司法|政府|有权机关|行政机关|消费者权益保护|仲裁|交警")
 """Partners the policy provides data to by legal obligation: no row of the list is expected."""
@@ -265,11 +265,64 @@ def sdk_not_in_collection_prose(ctx: AuditContext) -> Iterator[Finding]:
         )
 
 
+def _sdk_words(s: SDK) -> str:
+    return f"{s.name} {s.function} {s.need} {s.purpose}"
+
+
+def sdk_row_omits_provider_data(ctx: AuditContext) -> Iterator[Finding]:
+    """SG406: a row of the sharing list sends the SDK's provider data that the SDK's own row does
+    not list, data of the kind the SDK is for (a face SDK, facial images): the SDK row is
+    incomplete. Other data sent to the provider for the SDK's own purpose is a note."""
+    kinds = ctx.words.section("sdk_category_words")
+    patterns = {cat: re.compile("|".join(re.escape(w) for w in ws), re.IGNORECASE)
+                for cat, ws in kinds.items() if ws}
+    for sdk in ctx.policy.sdks:
+        if not sdk.provider:
+            continue
+        listed = set(ctx.sdk_fields(sdk))
+        words = _sdk_words(sdk)
+        sdk_bigrams = bigrams(f"{sdk.function}、{sdk.need}、{sdk.purpose}")
+        by_field: dict[str, list[Flow]] = defaultdict(list)
+        for fl in ctx.policy.flows:
+            if (fl.channel is Channel.SHARING and fl.recipient == sdk.provider
+                    and not covered_by(ctx, fl.field, listed)):
+                by_field[fl.field].append(fl)
+        kind_fields, purpose_fields = [], []
+        for name, flows in sorted(by_field.items()):
+            entry = ctx.vocab.fields.get(name)
+            cat = entry.category if entry else None
+            if cat in patterns and patterns[cat].search(words):
+                kind_fields.append((name, flows))
+                continue
+            rows = {fl.via for fl in flows}
+            if any(bigrams(f"{r.name}、{r.purpose}") & sdk_bigrams for r in ctx.policy.scenarios if r.name in rows):
+                purpose_fields.append((name, flows))
+        for level, found, why in ((WARNING, kind_fields, "data of the kind the SDK is for"),
+                                  (NOTE, purpose_fields, "for the purpose the SDK serves")):
+            if not found:
+                continue
+            names = [n for n, _ in found]
+            rows = sorted({fl.via for _, flows in found for fl in flows})
+            lines = sorted({fl.evidence.line for _, flows in found for fl in flows})
+            yield Finding.make(
+                "SG406", level,
+                about={"app": ctx.app, "table": "sdk", "row": sdk.evidence.row if sdk.evidence else None,
+                       "sdk": sdk.name, "recipient": sdk.provider, "fields": names},
+                evidence=[*ctx.quote_ev(sdk.evidence), *[ctx.quote(ln) for ln in lines[:2]]],
+                reason=f"the sharing list sends {sdk.provider} {_join(names)} ({why}; rows "
+                       f"{'、'.join(rows)}), which the row of its SDK {sdk.name!r} does not list: the SDK "
+                       "row should name all the personal information the SDK or its provider gets"
+                       + ("" if level == WARNING else " (check whether the SDK itself collects it)"),
+                clause=cite(PIPL_23, GBT_97, TC260_SDK),
+            )
+
+
 RULES = (
     prose_shared_not_listed,
     prose_shared_row_omits,
     listed_not_collected,
     sdk_not_in_collection_prose,
+    sdk_row_omits_provider_data,
 )
 """SG405 (a permission's data shared, the permission table silent) was withdrawn: no provision
 asks a permission table to name recipients; the sharing list and the prose do (Art. 23)."""

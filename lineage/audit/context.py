@@ -11,6 +11,7 @@ was kept has none, and the rules that read it are skipped.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from registry.model import SDK, Channel, Evidence, Flow, Policy, Scenario
 from registry.source import SourceText, decode
 from registry.tables import RawRow, RawTable
 from registry.vocabulary import Vocabulary, load_vocabulary
+
+_SENTENCE = re.compile(r"(?<=[。！？!?])|(?<=\.)\s+")
 
 TEXT_LAYOUTS = ("flattened-text", "markdown", "records", "paragraph-list", "prose")
 """Layouts whose lines are prose a reader can quote (an HTML page's lines are markup, a JSON or
@@ -222,6 +225,20 @@ class AuditContext:
 
     # -- the prose ----------------------------------------------------------------------------
     @cached_property
+    def sentences(self) -> list[tuple[int, str]]:
+        """Every sentence outside the tables, with its line (a line ends every sentence on it;
+        Chinese sentences end at 。！？, English ones at a full stop before a blank)."""
+        if not self.has_prose:
+            return []
+        out: list[tuple[int, str]] = []
+        for no, raw in enumerate(self.lines, 1):
+            if no in self.table_lines or not raw.strip():
+                continue
+            out.extend((no, part.strip()) for part in _SENTENCE.split(raw.strip()) if part.strip())
+        return out
+
+
+    @cached_property
     def statements(self) -> list[Statement]:
         """Collection and sharing statements of sections 一 and 二 ([] without prose)."""
         if not self.has_prose or self.text is None:
@@ -244,6 +261,10 @@ class AuditContext:
     def sdk_flows(self, s: SDK) -> list[Flow]:
         """The flows of one SDK row."""
         return self.flows_by_via.get((Channel.SDK, s.name), [])
+
+    def sdk_fields(self, s: SDK) -> list[str]:
+        """The fields of one SDK row, in the order the row lists them."""
+        return list(dict.fromkeys(f.field for f in self.sdk_flows(s)))
 
     def scenario_recipients(self, s: Scenario) -> list[str]:
         """Recipients of a row, in the order the cell names them."""
@@ -271,6 +292,18 @@ class AuditContext:
     def sdks_of(self, provider: str) -> list[SDK]:
         """The SDKs that ``provider`` provides."""
         return [s for s in self.policy.sdks if s.provider == provider]
+
+    def names_entity(self, text: str) -> bool:
+        """Whether a phrase names a legal entity (a company suffix of recipients.yaml such as
+        有限公司 or Ltd), not a kind of one (律师事务所, 银行, 第三方机构).
+
+        >>> from registry import open_registry
+        >>> ctx = AuditContext(open_registry().policies["你我贷"])
+        >>> ctx.names_entity("北京旷视科技有限公司"), ctx.names_entity("律师事务所")
+        (True, False)
+        """
+        return any(sfx in text for sfx in self.vocab.company_suffixes
+                   if sfx.endswith("公司") or sfx.isascii())
 
     # -- the field hierarchy -------------------------------------------------------------
     def sensitive(self, name: str) -> bool:

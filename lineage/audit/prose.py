@@ -50,7 +50,7 @@ _HEADING_MAX = 40
 _SENTENCE_END = "。"
 _CLAUSE_END = "；;"
 
-_SHARE_TO = re.compile(r"(?:共享|提供|提交|披露|传输|发送)(?:给|至)")
+_SHARE_TO = re.compile(r"(?:共享|分享|提供|提交|披露|传输|发送)(?:给|至)")
 _SHARE_FROM = re.compile(r"向(?P<p>[^，；。]{1,80}?)(?P<v>共享|提供)(?![给至])(?P<d>[^；。]*)")
 _SHARE_WITH = re.compile(r"将(?P<d>[^；。]+?)与(?P<p>[^；。]+?)(?P<v>共享)(?![给至])")
 _SHARE_WITH_AFTER = re.compile(r"与(?P<p>[^，；。]+?)(?P<v>共享)(?![给至])(?P<d>[^；。]*)")

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from lineage.audit.clauses import GBT_92, PIPL_21, PIPL_23, cite
 from lineage.audit.context import AuditContext
 from lineage.audit.finding import ERROR, NOTE, WARNING, Finding, Quote
+from lineage.audit.prose import SHARE
 from registry.model import Recipient, RecipientKind, Scenario
 
 _REENTRUST = re.compile(r"转委托")
@@ -121,4 +122,36 @@ def brand_resolved_by_sdk_table(ctx: AuditContext) -> Iterator[Finding]:
             )
 
 
-RULES = (unnamed_recipient, onward_processor, unresolved_brand, brand_resolved_by_sdk_table)
+def open_partner_categories(ctx: AuditContext) -> Iterator[Finding]:
+    """SG206: the prose provides data to kinds of partner given as an open list, none named, and
+    no row of the sharing list is for them."""
+    from lineage.audit.consistency import is_legal
+    from lineage.audit.matching import best_row
+
+    open_list = ctx.words.pattern("open_list_re")
+    for st in ctx.statements:
+        if st.kind != SHARE or is_legal(st):
+            continue
+        kinds = st.partner_ref or st.partner
+        after = st.text[st.text.find(st.partner) + len(st.partner):] if st.partner in st.text else ""
+        if not (st.partner_ref or open_list.search(kinds) or re.match(r"^[，,]\s*(?:包括|如|例如)", after)):
+            continue
+        parts = [p for p in re.split(r"[、，,]|以及|及|和|或", re.sub(r"^.*?(?:如|例如|包括)", "", kinds)) if p.strip()]
+        if len(parts) < 2 and not st.partner_ref and not open_list.search(after[:80]):
+            continue
+        if any(ctx.names_entity(p) for p in parts) or best_row(ctx, st) is not None:
+            continue
+        data = "、".join(st.fields[:8]) if st.fields else "personal information without naming its types"
+        yield Finding.make(
+            "SG206", WARNING,
+            about={"app": ctx.app, "statement": f"line {st.line}: {st.partner}", "fields": st.fields},
+            evidence=[ctx.quote(st.line, focus=st.partner[:20])],
+            reason=f"line {st.line} provides {data} to kinds of partner given as an open list "
+                   f"({kinds[:120]}{'…' if len(kinds) > 120 else ''}), none named, and no row of the sharing "
+                   "list is for them: the recipients, their contacts and the data each gets are not told",
+            clause=cite(PIPL_23, GBT_92),
+        )
+
+
+RULES = (unnamed_recipient, onward_processor, unresolved_brand, brand_resolved_by_sdk_table,
+         open_partner_categories)

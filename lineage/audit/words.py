@@ -41,6 +41,10 @@ class AuditWords:
         """One pattern for the whole list: the regexes of a ``_re`` key, else the words escaped."""
         return _compile(self.path, key, tuple(self.list(key)), key.endswith("_re"))
 
+    def patterns(self, key: str) -> list[re.Pattern[str]]:
+        """Each regex of a ``_re`` list compiled on its own (for lists whose patterns name groups)."""
+        return [_compile(self.path, key, (p,), True) for p in self.list(key)]
+
     def matches(self, key: str, text: str) -> bool:
         """Whether ``text`` holds one of the list's words (or patterns)."""
         return bool(self.pattern(key).search(unicodedata.normalize("NFKC", text)))
