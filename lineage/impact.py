@@ -21,8 +21,18 @@ import networkx as nx
 
 from lineage.exposure import exposure, fields_of
 from lineage.graph import build_graph
-from lineage.names import closest, resolve_field_name, resolve_recipient, resolve_recipient_name
-from registry.errors import SharegraphError, UnknownNameError, UnknownRecipientError
+from lineage.names import (
+    RecipientMatch,
+    resolve_field_name,
+    resolve_recipient_name,
+    resolve_recipients,
+)
+from registry.errors import (
+    AmbiguousNameError,
+    SharegraphError,
+    UnknownNameError,
+    UnknownRecipientError,
+)
 from registry.model import (
     SDK,
     Channel,
@@ -36,15 +46,22 @@ from registry.model import (
     Scenario,
 )
 from registry.normalize import classify_recipient
+from registry.suggest import NameMatch, resolve_app, resolve_name
 from registry.vocabulary import load_vocabulary
 
 
-def _policy(reg: Registry, app: str | None) -> Policy:
+def _policy(reg: Registry, app: str | None, resolved: dict[str, Any] | None = None) -> Policy:
+    """The app's policy (the only one when no app is given); the app by part of its name too,
+    what it resolved to written into ``resolved``."""
     if app is None:
         if len(reg.policies) != 1:
             raise UnknownNameError("app", "(none given)", reg.apps[:3])
         return next(iter(reg.policies.values()))
-    return reg.policy(app)
+    m = resolve_app(reg.apps, app)
+    assert m is not None
+    if resolved is not None:
+        resolved.update(m.resolved)
+    return reg.policy(m.name)
 
 
 def _copy(reg: Registry) -> Registry:
@@ -112,6 +129,8 @@ class PartnerChange:
     evidence: Evidence
     flows: tuple[Flow, ...]
     """The flows to add: those of ``fields`` the policy does not have yet."""
+    resolved: dict[str, Any] = dataclasses.field(default_factory=dict)
+    """The names typed that were not names as the policy writes them (app, scenario, SDK, fields)."""
 
 
 def _plan_add_partner(
@@ -126,9 +145,13 @@ def _plan_add_partner(
 ) -> PartnerChange:
     """Resolve the scenario or SDK, the fields and the partner in ``p`` (graph ``G0``), and the flows to add."""
     channel = Channel.SHARING if scenario else Channel.SDK
-    via_name = scenario or sdk or ""
-    sc, existing_sdk = _via(p, scenario, sdk, fields)
+    sc, existing_sdk, via = _via(p, scenario, sdk, fields)
+    via_name = via.name if via is not None else (sdk or "").strip()
+    sdk = via_name if sdk else None
+    resolved = dict(via.resolved) if via is not None else {}
     chosen = _chosen_fields(G0, [f for f in p.flows if f.channel is channel and f.via == via_name], fields)
+    if fields:  # a field typed as other than its name: 身份证号 for 身份证号码
+        resolved.update({w: n for n, (w, implied) in chosen.items() if implied is None and w.strip() != n})
     recips = classify_recipient(partner, load_vocabulary())
     known_before = _known_recipients(G0, [r.name for r in recips])
     target = next(iter(known_before), recips[0].name)
@@ -146,22 +169,28 @@ def _plan_add_partner(
     return PartnerChange(
         policy=p, partner=partner, recipient=target, recipient_kind=recips[0].kind, channel=channel,
         via=via_name, scenario=sc, sdk=sdk, existing_sdk=existing_sdk, some_fields=bool(fields),
-        fields=chosen, known_as=known_before, purpose=sc_purpose, evidence=ev, flows=added,
+        fields=chosen, known_as=known_before, purpose=sc_purpose, evidence=ev, flows=added, resolved=resolved,
     )
 
 
 def _via(p: Policy, scenario: str | None, sdk: str | None,
-         fields: list[str] | None) -> tuple[Scenario | None, SDK | None]:
-    """The policy's scenario (which must exist), or its SDK of that name (``None``: a new SDK, which needs fields)."""
+         fields: list[str] | None) -> tuple[Scenario | None, SDK | None, NameMatch | None]:
+    """The policy's scenario (which must exist), or its SDK (``None``: a new SDK, which needs
+    fields), and how the name typed resolved (:func:`registry.suggest.resolve_name`: exact,
+    prefix, contains; a new SDK: ``None``). A part of several names is an AmbiguousNameError."""
     if scenario:
-        sc = next((s for s in p.scenarios if s.name == scenario), None)
-        if sc is None:
-            raise UnknownNameError("scenario", scenario, closest(scenario, [s.name for s in p.scenarios]))
-        return sc, None
-    existing_sdk = next((s for s in p.sdks if s.name == sdk), None)
-    if existing_sdk is None and not fields:
-        raise SharegraphError(f"a new SDK {sdk!r} needs --fields (what it collects)")
-    return None, existing_sdk
+        m = resolve_name("scenario", scenario, [s.name for s in p.scenarios])
+        return next(s for s in p.scenarios if s.name == m.name), None, m
+    try:
+        m = resolve_name("sdk", sdk or "", [s.name for s in p.sdks])
+    except AmbiguousNameError:
+        raise
+    except UnknownNameError as e:
+        if fields:
+            return None, None, None
+        raise SharegraphError(f"a new SDK {(sdk or '').strip()!r} needs --fields (what it collects)"
+                              + (f"; did you mean {', '.join(e.suggestions)}?" if e.suggestions else "")) from None
+    return None, next(s for s in p.sdks if s.name == m.name), m
 
 
 def _chosen_fields(G0: nx.MultiDiGraph, via_flows: list[Flow],
@@ -272,6 +301,7 @@ def _partner_report(c: PartnerChange, G0: nx.MultiDiGraph, G1: nx.MultiDiGraph) 
         "sensitive_new": [e["field"] for e in exposures if e["sensitive"] and not e["already_received_elsewhere"]],
         "unchanged": sorted(set(c.fields) - {f.field for f in c.flows}),
         "appendix_change": _appendix_change(c),
+        "resolved": c.resolved,
     }
 
 
@@ -292,9 +322,11 @@ def add_partner(
     """
     if bool(scenario) == bool(sdk):
         raise SharegraphError("add-partner needs exactly one of --scenario or --sdk")
-    p = _policy(reg, app)
+    app_resolved: dict[str, Any] = {}
+    p = _policy(reg, app, app_resolved)
     G0 = build_graph(reg, app=p.app)
     change = _plan_add_partner(p, G0, partner, scenario=scenario, sdk=sdk, fields=fields, purpose=purpose)
+    change = dataclasses.replace(change, resolved={**app_resolved, **change.resolved})
     new_reg = _apply_partner(reg, change)
     G1 = build_graph(new_reg, app=p.app)
     return _partner_report(change, G0, G1), new_reg
@@ -311,11 +343,12 @@ def _field_to_add(G: nx.MultiDiGraph, text: str) -> str:
     return entry.name if entry is not None else resolve_field_name(G, t)
 
 
-def _blast(G: nx.MultiDiGraph, name: str, app: str | None) -> dict[str, Any]:
-    rows = fields_of(G, name, app=app)
-    onward = sorted({r["recipient"] for r in _onward_rows(G, name, app)})
+def _blast(G: nx.MultiDiGraph, names: tuple[str, ...], app: str | None) -> dict[str, Any]:
+    rows = [r for name in names for r in fields_of(G, name, app=app)]
+    onward = sorted({r["recipient"] for name in names for r in _onward_rows(G, name, app)} - set(names))
     return {
-        "recipient": name,
+        "recipient": names[0],
+        "recipients": list(names),
         "apps": sorted({r["app"] for r in rows}),
         "fields": sorted({r["field"] for r in rows}),
         "sensitive_fields": sorted({r["field"] for r in rows if r["sensitive"]}),
@@ -335,17 +368,35 @@ def _onward_rows(G: nx.MultiDiGraph, name: str, app: str | None) -> list[dict[st
     return out
 
 
+def blast_names(match: RecipientMatch, resolved: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The keys every partner report has from its match (shared with the Neo4j backend):
+    ``recipient`` (the recipient; for a brand of several, the brand as typed), ``recipients``
+    (each one), ``matched`` (the text matched) and ``resolved`` (``{typed: name or [names]}``,
+    ``{}`` when the names were typed as the registry writes them)."""
+    return {
+        "recipient": match.name if len(match.names) == 1 else match.query.strip(),
+        "recipients": list(match.names),
+        "matched": match.written,
+        "resolved": {**(resolved or {}), **match.resolved},
+    }
+
+
 def breach(reg: Registry, partner: str, *, app: str | None = None) -> dict[str, Any]:
-    """A partner breach: every field it holds, from which apps, scenarios and SDKs."""
-    return breach_report(build_graph(reg, app=_policy(reg, app).app if app else None), partner, app=app)
+    """A partner breach: every field it holds, from which apps, scenarios and SDKs.
+
+    A brand (``腾讯``) is every recipient of that brand (docs/names.md); ``app`` may be part of an app's name.
+    """
+    resolved: dict[str, Any] = {}
+    name = _policy(reg, app, resolved).app if app else None
+    report = breach_report(build_graph(reg, app=name), partner, app=name)
+    report["resolved"] = {**resolved, **report["resolved"]}
+    return report
 
 
 def breach_report(G: nx.MultiDiGraph, partner: str, *, app: str | None = None) -> dict[str, Any]:
     """:func:`breach` on a graph already built (the networkx backend's)."""
-    match = resolve_recipient(G, partner)
-    report = _blast(G, match.name, app)
-    report["matched"] = match.written
-    report["action"] = "breach"
+    match = resolve_recipients(G, partner, app=app)
+    report = {**_blast(G, match.names, app), **blast_names(match), "action": "breach"}
     report["scenarios"] = [{"app": a, "scenario": s} for a, s in report["scenarios"]]
     report["sdks"] = [{"app": a, "sdk": s} for a, s in report["sdks"]]
     return report
@@ -354,15 +405,16 @@ def breach_report(G: nx.MultiDiGraph, partner: str, *, app: str | None = None) -
 def remove_partner(reg: Registry, partner: str, *, app: str | None = None) -> tuple[dict[str, Any], Registry]:
     """Losing a partner: the blast radius, and fields left with no recipient in a scenario.
 
-    With ``app``, only that app's policy is read (a registry database holds the others on disk).
+    A brand (``腾讯``) is every recipient of that brand, all lost (docs/names.md). With
+    ``app`` (or part of its name), only that app's policy is read (a registry database holds
+    the others on disk).
     """
-    G = build_graph(reg, app=_policy(reg, app).app if app else None)
-    match = resolve_recipient(G, partner)
-    name = match.name
-    report = _blast(G, name, app)
-    report["matched"] = match.written
-    report["action"] = "remove-partner"
-    gone = {name, *report["onward_processors"]}
+    resolved: dict[str, Any] = {}
+    app = _policy(reg, app, resolved).app if app else None
+    G = build_graph(reg, app=app)
+    match = resolve_recipients(G, partner, app=app)
+    report = {**_blast(G, match.names, app), **blast_names(match, resolved), "action": "remove-partner"}
+    gone = {*match.names, *report["onward_processors"]}
     new = _copy(reg)
     orphans: list[dict[str, Any]] = []
     for a in [app] if app else reg.apps:

@@ -45,11 +45,10 @@ name all the others extend, ``某公司`` and ``某公司委托的外包服务�
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 import networkx as nx
@@ -61,75 +60,29 @@ from registry.errors import (
     UnknownFieldError,
     UnknownRecipientError,
 )
+from registry.suggest import (
+    MAX_CONTAINS,
+    MIN_CONTAINS,
+    NameMatch,
+    closest,
+    contains_finder,
+    fold,
+    match_key,
+    partial_match,
+    prefix_finder,
+    resolve_name,
+)
 from registry.suggest import check_app as check_app_name
-from registry.suggest import closest
-from registry.vocabulary import Vocabulary, load_vocabulary, name_key
+from registry.vocabulary import Vocabulary, load_vocabulary
 
-# CJK punctuation that NFKC leaves alone, read as its ASCII twin (NFKC already maps the
-# full-width forms: （）［］／，：；！？ become ()[]/,:;!?)
-_PUNCT = str.maketrans({
-    "【": "[", "】": "]", "〔": "(", "〕": ")", "〖": "[", "〗": "]", "《": "<", "》": ">",
-    "〈": "<", "〉": ">", "「": '"', "」": '"', "『": '"', "』": '"', "“": '"', "”": '"',
-    "‘": "'", "’": "'", "、": ",", "。": ".", "—": "-", "–": "-", "‐": "-", "・": "·",
-})
+__all__ = ["MAX_CONTAINS", "MIN_CONTAINS", "Answer", "FieldIndex", "FieldMatch", "NameMatch", "RecipientMatch",
+           "brand_tokens", "categories", "check_app", "closest", "contains_finder", "field_index", "field_names",
+           "heads", "match_field", "match_key", "match_recipient", "one_field", "prefix_finder", "recipient_names",
+           "resolve_category", "resolve_field_name", "resolve_fields", "resolve_recipient", "resolve_recipient_name",
+           "resolve_recipients", "sdk_recipients"]
+
 # a trailing note in brackets: 位置信息(可选), 设备唯一标识码(IMEI/IMSI)
 _NOTE = re.compile(r"^(.+?)\s*[(\[][^()\[\]]*[)\]]$", re.S)
-MIN_CONTAINS = 2
-"""A query shorter than this (in characters, white space aside) is never looked for inside names."""
-_WORD = re.compile(r"[a-z0-9]")
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).translate(_PUNCT)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def match_key(text: str) -> str:
-    """:func:`registry.vocabulary.name_key`, with CJK punctuation read as its ASCII twin.
-
-    >>> match_key("设备唯一标识码（IMEI／IMSI）") == match_key("设备唯一标识码(imei/imsi)")
-    True
-    >>> match_key("【身份证】、 住址") == match_key("[身份证],住址")
-    True
-    """
-    return name_key(_fold(text))
-
-
-@functools.lru_cache(maxsize=1 << 12)
-def _spaced(text: str) -> str:
-    return " ".join(_fold(text).casefold().split())
-
-
-MAX_CONTAINS = 1000
-"""A query longer than this is not looked for inside written fields (a pasted document is no name)."""
-
-
-def contains_finder(query: str) -> Callable[[str], bool] | None:
-    """A test "is ``query`` written inside this text?", or None for a query too short to look for.
-
-    >>> has = contains_finder("Full audio")
-    >>> has("Full audio temporarily processed"), has("fullaudio"), has("Full audios")
-    (True, True, False)
-    >>> contains_finder("IP")("WiFiIP"), contains_finder("IP")("IP地址")
-    (False, True)
-    """
-    if len(query) > MAX_CONTAINS:
-        return None  # longer than any field as written by far: nothing can hold it (bounded work)
-    chars = [c for c in _spaced(query) if not c.isspace()]
-    if len(chars) < MIN_CONTAINS:
-        return None
-    key = "".join(chars)
-    pattern = r"\s*".join(map(re.escape, chars))
-    if _WORD.fullmatch(chars[0]):
-        pattern = r"(?<![a-z0-9])" + pattern
-    if _WORD.fullmatch(chars[-1]):
-        pattern += r"(?![a-z0-9])"
-    rx = re.compile(pattern)
-
-    def has(text: str) -> bool:
-        return key in match_key(text) and rx.search(_spaced(text)) is not None
-
-    return has
 
 
 def heads(text: str, vocab: Vocabulary | None = None) -> list[str]:
@@ -153,7 +106,7 @@ def heads(text: str, vocab: Vocabulary | None = None) -> list[str]:
     while todo and len(out) < 8:  # each step takes one note off: 设备信息（…）等 -> 设备信息（…） -> 设备信息
         t = todo.pop(0)
         found = [vocab.strip_qualifiers(t)]
-        m = _NOTE.match(_fold(t))
+        m = _NOTE.match(fold(t))
         if m:
             found.append(m.group(1).strip())
         items = split_items(t)
@@ -178,7 +131,10 @@ class FieldMatch:
     ``written[i]`` is how ``fields[i]`` matched: its name for an exact match, else the
     spelling (as a document wrote it) that contains the query. ``how`` is the rule:
     ``exact``, ``contained``, ``contains``, ``split`` or ``vocabulary`` (a vocabulary
-    field no policy holds). ``parts`` are the items of a split query.
+    field no policy holds). ``parts`` are the items of a split query. ``starts`` are the
+    fields of a ``contains`` match whose name or a spelling begins with the query: where a
+    question needs one field, the one field that begins with it is the answer (prefix
+    over substring, :func:`one_field`).
     """
 
     query: str
@@ -186,6 +142,7 @@ class FieldMatch:
     written: tuple[str, ...]
     how: str
     parts: tuple[str, ...] = ()
+    starts: tuple[str, ...] = ()
 
     def matched(self, field: str) -> str:
         """The text ``field`` was matched by."""
@@ -194,6 +151,14 @@ class FieldMatch:
     def is_plain(self) -> bool:
         """True when the query named exactly one field, as the registry names it."""
         return len(self.fields) == 1 and self.fields[0] == self.query.strip()
+
+    @property
+    def resolved(self) -> dict[str, str | list[str]]:
+        """``{query: field}`` (``{query: [fields]}`` for several), ``{}`` when the query was the
+        field's own name: ``--json``'s ``resolved``."""
+        if self.is_plain():
+            return {}
+        return {self.query.strip(): self.fields[0] if len(self.fields) == 1 else list(self.fields)}
 
     def describe(self) -> str:
         """One line for people: ``matched: 位置信息（可选）, 地理位置信息``.
@@ -300,7 +265,9 @@ def _by_rules(index: FieldIndex, text: str, vocab: Vocabulary) -> FieldMatch | N
     if not best:
         return None
     fields = tuple(sorted(best))
-    return FieldMatch(text, fields, tuple(best[f] for f in fields), "contains")
+    starts = prefix_finder(text)
+    begin = {f for f, w in index.written() if f in best and starts is not None and starts(w)}
+    return FieldMatch(text, fields, tuple(best[f] for f in fields), "contains", starts=tuple(sorted(begin)))
 
 
 def _query_items(text: str) -> list[str]:
@@ -337,9 +304,12 @@ def match_field(index: FieldIndex, text: str, vocab: Vocabulary | None = None) -
 
 
 def one_field(match: FieldMatch) -> str:
-    """The one field of a match, or AmbiguousFieldError where a question needs one."""
+    """The one field of a match (or of a ``contains`` match, the one field that begins with
+    the query), or AmbiguousFieldError where a question needs one."""
     if len(match.fields) == 1:
         return match.fields[0]
+    if match.how == "contains" and len(match.starts) == 1:
+        return match.starts[0]
     raise AmbiguousFieldError(match.query, list(match.fields))
 
 
@@ -384,73 +354,158 @@ def resolve_field_name(G: nx.MultiDiGraph, text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RecipientMatch:
-    """The recipient a query resolved to: ``written`` is its name for an exact match (by
-    name, alias, brand or text as written), else the name or spelling containing the query."""
+    """The recipient a query resolved to, or the recipients of a brand.
+
+    ``name`` is the recipient (the first of ``names`` where a brand names several);
+    ``written`` is its name for an exact match (by name, alias or text as written), else
+    the name or spelling that begins with or contains the query (the query itself for a
+    brand of several). ``how``: ``exact``, ``brand``, ``contained``, ``prefix``, ``contains``.
+    """
 
     query: str
     name: str
     written: str
     how: str
+    names: tuple[str, ...] = dataclass_field(default=())
+
+    def __post_init__(self) -> None:
+        if not self.names:
+            object.__setattr__(self, "names", (self.name,))
 
     def is_plain(self) -> bool:
         """Whether the query was the canonical name itself (the match needs no comment)."""
-        return self.name == self.query.strip()
+        return len(self.names) == 1 and self.name == self.query.strip()
+
+    @property
+    def resolved(self) -> dict[str, str | list[str]]:
+        """``{query: name}`` (``{query: [names]}`` for a brand of several), ``{}`` when the query
+        was the name itself: ``--json``'s ``resolved``."""
+        if self.is_plain():
+            return {}
+        return {self.query.strip(): self.name if len(self.names) == 1 else list(self.names)}
 
     def describe(self) -> str:
-        """``matched: …``: the name as written, and the canonical one when it differs."""
+        """``matched: …``: the name as written, and the canonical one when it differs; for a
+        brand of several, each of its recipients.
+
+        >>> RecipientMatch("华为", "华为终端有限公司", "华为", "brand", ("华为终端有限公司", "华为软件技术有限公司")).describe()
+        "matched the brand '华为': 2 recipients: 华为终端有限公司, 华为软件技术有限公司"
+        """
+        if len(self.names) > 1:
+            return (f"matched the brand {self.query.strip()!r}: {len(self.names)} recipients: "
+                    f"{', '.join(self.names)}")
         w = self.written if self.written == self.name else f"{self.written} ({self.name})"
         return f"matched: {w}"
 
 
-def match_recipient(recipients: Sequence[tuple[str, Sequence[str]]], text: str,
-                    vocab: Vocabulary | None = None, *, partial: bool = True) -> RecipientMatch:
-    """The one recipient of ``recipients`` ((name, spellings as written) pairs) ``text`` names.
+def brand_tokens(text: str, vocab: Vocabulary | None = None) -> tuple[str, ...]:
+    """The tokens of the brand ``text`` names (data/recipients.yaml ``brands``), or ``()``.
 
-    ``partial=False`` keeps to rule 1 (a name about to be added must not become another's).
+    A brand is named by its own name or, if no brand has that name, by one of its tokens;
+    its tokens are then its name and all its tokens (two characters or more).
+
+    >>> brand_tokens("Tencent")[:3]
+    ('腾讯', 'Tencent', 'Bugly')
+    >>> brand_tokens("百融云创")
+    ()
+    """
+    vocab = vocab or load_vocabulary()
+    key = match_key(text)
+    named = [b for b in vocab.brands if match_key(b.name) == key]
+    if not named:
+        named = [b for b in vocab.brands if key in {match_key(t) for t in b.tokens}]
+    tokens = dict.fromkeys(t for b in named for t in (b.name, *b.tokens))
+    return tuple(t for t in tokens if len(match_key(t)) >= MIN_CONTAINS)
+
+
+def _brand_members(recs: list[tuple[str, tuple[str, ...]]], text: str, vocab: Vocabulary,
+                   sdks: Iterable[tuple[str, str]] = ()) -> list[str]:
+    """The recipients of the brand ``text`` names: those whose name or a spelling holds one of
+    its tokens, those that receive from an SDK whose name holds one (``sdks``: (SDK, recipient)
+    pairs; ``微信SDK`` by 深圳市腾讯计算机系统有限公司 for 微信), and the recipient ``text`` is
+    an alias of; not the onward processors of one of them (``X委托的外包服务机构``: X's name
+    and an ``onward_markers`` clause). Sorted; empty when ``text`` is no brand."""
+    finders = [f for f in map(contains_finder, brand_tokens(text, vocab)) if f is not None]
+    if not finders:
+        return []
+    found = {n for n, aw in recs if any(has(x) for has in finders for x in (n, *aw))}
+    names = {n for n, _ in recs}
+    found |= {r for sdk, r in sdks if r in names and any(has(sdk) for has in finders)}
+    alias = vocab.recipient_alias(text)
+    if alias is not None and any(n == alias for n, _ in recs):
+        found.add(alias)
+    clauses = tuple({match_key(m.removeprefix(p)) for m in vocab.onward_markers for p in ("", "及其")})
+    keys = {n: match_key(n) for n in found}
+
+    def onward(n: str) -> bool:
+        return any(o != n and keys[n].startswith(keys[o]) and keys[n][len(keys[o]):].startswith(clauses)
+                   for o in found)
+
+    return sorted(n for n in found if not onward(n))
+
+
+def match_recipient(recipients: Sequence[tuple[str, Sequence[str]]], text: str,
+                    vocab: Vocabulary | None = None, *, partial: bool = True,
+                    group: bool = False, sdks: Iterable[tuple[str, str]] = ()) -> RecipientMatch:
+    """The recipient of ``recipients`` ((name, spellings as written) pairs) ``text`` names.
+
+    In this order: a recipient's own name or an alias (data/recipients.yaml ``aliases``);
+    a brand (data/recipients.yaml ``brands``: :func:`brand_tokens`; its recipients are those
+    whose name holds one of its tokens, or whose SDK's name in ``sdks``, (SDK, recipient)
+    pairs, does) when it has one recipient here; a spelling as written; the same without a trailing note; the one name
+    or spelling that begins with the query; the one that contains it. A brand of several
+    recipients is an AmbiguousRecipientError listing them, where a question is about one
+    recipient; with ``group=True`` (a breach: what does the brand hold?) it is their
+    :class:`RecipientMatch`, and it comes first: ``腾讯`` is every Tencent entity, even where
+    one recipient is called 腾讯. ``partial=False`` keeps to exact names, aliases and
+    spellings (a name about to be added must not become another's, nor a brand's).
     """
     vocab = vocab or load_vocabulary()
     text = text.strip()
     recs = sorted((str(n), tuple(aw or ())) for n, aw in recipients)
-    names = {n for n, _ in recs}
+    spellings = dict(recs)
 
-    def exact(t: str) -> str | None:
-        if t in names:
+    def own(t: str) -> str | None:
+        if t in spellings:
             return t
         alias = vocab.recipient_alias(t)
-        if alias and alias in names:
+        if alias and alias in spellings:
             return alias
         key = match_key(t)
-        for n, aw in recs:
-            if match_key(n) == key or key in {match_key(a) for a in aw}:
-                return n
-        return None
+        return next((n for n, _ in recs if match_key(n) == key), None)
 
-    name = exact(text)
+    def spelled(t: str) -> str | None:
+        key = match_key(t)
+        return next((n for n, aw in recs if key in {match_key(a) for a in aw}), None)
+
+    members = _brand_members(recs, text, vocab, sdks) if partial else []
+    if group and len(members) > 1:
+        return RecipientMatch(text, members[0], text, "brand", tuple(members))
+    name = own(text)
+    if name is not None:
+        return RecipientMatch(text, name, name, "exact")
+    if len(members) > 1:
+        raise AmbiguousRecipientError(text, members)
+    if members:
+        how = "exact" if spelled(text) == members[0] else "brand"
+        return RecipientMatch(text, members[0], members[0], how)
+    name = spelled(text)
     if name is not None:
         return RecipientMatch(text, name, name, "exact")
     if not partial:
-        raise UnknownRecipientError(text, closest(text, sorted(names)))
-    m = _NOTE.match(_fold(text))
-    if m and (name := exact(m.group(1).strip())) is not None:
+        raise UnknownRecipientError(text, closest(text, list(spellings)))
+    m = _NOTE.match(fold(text))
+    if m and (name := own(m.group(1).strip()) or spelled(m.group(1).strip())) is not None:
         return RecipientMatch(text, name, name, "contained")
-    has = contains_finder(text)
-    cands: dict[str, str] = {}
-    if has is not None:
-        for n, aw in recs:
-            w = next((x for x in (n, *aw) if has(x)), None)
-            if w is not None:
-                cands[n] = w
-    if len(cands) > 1:
-        keys = {n: match_key(n) for n in cands}
-        base = [n for n in cands if all(k.startswith(keys[n]) for k in keys.values())]
-        if len(base) == 1:
-            cands = {base[0]: cands[base[0]]}
-    if len(cands) == 1:
-        (n, w), = cands.items()
-        return RecipientMatch(text, n, w, "contains")
+    found, how, cands = partial_match(text, spellings, lambda n: (n, *spellings[n]))
+    if found is not None:
+        starts = prefix_finder(text) if how == "prefix" else contains_finder(text)
+        assert starts is not None
+        written = next(x for x in (found, *spellings[found]) if starts(x))
+        return RecipientMatch(text, found, written, how)
     if cands:
-        raise AmbiguousRecipientError(text, sorted(cands))
-    raise UnknownRecipientError(text, closest(text, sorted(names)))
+        raise AmbiguousRecipientError(text, cands)
+    raise UnknownRecipientError(text, closest(text, list(spellings)))
 
 
 def recipient_names(G: nx.MultiDiGraph) -> list[str]:
@@ -458,18 +513,69 @@ def recipient_names(G: nx.MultiDiGraph) -> list[str]:
     return sorted(d["name"] for _, d in G.nodes(data=True) if d["kind"] == ids.RECIPIENT)
 
 
-def resolve_recipient(G: nx.MultiDiGraph, text: str, *, partial: bool = True) -> RecipientMatch:
-    """The recipient a user typed, by name, alias, brand, text as written, or part of a name."""
+def resolve_recipient(G: nx.MultiDiGraph, text: str, *, partial: bool = True,
+                      group: bool = False, app: str | None = None) -> RecipientMatch:
+    """The recipient a user typed, by name, alias, brand, text as written, or part of a name
+    (:func:`match_recipient`); with ``group``, every recipient of a brand; with ``app``, the
+    partial rules and brands look among that app's recipients only."""
     t = text.strip()
-    if G.has_node(ids.recipient_id(t)):
+    if G.has_node(ids.recipient_id(t)) and not (group and brand_tokens(t)):
         return RecipientMatch(t, t, t, "exact")
-    recs = [(d["name"], d.get("as_written", ())) for _, d in G.nodes(data=True) if d["kind"] == ids.RECIPIENT]
-    return match_recipient(recs, t, partial=partial)
+    recs = [(d["name"], d.get("as_written", ())) for n, d in G.nodes(data=True)
+            if d["kind"] == ids.RECIPIENT and (app is None or _in_app(G, n, app))]
+    sdks = sdk_recipients(G, app) if brand_tokens(t) else ()
+    return match_recipient(recs, t, partial=partial, group=group, sdks=sdks)
+
+
+def _in_app(G: nx.MultiDiGraph, node: str, app: str) -> bool:
+    return any(d.get("app") == app for _, _, d in G.in_edges(node, data=True))
+
+
+def sdk_recipients(G: nx.MultiDiGraph, app: str | None = None) -> list[tuple[str, str]]:
+    """(SDK name, recipient name) for every SDK of the graph (of ``app``) and the recipient it sends to."""
+    out = set()
+    for n, d in G.nodes(data=True):
+        if d["kind"] == ids.SDK:
+            out |= {(d["name"], G.nodes[r]["name"]) for _, r, e in G.out_edges(n, data=True)
+                    if e["kind"] == ids.RECEIVED_BY and (app is None or e.get("app") == app)}
+    return sorted(out)
+
+
+def resolve_recipients(G: nx.MultiDiGraph, text: str, *, app: str | None = None) -> RecipientMatch:
+    """The recipients a user typed: one, or every recipient of a brand (``names``; of ``app``'s
+    recipients, with ``app``)."""
+    return resolve_recipient(G, text, group=True, app=app)
 
 
 def resolve_recipient_name(G: nx.MultiDiGraph, text: str, *, partial: bool = True) -> str:
     """The canonical recipient for a name, alias, brand, text as written or part of a name."""
     return resolve_recipient(G, text, partial=partial).name
+
+
+# -- categories ------------------------------------------------------------------------------
+
+def categories(G: nx.MultiDiGraph, vocab: Vocabulary | None = None) -> list[str]:
+    """The categories a field may have: the vocabulary's (GB/T 35273 Annex A) and any the graph's fields have."""
+    vocab = vocab or load_vocabulary()
+    found = {d.get("category") for _, d in G.nodes(data=True) if d["kind"] == ids.FIELD}
+    return sorted(set(vocab.categories) | {c for c in found if c})
+
+
+def resolve_category(text: str | None, known: Iterable[str]) -> str | None:
+    """The category ``text`` names among ``known`` (None passes), exactly or in :func:`match_key`
+    form; else UnknownNameError with the closest categories.
+
+    Categories are a closed list of a standard's names: a part of one is refused with
+    did-you-mean rather than widened to whatever contains it.
+
+    >>> resolve_category("个人身份", ["个人身份信息", "个人基本资料"])
+    Traceback (most recent call last):
+    ...
+    registry.errors.UnknownNameError: unknown category '个人身份'; did you mean 个人身份信息, 个人基本资料?
+    """
+    if text is None:
+        return None
+    return resolve_name("category", text, known, partial=False).name
 
 
 # -- answers ---------------------------------------------------------------------------------
@@ -484,6 +590,12 @@ class Answer(list):  # type: ignore[type-arg]
         self.match = match
         self.possible = 0
         """Rows left out because the vocabulary, not the policy, puts the field there."""
+
+    @property
+    def resolved(self) -> dict[str, str | list[str]]:
+        """What the name asked resolved to, ``{}`` when it was a name as the registry writes it
+        (``--json``'s ``resolved``, e.g. ``{"百融云创": "百融云创科技股份有限公司"}``)."""
+        return self.match.resolved if self.match is not None else {}
 
 
 def check_app(G: nx.MultiDiGraph, app: str | None) -> None:

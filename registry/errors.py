@@ -13,7 +13,8 @@
     │   └── AmbiguousFieldError     a name that matches several fields where one is needed
     ├── UnknownRecipientError       a recipient not in the registry (with suggestions)
     │   └── AmbiguousRecipientError part of a name that several recipients share (candidates)
-    ├── UnknownNameError            an app, scenario or SDK not in the registry
+    ├── UnknownNameError            an app, scenario, SDK or category not in the registry
+    │   └── AmbiguousNameError      part of a name that several apps, scenarios… share (candidates)
     └── BackendError                the Neo4j backend failed (auth, connection, database)
 
 The library never prints and never exits; ``cli.py`` catches :class:`SharegraphError`
@@ -106,8 +107,12 @@ class _AmbiguousError(_UnknownError):
     def _message(self) -> str:
         c = self.candidates
         more = f" and {len(c) - self.SHOWN} more" if len(c) > self.SHOWN else ""
-        return (f"{self.kind} {self.name!r} matches {len(c)} {self.kind}s: "
+        return (f"{self.kind} {self.name!r} matches {len(c)} {_plural(self.kind)}: "
                 f"{', '.join(c[:self.SHOWN])}{more}; name one of them")
+
+
+def _plural(kind: str) -> str:
+    return kind[:-1] + "ies" if kind.endswith("y") else kind + "s"
 
 
 class AmbiguousFieldError(_AmbiguousError, UnknownFieldError):
@@ -123,11 +128,20 @@ class AmbiguousRecipientError(_AmbiguousError, UnknownRecipientError):
 
 
 class UnknownNameError(_UnknownError):
-    """An app, scenario or SDK that the registry does not hold."""
+    """An app, scenario, SDK or category that the registry does not hold."""
 
     def __init__(self, kind: str, name: str, suggestions: list[str] | None = None) -> None:
         self.kind = kind
         super().__init__(name, suggestions)
+
+
+class AmbiguousNameError(_AmbiguousError, UnknownNameError):
+    """Part of a name that several apps, scenarios, SDKs or categories share (``candidates``)."""
+
+    def __init__(self, kind: str, name: str, candidates: list[str]) -> None:
+        self.kind = kind
+        self.candidates = list(candidates)
+        _UnknownError.__init__(self, name, candidates)  # not UnknownNameError's (kind, name, …)
 
 
 class BackendError(SharegraphError):

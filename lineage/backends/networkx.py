@@ -15,6 +15,7 @@ from lineage import exposure as _exposure
 from lineage import impact as _impact
 from lineage import paths as _paths
 from lineage import scoped
+from lineage.names import categories, resolve_category
 from registry.model import Registry
 
 
@@ -66,7 +67,9 @@ class NetworkxBackend:
     def exposure(self, *, app: str | None = None, category: str | None = None,
                  sensitive: bool | None = None, channel: str | None = None,
                  limit: int | None = None) -> dict[str, list[dict[str, Any]]]:
-        """See :meth:`Backend.exposure`."""
+        """See :meth:`Backend.exposure`; a category the vocabulary and the graph do not know is an
+        UnknownNameError with did-you-mean (:func:`lineage.names.resolve_category`), not an empty ranking."""
+        category = resolve_category(category, categories(self.G))
         return _exposure.exposure(self.G, app=app, category=category, sensitive=sensitive,
                                   channel=channel, limit=limit)
 

@@ -40,17 +40,21 @@ from lineage.exposure import (
     stated_only,
 )
 from lineage.flows import sort_rows
+from lineage.impact import blast_names
 from lineage.names import (
     Answer,
     FieldIndex,
     FieldMatch,
     RecipientMatch,
+    brand_tokens,
     match_field,
     match_recipient,
     one_field,
+    resolve_category,
 )
 from lineage.paths import matched_tree, unique_collectors
-from registry.suggest import check_app
+from registry.suggest import NameMatch, check_app, resolve_app
+from registry.vocabulary import load_vocabulary
 
 __all__ = ["Neo4jBackend", "PushResult", "connect", "driver_from_env", "push", "query",
            "translate_errors"]
@@ -128,13 +132,33 @@ class Neo4jBackend:
         """lineage.names.resolve_field_name against the server."""
         return one_field(self._fields(tx, text, hidden))
 
-    def _recipient(self, tx: Any, text: str, hidden: list[str]) -> RecipientMatch:
-        """lineage.names.resolve_recipient against the server."""
+    def _recipient(self, tx: Any, text: str, hidden: list[str], *, group: bool = False,
+                   app: str | None = None) -> RecipientMatch:
+        """lineage.names.resolve_recipient against the server: its names (of ``app``, if given), the same rules."""
         text = text.strip()
-        if self._rows(tx, Q.RECIPIENT_EXISTS, key=ids.recipient_id(text), hidden=hidden):
+        if (not (group and brand_tokens(text))
+                and self._rows(tx, Q.RECIPIENT_EXISTS, key=ids.recipient_id(text), hidden=hidden)):
             return RecipientMatch(text, text, text, "exact")
-        recs = [(r["name"], r["as_written"] or ()) for r in self._rows(tx, Q.RECIPIENT_NAMES, hidden=hidden)]
-        return match_recipient(recs, text)
+        names = Q.RECIPIENT_NAMES if app is None else Q.RECIPIENT_NAMES_IN_APP
+        recs = [(r["name"], r["as_written"] or ()) for r in self._rows(tx, names, hidden=hidden, app=app)]
+        sdks = ([(r["sdk"], r["recipient"]) for r in self._rows(tx, Q.SDK_RECIPIENTS, hidden=hidden, app=app)]
+                if brand_tokens(text) else [])
+        return match_recipient(recs, text, group=group, sdks=sdks)
+
+    def _category(self, tx: Any, category: str | None, hidden: list[str]) -> str | None:
+        """lineage.names.resolve_category against the server: the vocabulary's categories and its fields'."""
+        if category is None:
+            return None
+        found = [r["category"] for r in self._rows(tx, Q.CATEGORY_NAMES, hidden=hidden)]
+        return resolve_category(category, {*load_vocabulary().categories, *found})
+
+    def resolve_app(self, app: str | None) -> NameMatch | None:
+        """The app ``app`` names among the complete apps of the server (by part of its name too:
+        :func:`registry.suggest.resolve_app`), or None when no app is asked."""
+        if app is None:
+            return None
+        names = self._read(lambda tx: [r["name"] for r in self._rows(tx, Q.COMPLETE_APPS)])
+        return resolve_app(names, app)
 
     def _who(self, tx: Any, field: str, app: str | None, include_implied: bool,
              hidden: list[str]) -> tuple[FieldMatch, Answer]:
@@ -186,8 +210,9 @@ class Neo4jBackend:
                  limit: int | None = None) -> dict[str, list[dict[str, Any]]]:
         """Fields ranked by recipients, recipients by sensitive fields (see lineage.exposure.exposure)."""
         def work(tx: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-            self._state(tx, app)
-            kw = {"app": app, "category": category, "sensitive": sensitive, "channel": channel}
+            hidden = self._state(tx, app)
+            kw = {"app": app, "category": self._category(tx, category, hidden), "sensitive": sensitive,
+                  "channel": channel}
             return self._rows(tx, Q.EXPOSURE_FIELDS, **kw), self._rows(tx, Q.EXPOSURE_RECIPIENTS, **kw)
 
         frecs, rrecs = self._read(work)
@@ -245,18 +270,18 @@ class Neo4jBackend:
         return dedupe_rows(sort_rows(rows))
 
     def breach(self, partner: str, *, app: str | None = None) -> dict[str, Any]:
-        """A partner breach (see :func:`lineage.impact.breach`)."""
+        """A partner breach (see :func:`lineage.impact.breach`): a brand is all its recipients."""
         def work(tx: Any) -> tuple[RecipientMatch, list[dict[str, Any]]]:
             hidden = self._state(tx, app)
-            match = self._recipient(tx, partner, hidden)
-            return match, self._rows(tx, Q.ONWARD_OF, key=ids.recipient_id(match.name), app=app, hidden=hidden)
+            match = self._recipient(tx, partner, hidden, group=True, app=app)
+            return match, [r for name in match.names
+                           for r in self._rows(tx, Q.ONWARD_OF, key=ids.recipient_id(name), app=app, hidden=hidden)]
 
         match, onward_recs = self._read(work)
-        name = match.name
-        rows = self.fields_of(name, app=app)
+        rows = [r for name in match.names for r in self.fields_of(name, app=app)]
         return {
-            "recipient": name,
-            "matched": match.written,
+            "recipient": match.names[0],
+            "recipients": list(match.names),
             "apps": sorted({r["app"] for r in rows}),
             "fields": sorted({r["field"] for r in rows}),
             "sensitive_fields": sorted({r["field"] for r in rows if r["sensitive"]}),
@@ -264,8 +289,9 @@ class Neo4jBackend:
                           for a, s in sorted({(r["app"], r["via"]) for r in rows if r["channel"] == "sharing"})],
             "sdks": [{"app": a, "sdk": s}
                      for a, s in sorted({(r["app"], r["via"]) for r in rows if r["channel"] == "sdk"})],
-            "onward_processors": sorted({r["recipient"] for r in onward_recs}),
+            "onward_processors": sorted({r["recipient"] for r in onward_recs} - set(match.names)),
             "flows": len(rows),
+            **blast_names(match),
             "action": "breach",
         }
 

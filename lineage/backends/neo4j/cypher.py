@@ -34,6 +34,15 @@ FIELD_EXISTS = f"MATCH (n:Field {{key: $key}}) WHERE {VISIBLE} RETURN n.name AS 
 FIELD_NAMES = f"MATCH (n:Field) WHERE {VISIBLE} RETURN n.name AS name"
 RECIPIENT_EXISTS = f"MATCH (n:Recipient {{key: $key}}) WHERE {VISIBLE} RETURN n.name AS name"
 RECIPIENT_NAMES = f"MATCH (n:Recipient) WHERE {VISIBLE} RETURN n.name AS name, n.as_written AS as_written"
+# the recipients of one app (lineage.names.resolve_recipient with an app)
+RECIPIENT_NAMES_IN_APP = (f"MATCH (n:Recipient) WHERE $app IN n.in_apps AND {VISIBLE} "
+                          "RETURN n.name AS name, n.as_written AS as_written")
+# the SDKs and the recipients they send to (a brand's recipients: lineage.names.sdk_recipients)
+SDK_RECIPIENTS = ("MATCH (s:Sdk)-[e:RECEIVED_BY]->(r:Recipient) "
+                  "WHERE NOT e.app IN $hidden AND ($app IS NULL OR e.app = $app) "
+                  "RETURN DISTINCT s.name AS sdk, r.name AS recipient")
+CATEGORY_NAMES = (f"MATCH (n:Field) WHERE n.category IS NOT NULL AND {VISIBLE} "
+                  "RETURN DISTINCT n.category AS category")
 
 # a relationship of an app that is visible (and of the app asked for, if any)
 _IN_SCOPE = "(CASE WHEN $app IS NULL THEN NOT {r}.app IN $hidden ELSE {r}.app = $app END)"
