@@ -7,7 +7,7 @@ lists) hands :class:`~registry.tables.RawTable` objects to :func:`build_policy`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from registry.model import (
@@ -23,8 +23,14 @@ from registry.model import (
     Scenario,
     Source,
 )
-from registry.normalize import RecipientName, classify_recipient, resolve_brand, resolve_field
-from registry.splitting import Item, split_lines
+from registry.normalize import (
+    RecipientName,
+    classify_enumeration,
+    classify_recipient,
+    resolve_brand,
+    resolve_field,
+)
+from registry.splitting import Item, split_enumerations, split_lines
 from registry.tables import Cell, RawRow, RawTable
 from registry.vocabulary import FieldEntry, Vocabulary
 
@@ -169,30 +175,40 @@ class _Builder:
         return r.name
 
     def recipients_of(self, cell: Cell, sdks: list[SDK], hint: str, where: str) -> list[tuple[RecipientName, int]]:
+        """The recipients a cell names, with the line each is named on: a list at a time, so
+        that an onward clause reaches every recipient listed before it (docs/splitting.md)."""
         out: list[tuple[RecipientName, int]] = []
         seen: dict[str, int] = {}
-        for item in split_lines(cell.items, vocab=self.vocab):
-            for r in classify_recipient((item.raw if item.members else item.text) or item.raw, self.vocab):
-                if r.kind is RecipientKind.BRAND:
-                    resolved = resolve_brand(r.name, sdks, self.vocab, hint, cache=self.brand_matches)
-                    if resolved:
-                        legal, sdk = resolved
-                        line = sdk.evidence.line if sdk.evidence else 0
-                        r = RecipientName(legal, r.as_written, RecipientKind.COMPANY)
-                        rec = self.recipients.setdefault(
-                            legal, _RecipientSeen(RecipientKind.COMPANY, contact=sdk.contact or None))
-                        note = f"brand {r.as_written} -> {legal}: SDK table, {sdk.name} (line {line})"
-                        if note not in (rec.resolution or ""):
-                            rec.resolution = f"{rec.resolution}; {note}" if rec.resolution else note
-                    elif r.name not in self.unresolved_recipients:
-                        self.unresolved_recipients.append(r.name)
-                if r.name in seen:
-                    self.duplicates.append(
-                        f"line {item.line}: {where}: {r.name} is listed again (first at line {seen[r.name]})"
-                    )
-                    continue
-                seen[r.name] = item.line
-                out.append((r, item.line))
+        legal_of: dict[str, str] = {}  # brand -> the legal entity it resolved to, for its onward processors
+        named = [(item, r) for e in split_enumerations(cell.items, vocab=self.vocab)
+                 for item, rs in zip(e.items, classify_enumeration(
+                     [(i.raw if i.members else i.text) or i.raw for i in e.items], self.vocab, e.written, e.line),
+                     strict=True)
+                 for r in rs]
+        for item, r in named:
+            if r.onward_of in legal_of:
+                r = replace(r, onward_of=legal_of[r.onward_of])
+            if r.kind is RecipientKind.BRAND:
+                resolved = resolve_brand(r.name, sdks, self.vocab, hint, cache=self.brand_matches)
+                if resolved:
+                    legal, sdk = resolved
+                    line = sdk.evidence.line if sdk.evidence else 0
+                    legal_of[r.name] = legal
+                    r = RecipientName(legal, r.as_written, RecipientKind.COMPANY)
+                    rec = self.recipients.setdefault(
+                        legal, _RecipientSeen(RecipientKind.COMPANY, contact=sdk.contact or None))
+                    note = f"brand {r.as_written} -> {legal}: SDK table, {sdk.name} (line {line})"
+                    if note not in (rec.resolution or ""):
+                        rec.resolution = f"{rec.resolution}; {note}" if rec.resolution else note
+                elif r.name not in self.unresolved_recipients:
+                    self.unresolved_recipients.append(r.name)
+            if r.name in seen:
+                self.duplicates.append(
+                    f"line {item.line}: {where}: {r.name} is listed again (first at line {seen[r.name]})"
+                )
+                continue
+            seen[r.name] = item.line
+            out.append((r, item.line))
         return out
 
     def add_flow(self, flow: Flow) -> None:
@@ -374,6 +390,14 @@ def _row_name(service: str, purpose: str, row: RawRow, used: set[str]) -> str:
     return name
 
 
+def _reading(row: RawRow, r: RecipientName) -> tuple[str, str]:
+    """How a flow to ``r`` was read: the row's guess and the guess naming ``r``, if any."""
+    if not r.note and r.confidence == "high":
+        return row.confidence, row.note
+    return ("low" if "low" in (row.confidence, r.confidence) else row.confidence,
+            "; ".join(n for n in (row.note, r.note) if n))
+
+
 def _qualifiers(item: Item) -> tuple[str, ...]:
     return tuple(getattr(item, "qualifiers", ()) or ())
 
@@ -434,7 +458,7 @@ def _scenarios(tables: list[RawTable], b: _Builder, sdks: list[SDK]) -> list[Sce
                 # the row names the recipient by its service too (Microsoft Azure, of Microsoft
                 # Corporation): that is the name a reader knows; the legal entity stays the node
                 r0, line0 = recips[0]
-                recips = [(RecipientName(r0.name, service, r0.kind, r0.onward_of), line0)]
+                recips = [(replace(r0, as_written=service), line0)]
             for r, _ in recips:
                 b.recipient(r, contact=row.text("contact"))
             ev_cache: dict[int, Evidence] = {}
@@ -442,10 +466,11 @@ def _scenarios(tables: list[RawTable], b: _Builder, sdks: list[SDK]) -> list[Sce
             for fname, item, implied in field_rows:
                 ev = ev_cache.setdefault(item.line, _ev(b.file, "sharing", n, "data", data, item.line))
                 for r, rline in recips:
+                    confidence, note = _reading(row, r)
                     b.add_flow(Flow(
                         field=fname, field_as_written=item.text, channel=Channel.SHARING, via=name,
                         recipient=r.name, recipient_as_written=r.as_written, purpose=purpose,
                         frequency=frequency, evidence=ev, implied_via=implied, recipient_line=rline,
-                        form=form, confidence=row.confidence, note=row.note, qualifiers=_qualifiers(item),
+                        form=form, confidence=confidence, note=note, qualifiers=_qualifiers(item),
                     ))
     return out

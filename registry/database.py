@@ -24,7 +24,7 @@ file is migrated forward on open (:data:`MIGRATIONS`), a newer one is refused.
 ...     w.put(open_registry().policies["你我贷"])
 >>> reg = open_database(path)
 >>> reg.apps, len(reg.policies["你我贷"].flows)
-(['你我贷'], 1137)
+(['你我贷'], 1154)
 """
 
 from __future__ import annotations

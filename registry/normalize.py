@@ -9,6 +9,7 @@ tied to a legal entity only where the same policy's SDK table gives evidence
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from registry.model import SDK, RecipientKind
@@ -36,6 +37,10 @@ class RecipientName:
     as_written: str
     kind: RecipientKind
     onward_of: str | None = None
+    confidence: str = "high"
+    """``low`` where naming this recipient took a guess (whom an onward clause speaks of)."""
+    note: str = ""
+    """Which guess, for the flows to this recipient."""
 
 
 def classify_recipient(text: str, vocab: Vocabulary) -> list[RecipientName]:
@@ -50,16 +55,78 @@ def classify_recipient(text: str, vocab: Vocabulary) -> list[RecipientName]:
     >>> classify_recipient("合作银行", v)[0].kind.value
     'unnamed'
     """
-    for marker in sorted(vocab.onward_markers, key=len, reverse=True):
-        idx = text.find(marker)
-        if idx > 0 and marker.startswith("及其"):
-            base = text[:idx]
-            onward = base + text[idx + len("及其"):]
-            first = classify_recipient(base, vocab)
-            return [*first, RecipientName(onward, text, RecipientKind.ONWARD, first[0].name)]
+    split = onward_clause(text, vocab)
+    if split is not None:
+        base, rest = split
+        first = classify_recipient(base, vocab)
+        return [*first, RecipientName(base + rest, text, RecipientKind.ONWARD, first[0].name)]
     alias = vocab.recipient_alias(text)
     name = alias or text
     return [RecipientName(name, text, recipient_kind(name, vocab))]
+
+
+def onward_clause(text: str, vocab: Vocabulary) -> tuple[str, str] | None:
+    """``(principal, what it entrusts)`` of a recipient with an onward clause, else None.
+
+    The clause opens with an ``onward_markers`` word of ``data/recipients.yaml`` that
+    starts with 及其; the onward processor is named by the principal and the rest.
+
+    >>> from registry.vocabulary import load_vocabulary
+    >>> onward_clause("广西嘉数信息科技有限公司及其委托的外包服务机构", load_vocabulary())
+    ('广西嘉数信息科技有限公司', '委托的外包服务机构')
+    """
+    for marker in sorted(vocab.onward_markers, key=len, reverse=True):
+        idx = text.find(marker)
+        if idx > 0 and marker.startswith("及其"):
+            return text[:idx], text[idx + len("及其"):]
+    return None
+
+
+def classify_enumeration(
+    texts: Sequence[str], vocab: Vocabulary, written: Callable[[int, int], str] | None = None, line: int = 0,
+) -> list[list[RecipientName]]:
+    """The recipients each item of one list names (:func:`classify_recipient`), where an
+    onward clause speaks of every recipient listed before it.
+
+    ``A、B及其委托的外包服务机构``: a reader takes 其 for all the list names before it, A
+    and B, so each gets its own onward processor (``A委托的外包服务机构`` entrusted by A,
+    ``B委托的…`` by B): a breach at A, or dropping A, reaches A's processors. The list
+    reaches back to the last onward clause (``A及其关联方、B及其委托的…``: only B). Where
+    the list goes on after the clause (``A、B及其关联公司、C``), 其 may mean B alone: A's
+    onward processor is named all the same, with confidence ``low`` and a note. ``written(i,
+    j)`` gives the text from item i to item j as written (the name a reader was shown);
+    ``line`` is the line the list stands on.
+
+    >>> from registry.vocabulary import load_vocabulary
+    >>> v = load_vocabulary()
+    >>> cell = ["广西广木资产管理有限公司", "广西嘉数信息科技有限公司及其委托的外包服务机构"]
+    >>> [(r.name, r.onward_of) for r in classify_enumeration(cell, v)[1]]  # doctest: +NORMALIZE_WHITESPACE
+    [('广西嘉数信息科技有限公司', None),
+     ('广西广木资产管理有限公司委托的外包服务机构', '广西广木资产管理有限公司'),
+     ('广西嘉数信息科技有限公司委托的外包服务机构', '广西嘉数信息科技有限公司')]
+    """
+    out = [classify_recipient(t, vocab) for t in texts]
+    first = 0
+    for i, names in enumerate(out):
+        split = onward_clause(texts[i], vocab)
+        if split is None:
+            continue
+        base, rest = split
+        more = i < len(texts) - 1  # the list goes on: 其 may mean the last name alone
+        extra: list[RecipientName] = []
+        for j in range(first, i):
+            for r in out[j]:
+                if r.kind is RecipientKind.ONWARD:
+                    continue
+                as_written = written(j, i) if written else "、".join(texts[j:i + 1])
+                note = (f"line {line}: {as_written!r}: the list goes on after {texts[i]}, so 其 may mean "
+                        f"{base} alone; read as entrusted by {texts[j]} too") if more else ""
+                extra.append(RecipientName(texts[j] + rest, as_written, RecipientKind.ONWARD, r.name,
+                                           "low" if more else "high", note))
+        if extra:
+            out[i] = [*names[:-1], *extra, names[-1]]
+        first = i + 1
+    return out
 
 
 def recipient_kind(name: str, vocab: Vocabulary) -> RecipientKind:

@@ -14,7 +14,7 @@ sharing list without a word. So:
 >>> from registry import open_registry
 >>> p = open_registry().policies["你我贷"]
 >>> check_replacement(p, p).line()
-'replaced 你我贷: 1137 -> 1137 flows (no change)'
+'replaced 你我贷: 1154 -> 1154 flows (no change)'
 """
 
 from __future__ import annotations

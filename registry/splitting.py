@@ -37,6 +37,7 @@ True
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -394,3 +395,72 @@ def split_lines(lines: Sequence[tuple[int, str]], *, vocab: Vocabulary | None = 
     for no, text in lines:
         out.extend(_cell(text, no, ctx))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Enumeration:
+    """The items one list of a cell names: one clause of one line (``A、B及其委托的…``).
+
+    A recipient cell's ``及其委托的…`` speaks of every recipient listed before it in its
+    list (:func:`registry.normalize.classify_enumeration`), so the recipients are read a
+    list at a time. A line break, ``；`` ``;`` ``。`` or a sentence end ends a list.
+    """
+
+    text: str
+    """The line as written."""
+    line: int
+    items: tuple[Item, ...]
+    spans: tuple[tuple[int, int] | None, ...]
+    """Where each item stands in :attr:`text` (None where its text is not found as written)."""
+
+    def written(self, first: int, last: int) -> str:
+        """The text from item ``first`` to the end of item ``last``, as written.
+
+        >>> e = split_enumerations([(7, "甲有限公司、乙有限公司及其委托的外包服务机构")])[0]
+        >>> e.written(0, 1)
+        '甲有限公司、乙有限公司及其委托的外包服务机构'
+        """
+        a, b = self.spans[first], self.spans[last]
+        if a is None or b is None or a[0] > b[1]:
+            return "、".join(i.raw or i.text for i in self.items[first:last + 1])
+        return self.text[a[0]:b[1]]
+
+
+def split_enumerations(lines: Sequence[tuple[int, str]], *, vocab: Vocabulary | None = None) -> list[Enumeration]:
+    """The items of :func:`split_lines`, in the same order, grouped by the list they stand in.
+
+    >>> [[i.text for i in e.items] for e in split_enumerations([(1, "甲公司、乙公司；丙公司"), (2, "丁公司")])]
+    [['甲公司', '乙公司'], ['丙公司'], ['丁公司']]
+    """
+    ctx = context(vocab)
+    out: list[Enumeration] = []
+    for no, text in lines:
+        items = _cell(text, no, ctx)
+        if not items:
+            continue
+        starts, pos = [], 0
+        for part in clauses(text, ctx):
+            starts.append(pos)
+            pos += len(part) + 1
+        groups: list[tuple[int, list[Item], list[tuple[int, int] | None]]] = []
+        cursor = 0
+        for it in items:
+            span = _find(text, it, cursor)
+            clause = -1 - len(groups) if span is None else bisect_right(starts, span[0]) - 1
+            if span is not None:
+                cursor = span[1]
+            if not groups or groups[-1][0] != clause:
+                groups.append((clause, [], []))
+            groups[-1][1].append(it)
+            groups[-1][2].append(span)
+        out.extend(Enumeration(text, no, tuple(g), tuple(s)) for _, g, s in groups)
+    return out
+
+
+def _find(text: str, item: Item, start: int) -> tuple[int, int] | None:
+    """Where the item stands in its line, at or after ``start``: its raw text, else its text."""
+    for needle in (item.raw, item.text):
+        i = text.find(needle, start) if needle else -1
+        if i >= 0:
+            return i, i + len(needle)
+    return None

@@ -195,7 +195,7 @@ def test_csv_whole_seed_has_no_duplicates_or_junk(seed_registry: Registry, seed_
     export(seed_registry, "csv", out)
     header, *rows = read_csv(out)
     assert tuple(header) == COLUMNS
-    assert len(rows) == sum(1 for _ in iter_flows(seed_graph)) == 1137
+    assert len(rows) == sum(1 for _ in iter_flows(seed_graph)) == 1154
     assert len({tuple(r) for r in rows}) == len(rows)
     for r in rows:
         assert not {"None", "nan", "NaN", "null"} & set(r), r
@@ -209,7 +209,7 @@ def test_csv_whole_seed_has_no_duplicates_or_junk(seed_registry: Registry, seed_
         header, *rows = read_csv(g)
         assert tuple(header) == folded_columns(group_by)
         assert [r[0] for r in rows] == sorted({r[0] for r in rows})  # one row per key, sorted
-        assert sum(int(r[1]) for r in rows) == 1137
+        assert sum(int(r[1]) for r in rows) == 1154
 
 
 def test_app_scope(seed_registry: Registry, tmp_path: Path) -> None:
@@ -443,8 +443,8 @@ def test_xlsx_refuses_more_rows_than_excel_holds(seed_registry: Registry, tmp_pa
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     import lineage.exports.xlsx as xlsx_mod
 
-    monkeypatch.setattr(xlsx_mod, "EXCEL_MAX_ROWS", 1137)  # the seed's flows + header do not fit
-    with pytest.raises(ExportError, match="1,137 rows: an Excel sheet holds 1,136 below its header"):
+    monkeypatch.setattr(xlsx_mod, "EXCEL_MAX_ROWS", 1154)  # the seed's flows + header do not fit
+    with pytest.raises(ExportError, match="1,154 rows: an Excel sheet holds 1,153 below its header"):
         export(seed_registry, "xlsx", tmp_path / "seed.xlsx")
     assert list(tmp_path.iterdir()) == []
     export(seed_registry, "xlsx", tmp_path / "by-field.xlsx", group_by="field")  # 129 rows fit
@@ -464,7 +464,7 @@ def test_html_refuses_a_report_too_big_to_open(seed_registry: Registry, tmp_path
     import lineage.exports.html as html_mod
 
     monkeypatch.setattr(html_mod, "MAX_REPORT_FLOWS", 100)
-    with pytest.raises(ExportError, match=r"1,137 flows in scope: an HTML report holds at most 100"):
+    with pytest.raises(ExportError, match=r"1,154 flows in scope: an HTML report holds at most 100"):
         export(seed_registry, "html", tmp_path / "all.html")
     with pytest.raises(ExportError, match="narrow it with --app, --field or --recipient"):
         export(seed_registry, "html", tmp_path / "dev.html", field="设备信息")  # 203 rows

@@ -151,8 +151,10 @@ def test_same_company_twice_in_one_cell(seed):
 
 def test_onward_processor(seed):
     policy, _ = seed
+    # "广西广木…、广西嘉数…及其委托的外包服务机构": 其 is both companies (tests/test_onward_principals.py)
     assert recipients_of(policy, "贷后管理（逾期提醒、催收）") == [
-        "广西广木资产管理有限公司", "广西嘉数信息科技有限公司", "广西嘉数信息科技有限公司委托的外包服务机构",
+        "广西广木资产管理有限公司", "广西嘉数信息科技有限公司", "广西广木资产管理有限公司委托的外包服务机构",
+        "广西嘉数信息科技有限公司委托的外包服务机构",
     ]
     onward = policy.recipient("广西嘉数信息科技有限公司委托的外包服务机构")
     assert onward.kind is RecipientKind.ONWARD

@@ -42,10 +42,10 @@ import yaml
 from registry.build import ImportReport, build_policy
 from registry.errors import SourceError, VocabularyError
 from registry.model import Channel, Policy, Recipient, RecipientKind
-from registry.normalize import classify_recipient
+from registry.normalize import classify_recipient, onward_clause
 from registry.readers import Document, Found
 from registry.source import SourceText
-from registry.splitting import split_items
+from registry.splitting import split_enumerations, split_items
 from registry.tables import Cell, RawRow, RawTable
 from registry.vocabulary import Vocabulary, load_vocabulary
 
@@ -419,6 +419,19 @@ def _as_written(text: str) -> list[str]:
     return [it.raw or it.text for line in text.split("\n") for it in split_items(line)]
 
 
+def _recipients_as_written(text: str, vocab: Vocabulary) -> list[str]:
+    """A recipient cell's items as written; a list whose onward clause speaks of names before it
+    (``A、B及其委托的…``) stays one entry, so that the clause reaches them again on import."""
+    out: list[str] = []
+    for e in split_enumerations([(0, line) for line in text.split("\n")], vocab=vocab):
+        texts = [it.raw or it.text for it in e.items]
+        if any(i > 0 and onward_clause(t, vocab) for i, t in enumerate(texts)):
+            out.append(e.written(0, len(texts) - 1))
+        else:
+            out.extend(texts)
+    return out
+
+
 def _entry(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return {k: v for k, v in pairs if v not in ("", None)}
 
@@ -428,10 +441,12 @@ def policy_to_data(policy: Policy, vocab: Vocabulary | None = None) -> dict[str,
     data: dict[str, Any] = {"sharegraph": 1, "app": policy.app}
     if policy.controller:
         data["controller"] = policy.controller
+    vocab = vocab or load_vocabulary()
     if policy.scenarios:
         data["scenarios"] = [
             _entry([("name", s.name), ("purpose", s.purpose), ("frequency", s.frequency),
-                    ("fields", _as_written(s.data_text)), ("recipients", _as_written(s.recipients_text))])
+                    ("fields", _as_written(s.data_text)),
+                    ("recipients", _recipients_as_written(s.recipients_text, vocab))])
             | ({"attributes": dict(s.attributes)} if s.attributes else {})
             for s in policy.scenarios
         ]
@@ -452,7 +467,7 @@ def policy_to_data(policy: Policy, vocab: Vocabulary | None = None) -> dict[str,
                     ("can_disable", p.can_disable), ("impact", p.impact)])
             for p in policy.permissions
         ]
-    _fix_written_recipients(policy, data, vocab or load_vocabulary())
+    _fix_written_recipients(policy, data, vocab)
     return data
 
 
