@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lineage.audit import LEVELS, Finding, at_least, audit, counts
 from registry.errors import OutputPathError, SharegraphError
 from registry.model import Registry
 from registry.sections import Outcome, Section, TreeNode, mapping_sections, table
+
+if TYPE_CHECKING:
+    from lineage.audit import Finding
 
 FLOW_COLUMNS = ["field", "channel", "via", "recipient", "implied_via"]
 
@@ -61,6 +63,8 @@ def diff_outcome(d: dict[str, Any]) -> Outcome:
 def audit_outcome(reg: Registry, *, app: str | None = None, text: str | Path | None = None,
                   fail_on: str | None = None) -> Outcome:
     """``audit``: the findings, and exit 1 if one is at ``fail_on`` or more severe."""
+    from lineage.audit import LEVELS, at_least, audit, counts  # loaded for the audit only
+
     if fail_on is not None and fail_on not in LEVELS:
         raise SharegraphError(f"--fail-on {fail_on!r}: must be error, warning or note")
     findings = audit(reg, app=app, text=text)
@@ -75,6 +79,8 @@ def audit_sections(findings: list[Finding], totals: dict[str, int], fail_on: str
                    failed: bool) -> list[Section]:
     """A summary line, then findings grouped by level, most severe first; errors and warnings
     with up to three quotes each; last, what ``--fail-on`` decided."""
+    from lineage.audit import LEVELS, at_least
+
     apps = sorted({f.get("app") for f in findings if f.get("app")})
     out = [Section(lines=["audit" + (f" of {', '.join(apps)}" if apps else "") + ": "
                           + ", ".join(f"{n} {lv}{'s' if n != 1 else ''}" for lv, n in totals.items())])]
