@@ -196,3 +196,10 @@ def test_stats_of_one_app_is_one_column():
     assert header == ["count", "你我贷"]
     by = {r["count"]: r["你我贷"] for r in rows}
     assert (by["sharing_rows"], by["sdks"]) == ("13", "15")  # seed_policy.txt: 13 sharing rows, 15 SDKs
+
+
+def test_the_cli_choices_are_the_librarys():
+    # declared in cli.py so that start-up imports no backend; they must not drift
+    from lineage.backends import BACKENDS
+
+    assert cli.BACKENDS == BACKENDS
