@@ -15,6 +15,7 @@ from typing import Any
 import networkx as nx
 
 from lineage import ids
+from registry.edges import READING_DEFAULTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +39,6 @@ FLOWS_BY_APP = "flows_into_by_app"
 # G.graph[MEMBERS_INDEX]["up"][field node]: its groups; ["down"][group node]: its members (nodes
 # joined by member_of edges, in edge order; kept by lineage.graph).
 MEMBERS_INDEX = "member_of_index"
-# How a flow was read, where its edges say nothing (registry.model.Flow's defaults): a row of a
-# table, read with no guess. lineage.graph stores form, confidence and note on an edge only
-# where they differ from these.
-READING_DEFAULTS: dict[str, str] = {"form": "table", "confidence": "high", "note": ""}
 
 
 def recipients_of_via(G: nx.MultiDiGraph, via: str, field_name: str,
@@ -140,4 +137,66 @@ ROW_ORDER = ("app", "channel", "via", "recipient", "field", "relation")
 
 def sort_rows(rows: list[dict[str, Any]], keys: tuple[str, ...] = ROW_ORDER) -> list[dict[str, Any]]:
     """Rows in a stable order by ``keys`` (``None`` sorts first, values as text)."""
-    return sorted(rows, key=lambda r: tuple("" if r.get(k) is None else str(r.get(k)) for k in keys))
+    def key(r: dict[str, Any]) -> tuple[str, ...]:
+        return tuple(v if v.__class__ is str else "" if v is None else str(v) for v in map(r.get, keys))
+
+    return sorted(rows, key=key)
+
+
+def record_rows(rec: dict[str, Any], asked: str | None = None) -> list[tuple[list[int], dict[str, Any]]]:
+    """The rows of :func:`flow_row` from a fetched record (one field→scenario/SDK edge, its
+    recipients nested as ``[name, as_written, kind, onward_of, line, rseq, onward, eseq, form,
+    confidence, note]``), each with its place in the graph walk's order (what breaks ties).
+
+    The backends that fetch rows instead of walking a graph (Cypher on Neo4j, SQL on a
+    registry database: :mod:`registry.edge_rows`) shape them here, so the rows are the same.
+    """
+    channel = rec["channel"]
+    via = rec["via"]
+    purpose = rec["purpose"] or ""
+    if channel == "sdk" and not purpose:
+        purpose = rec["function"] or ""
+    ev_line = rec["ev_line"]
+    qualifiers = rec["qualifiers"] or []
+    evidence = {"file": rec["ev_file"], "line": ev_line, "text": rec["ev_text"]}
+    out = []
+    for (name, as_written, kind, onward_of, line, rseq, onward, eseq,
+         form, confidence, note) in rec["recipients"]:
+        row: dict[str, Any] = {
+            "app": rec["app"],
+            "field": rec["field"],
+            "field_as_written": rec["field_as_written"],
+            "category": rec["category"],
+            "sensitive": bool(rec["sensitive"]),
+            "channel": channel,
+            "scenario": via if channel == "sharing" else None,
+            "sdk": via if channel == "sdk" else None,
+            "via": via,
+            "purpose": purpose,
+            "frequency": rec["frequency"] or "",
+            "recipient": name,
+            "recipient_as_written": as_written or name,
+            "recipient_kind": kind,
+            "onward_of": onward_of,
+            "implied_via": rec["implied_via"],
+            "relation": rec["relation"],
+            "evidence": dict(evidence),
+            "recipient_evidence": {"file": rec["ev_file"], "line": line or ev_line},
+            "form": form or READING_DEFAULTS["form"],
+            "confidence": confidence or READING_DEFAULTS["confidence"],
+            "note": note or READING_DEFAULTS["note"],
+            "qualifiers": list(qualifiers),
+        }
+        if asked is not None:
+            row["asked"] = asked
+        order = [-1 if x is None else x for x in (rec["part"], rec["fseq"], rseq, onward, eseq)]
+        out.append((order, row))
+    return out
+
+
+def walk_order(recs: list[dict[str, Any]], asked: str | None = None) -> list[dict[str, Any]]:
+    """The rows of fetched records, in the order the graph walk yields them (the sorts that
+    follow are stable: this order is what decides between rows equal on every sort key)."""
+    pairs = [p for rec in recs for p in record_rows(rec, asked)]
+    pairs.sort(key=lambda p: p[0])
+    return [row for _, row in pairs]

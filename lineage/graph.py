@@ -21,7 +21,7 @@ registry of a million table rows adds nothing): the item's ``qualifiers`` on its
 once for all its recipients, and rows that share a scenario name keep their own:
 巽风's three 订单交付 rows, one realigned, differ by recipient). Where one edge stands
 for flows read differently, nothing is dropped: qualifiers are united, and
-:func:`merged_reading` keeps the least sure reading and every note.
+:func:`registry.edges.merged_reading` keeps the least sure reading and every note.
 
 >>> from registry import open_registry
 >>> G = build_graph(open_registry())
@@ -32,14 +32,14 @@ True
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
 from typing import Any
 
 import networkx as nx
 
 from lineage import ids
-from lineage.flows import FLOWS_BY_APP, MEMBERS_INDEX, READING_DEFAULTS
-from registry.model import Channel, Flow, Policy, RecipientKind, Registry
+from lineage.flows import FLOWS_BY_APP, MEMBERS_INDEX
+from registry.edges import fold_flows
+from registry.model import Channel, Policy, Registry
 from registry.vocabulary import load_vocabulary
 
 
@@ -149,102 +149,43 @@ def add_policy(G: nx.MultiDiGraph, p: Policy) -> None:
 
 
 def _add_flows(G: nx.MultiDiGraph, p: Policy) -> None:
+    """The flows of ``p`` as edges, folded as :func:`registry.edges.fold_flows` says."""
     app = p.app
-    kinds = {r.name: r for r in p.recipients}
-    via_fields: dict[str, set[str]] = defaultdict(set)
-    recv: dict[tuple[str, str], dict[str, Any]] = {}
-    entrust: dict[tuple[str, str], dict[str, Any]] = {}
+    edges = fold_flows(p)
     index: dict[str, dict[str, list[str]]] = G.graph.setdefault(FLOWS_BY_APP, {})
-    for fl in p.flows:
-        v = ids.via_id(app, fl.channel.value, fl.via)
-        fnode = ids.field_id(fl.field)
-        key = sys.intern(f"{ids.FLOWS_INTO}|{fl.implied_via or ''}")  # one string, not one per edge
-        if not G.has_edge(fnode, v, key=key):
-            G.add_edge(fnode, v, key=key, kind=ids.FLOWS_INTO, app=app, channel=fl.channel.value,
-                       implied_via=fl.implied_via, as_written=fl.field_as_written, ev=fl.evidence)
-            vias = index.setdefault(fnode, {}).setdefault(app, [])
-            if v not in vias:
-                vias.append(v)
-            if fl.qualifiers:  # only where there are some
-                G._succ[fnode][v][key]["qualifiers"] = fl.qualifiers
-        elif fl.qualifiers:  # another row of the same name wrote the field again: keep its words too
-            d = G._succ[fnode][v][key]
-            have = d.get("qualifiers", ())
-            if not set(fl.qualifiers) <= set(have):
-                d["qualifiers"] = tuple(dict.fromkeys((*have, *fl.qualifiers)))
-        via_fields[v].add(fl.field)
-        rec = kinds.get(fl.recipient)
-        if rec is not None and rec.kind is RecipientKind.ONWARD and rec.onward_of:
-            e = entrust.setdefault((rec.onward_of, fl.recipient), {"vias": {}, "line": fl.recipient_line,
-                                                                   "as_written": fl.recipient_as_written})
-            e["vias"].setdefault(v, set()).add(fl.field)
-            if fl.note or fl.confidence != _HIGH or fl.form != _TABLE:  # (hot loop: no call for most)
-                _note_reading(e, fl)
-            continue
-        r = recv.setdefault((v, fl.recipient), {"fields": set(), "line": fl.recipient_line,
-                                                 "as_written": fl.recipient_as_written,
-                                                 "channel": fl.channel.value, "file": fl.evidence.file})
-        r["fields"].add(fl.field)
-        if fl.note or fl.confidence != _HIGH or fl.form != _TABLE:
-            _note_reading(r, fl)
-    for (v, rname), r in recv.items():
-        subset = None if r["fields"] >= via_fields[v] else tuple(sorted(r["fields"]))
-        rnode = ids.recipient_id(rname)
-        G.add_edge(v, rnode, key=ids.RECEIVED_BY, kind=ids.RECEIVED_BY, app=app,
-                   channel=r["channel"], as_written=r["as_written"], line=r["line"], file=r["file"],
-                   fields=subset)
-        if "readings" in r:
-            G._succ[v][rnode][ids.RECEIVED_BY].update(merged_reading(r["readings"]))
-    for (base, onward), e in entrust.items():
-        vias = tuple(sorted(e["vias"]))
-        subset = {v: (None if fs >= via_fields[v] else tuple(sorted(fs))) for v, fs in e["vias"].items()}
-        u, w, k = ids.recipient_id(base), ids.recipient_id(onward), f"{ids.ENTRUSTS}|{app}"
-        G.add_edge(u, w, key=k, kind=ids.ENTRUSTS, app=app, vias=vias, line=e["line"],
-                   as_written=e["as_written"], fields_by_via=subset)
-        if "readings" in e:
-            G._succ[u][w][k].update(merged_reading(e["readings"]))
+    via_ids: dict[tuple[str, str], str] = {}
 
+    def via_id(channel: str, via: str) -> str:
+        v = via_ids.get((channel, via))
+        if v is None:
+            v = via_ids[(channel, via)] = ids.via_id(app, channel, via)
+        return v
 
-# How a flow was read (registry.model.Flow.form / confidence / note), from the most sure to the
-# least: where one recipient's edge stands for rows read differently, the least sure wins.
-FORMS = ("table", "records", "prose")
-CONFIDENCES = ("high", "low")
-_TABLE, _HIGH = READING_DEFAULTS["form"], READING_DEFAULTS["confidence"]
-
-
-def _note_reading(acc: dict[str, Any], fl: Flow) -> None:
-    """Collect a flow's reading (not the default one) on its recipient's edge-to-be."""
-    reading = (fl.form, fl.confidence, fl.note)
-    readings = acc.setdefault("readings", [])
-    if reading not in readings:
-        readings.append(reading)
-
-
-def merged_reading(readings: Any) -> dict[str, str]:
-    """The ``form``, ``confidence`` and ``note`` a received_by or entrusts edge carries: only
-    those that differ from :data:`READING_DEFAULTS` (most edges carry none).
-
-    The rows behind one edge (a scenario name used by several rows, several sentences about
-    one vendor) were read in different ways: the least structured form and the lowest
-    confidence win, and the distinct notes are joined with ``; ``, so that a guess is never
-    hidden behind a sure reading.
-
-    >>> merged_reading([("table", "low", "line 11: shifted"), ("prose", "high", "line 4: a sentence")])
-    {'form': 'prose', 'confidence': 'low', 'note': 'line 11: shifted; line 4: a sentence'}
-    >>> merged_reading([])
-    {}
-    """
-    if not readings:
-        return {}
-    out: dict[str, str] = {}
-    form = max((r[0] for r in readings), key=lambda f: FORMS.index(f) if f in FORMS else len(FORMS))
-    conf = max((r[1] for r in readings),
-               key=lambda c: CONFIDENCES.index(c) if c in CONFIDENCES else len(CONFIDENCES))
-    note = "; ".join(dict.fromkeys(r[2] for r in readings if r[2]))
-    for k, val in (("form", form), ("confidence", conf), ("note", note)):
-        if val != READING_DEFAULTS[k]:
-            out[k] = val
-    return out
+    succ = G._succ
+    for fe in edges.flows:
+        v = via_id(fe.channel, fe.via)
+        fnode = ids.field_id(fe.field)
+        key = sys.intern(f"{ids.FLOWS_INTO}|{fe.implied_via or ''}")  # one string, not one per edge
+        G.add_edge(fnode, v, key=key, kind=ids.FLOWS_INTO, app=app, channel=fe.channel,
+                   implied_via=fe.implied_via, as_written=fe.as_written, ev=fe.evidence)
+        vias = index.setdefault(fnode, {}).setdefault(app, [])
+        if v not in vias:
+            vias.append(v)
+        if fe.qualifiers:  # only where there are some
+            succ[fnode][v][key]["qualifiers"] = fe.qualifiers
+    for r in edges.received:
+        v, rnode = via_id(r.channel, r.via), ids.recipient_id(r.recipient)
+        G.add_edge(v, rnode, key=ids.RECEIVED_BY, kind=ids.RECEIVED_BY, app=app, channel=r.channel,
+                   as_written=r.as_written, line=r.line, file=r.file, fields=r.fields)
+        if r.reading:
+            succ[v][rnode][ids.RECEIVED_BY].update(r.reading)
+    for e in edges.entrusts:
+        by_id = {via_id(*vk): fs for vk, fs in e.vias.items()}
+        u, w, k = ids.recipient_id(e.base), ids.recipient_id(e.onward), f"{ids.ENTRUSTS}|{app}"
+        G.add_edge(u, w, key=k, kind=ids.ENTRUSTS, app=app, vias=tuple(sorted(by_id)), line=e.line,
+                   as_written=e.as_written, fields_by_via=by_id)
+        if e.reading:
+            succ[u][w][k].update(e.reading)
 
 
 def edges_of_kind(G: nx.MultiDiGraph, node: str, kind: str, *, out: bool = True,

@@ -4,10 +4,11 @@ A registry file of a thousand apps is a SQLite database (:mod:`registry.database
 A question about one app builds the graph of that app alone (:func:`graph_for`). A
 question across apps first finds its fields among the names of every app
 (:func:`registry.database.field_catalogue`, no flow read), then reads the flows of
-those fields, their groups and members only (:func:`registry.database.flows_subset`),
-builds the graph of that subset and asks it the same question the whole graph would
-be asked (:mod:`lineage.exposure`): the rows are the same, the work is the subset's.
-A test holds every answer equal to the whole graph's on a registry of real policies.
+those fields from the database's edge tables in SQL (:mod:`registry.edge_rows`) and
+shapes them with the functions every backend shares (:func:`lineage.flows.record_rows`,
+the sorting and dedupe of :mod:`lineage.exposure`), as the Neo4j backend does with
+Cypher. A test holds every answer equal to the whole graph's on a registry of real
+policies.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from typing import Any
 import networkx as nx
 
 from lineage import exposure, ids
-from lineage.graph import add_member_of, build_graph, names_graph
+from lineage.exposure import dedupe_rows
+from lineage.flows import sort_rows, walk_order
+from lineage.graph import build_graph, names_graph
 from lineage.names import Answer, FieldMatch, field_index, resolve_fields
-from registry.database import StoredPolicies, field_catalogue, flows_subset, placeholders
+from registry.database import StoredPolicies, field_catalogue
+from registry.edge_rows import field_records, recipient_kinds, unnamed_records
 from registry.model import Registry
 
 
@@ -45,40 +49,28 @@ def _names(reg: Registry) -> nx.MultiDiGraph:
     return G
 
 
-def _closure(G: nx.MultiDiGraph, names: list[str]) -> set[str]:
-    out = set(names)
-    for n in names:
-        node = ids.field_id(n)
-        if G.has_node(node):
-            for down in (True, False):
-                out |= {G.nodes[m]["name"] for m in exposure._hierarchy(G, node, down=down)}
-    return out
+def _sources(G: nx.MultiDiGraph, name: str, implied: bool) -> list[tuple[str, int]]:
+    """The field asked (part 0), its members (1) and its groups (2): who_receives's three walks."""
+    node = ids.field_id(name)
+    if not implied or not G.has_node(node):
+        return [(name, 0)]
+    return ([(name, 0)] + [(G.nodes[m]["name"], 1) for m in exposure._hierarchy(G, node, down=True)]
+            + [(G.nodes[g]["name"], 2) for g in exposure._hierarchy(G, node, down=False)])
 
 
-def _subset_graph(reg: Registry, names: nx.MultiDiGraph, where: str, params: list[Any],
-                  fields: set[str]) -> nx.MultiDiGraph:
-    """The graph of the selected flows, with the names graph's hierarchy among ``fields``."""
-    assert isinstance(reg.policies, StoredPolicies)
-    G = build_graph(flows_subset(reg.policies, where, params, fields=fields))
-    for n in fields:
-        u = ids.field_id(n)
-        if not names.has_node(u):
-            continue
-        for _, v, k, d in names.out_edges(u, keys=True, data=True):
-            if d["kind"] != ids.MEMBER_OF:
-                continue
-            for x in (u, v):
-                if not G.has_node(x):
-                    G.add_node(x, **names.nodes[x])
-            if not any(e["kind"] == ids.MEMBER_OF for e in G.get_edge_data(u, v, default={}).values()):
-                add_member_of(G, u, v, k, **{a: x for a, x in d.items() if a != "kind"})
-    return G
-
-
-def _fields_graph(reg: Registry, names: nx.MultiDiGraph, match_fields: list[str]) -> nx.MultiDiGraph:
-    wanted = _closure(names, match_fields)
-    sql, params = placeholders(sorted(wanted))
-    return _subset_graph(reg, names, f"f.field IN {sql} OR f.implied_via IN {sql}", params * 2, wanted)
+def _rows(reg: Registry, names: nx.MultiDiGraph, recs: list[dict[str, Any]],
+          asked: str | None = None) -> list[dict[str, Any]]:
+    """The rows of fetched records, with the field's and the recipient's attributes as the
+    whole registry's graph has them (the first app, by name, to write them)."""
+    stored = reg.policies
+    assert isinstance(stored, StoredPolicies)
+    kinds = recipient_kinds(stored, {x[0] for rec in recs for x in rec["recipients"]})
+    for rec in recs:
+        node = names.nodes.get(ids.field_id(rec["field"]), {})
+        rec["category"], rec["sensitive"] = node.get("category"), bool(node.get("sensitive"))
+        for x in rec["recipients"]:
+            x[2] = kinds.get(x[0])
+    return walk_order(recs, asked)
 
 
 def who_receives(reg: Registry, field: str, *, include_implied: bool = True,
@@ -86,28 +78,39 @@ def who_receives(reg: Registry, field: str, *, include_implied: bool = True,
     """:func:`lineage.exposure.who_receives` across every app of a stored registry."""
     names = _names(reg)
     match: FieldMatch = resolve_fields(names, field)
-    G = _fields_graph(reg, names, list(match.fields))
-    return exposure.rows_for_match(G, match, include_implied=include_implied, include_possible=include_possible)
+    per_field = []
+    for name in match.fields:
+        recs = field_records(reg.policies, _sources(names, name, include_implied),  # type: ignore[arg-type]
+                             implied=include_implied)
+        rows = _rows(reg, names, recs, asked=name)  # (merge_answers sorts and dedupes them all)
+        for r in rows:
+            r["matched"] = match.matched(name)
+        per_field.append(rows)
+    return exposure.stated_only(Answer(exposure.merge_answers(per_field), match), include_possible)
 
 
 def recipients_by_apps(reg: Registry, field: str, *, limit: int | None = None) -> list[dict[str, Any]]:
     """:func:`lineage.exposure.recipients_by_apps` of a stored registry."""
     names = _names(reg)
     name = exposure.resolve_field_name(names, field)
-    G = _subset_graph(reg, names, "f.field = ?", [name], {name})
-    if not G.has_node(ids.field_id(name)):
-        return []
-    return exposure.recipients_by_apps(G, name, limit=limit)
+    stored = reg.policies
+    assert isinstance(stored, StoredPolicies)
+    apps: dict[str, set[str]] = {}
+    for rec in field_records(stored, [(name, 0)]):
+        for x in rec["recipients"]:
+            apps.setdefault(x[0], set()).add(rec["app"])
+    kinds = recipient_kinds(stored, apps)
+    rows = [{"recipient": r, "kind": kinds.get(r), "apps": len(a), "app_list": sorted(a)} for r, a in apps.items()]
+    rows.sort(key=lambda r: (-r["apps"], r["recipient"]))
+    return rows[:limit] if limit else rows
 
 
 def sensitive_to_unnamed(reg: Registry) -> list[dict[str, Any]]:
     """:func:`lineage.exposure.sensitive_to_unnamed` across every app of a stored registry."""
     names = _names(reg)
-    sensitive = sorted(d["name"] for _, d in names.nodes(data=True) if d["kind"] == ids.FIELD and d.get("sensitive"))
-    kinds, kparams = placeholders(exposure.UNNAMED_KINDS)
-    fsql, fparams = placeholders(sensitive)
-    # an onward processor's rows hang off its principal's (…及其委托的外包服务机构): read both
-    where = (f"f.field IN {fsql} AND EXISTS (SELECT 1 FROM recipients r WHERE r.app_id = f.app_id "
-             f"AND (r.name = f.recipient AND r.kind IN {kinds} OR r.onward_of = f.recipient))")
-    G = build_graph(flows_subset(reg.policies, where, fparams + kparams))  # type: ignore[arg-type]
-    return exposure.sensitive_to_unnamed(G)
+    stored = reg.policies
+    assert isinstance(stored, StoredPolicies)
+    sensitive = [d["name"] for _, d in names.nodes(data=True) if d["kind"] == ids.FIELD and d.get("sensitive")]
+    unnamed = [n for n, k in recipient_kinds(stored).items() if k in exposure.UNNAMED_KINDS]
+    rows = _rows(reg, names, unnamed_records(stored, sensitive, unnamed))
+    return dedupe_rows(sort_rows(rows))

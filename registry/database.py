@@ -35,11 +35,12 @@ import os
 import sqlite3
 import stat
 import sys
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
 from registry.atomic import lock_timeout, output_target
+from registry.edges import fold_flows
 from registry.errors import RegistryFileError
 from registry.model import (
     SDK,
@@ -59,7 +60,7 @@ from registry.model import (
 MAGIC = b"SQLite format 3\x00"
 """The first 16 bytes of every SQLite database file."""
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """``PRAGMA user_version`` of the files this version writes."""
 
 APPLICATION_ID = 0x53475247
@@ -180,13 +181,44 @@ CREATE TABLE flows (
     note                 TEXT NOT NULL DEFAULT '',
     qualifiers           TEXT                 -- JSON list or NULL
 );
+-- The flows folded into the lineage graph's edges (registry.edges), written with the flows: what
+-- a question across apps reads instead of the flows and the policies around them.
+CREATE TABLE flow_edges (                 -- a field flows into a scenario or SDK
+    app_id           INTEGER NOT NULL REFERENCES apps(app_id),
+    seq              INTEGER NOT NULL,    -- the order of each edge's first flow
+    field            TEXT NOT NULL,
+    channel          TEXT NOT NULL,
+    via              TEXT NOT NULL,
+    implied_via      TEXT,
+    field_as_written TEXT NOT NULL,       -- as its first flow wrote it
+    evidence_id      INTEGER NOT NULL,
+    qualifiers       TEXT,                -- JSON list or NULL
+    PRIMARY KEY (app_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE recipient_edges (            -- a scenario or SDK received by a recipient, or entrusted onward
+    app_id      INTEGER NOT NULL REFERENCES apps(app_id),
+    seq         INTEGER NOT NULL,
+    channel     TEXT NOT NULL,
+    via         TEXT NOT NULL,
+    recipient   TEXT NOT NULL,
+    onward_of   TEXT,                     -- NULL, or the recipient that entrusts this onward processor
+    as_written  TEXT NOT NULL,
+    line        INTEGER NOT NULL,
+    fields      TEXT,                     -- JSON list: the fields it gets, if not all of the via's
+    form        TEXT,                     -- how its flows were read, where not a plain table row
+    confidence  TEXT,
+    note        TEXT,
+    PRIMARY KEY (app_id, channel, via, seq)
+) WITHOUT ROWID;
+CREATE INDEX flow_edges_by_field ON flow_edges (field, implied_via);
+CREATE INDEX flow_edges_by_via ON flow_edges (app_id, channel, via, implied_via);
+CREATE INDEX recipient_edges_by_recipient ON recipient_edges (recipient);
 CREATE INDEX flows_by_app ON flows (app_id);
-CREATE INDEX flows_by_field ON flows (field, field_as_written);
-CREATE INDEX flows_by_implied_via ON flows (implied_via, field) WHERE implied_via IS NOT NULL;
-CREATE INDEX flows_by_recipient ON flows (recipient, app_id);
-CREATE INDEX flows_by_via ON flows (app_id, via, recipient);
-CREATE INDEX fields_by_name ON fields (name, app_id);
-CREATE INDEX recipients_by_name ON recipients (name, app_id);
+CREATE INDEX scenarios_by_name ON scenarios (app_id, name, position, purpose, frequency);
+CREATE INDEX sdks_by_name ON sdks (app_id, name, position, purpose, function);
+-- (covering: the names of a thousand apps are read from the index, not the rows)
+CREATE INDEX fields_by_name ON fields (name, category, sensitive, resolved, parent, app_id);
+CREATE INDEX recipients_by_name ON recipients (name, kind, app_id);
 CREATE INDEX recipients_by_kind ON recipients (kind);
 
 CREATE VIEW flows_readable AS
@@ -217,10 +249,11 @@ FROM apps a;
 """
 
 APP_TABLES = ("documents", "cell_texts", "evidence", "scenarios", "sdks", "permissions",
-              "fields", "recipients", "flows")
+              "fields", "recipients", "flows", "flow_edges", "recipient_edges")
 
-MIGRATIONS: dict[int, str] = {}
-"""``{from_version: SQL}``: the script that takes a file of that version to the next one.
+MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {}
+"""``{from_version: step}``: what takes a file of that version to the next one, a SQL script
+or a function of the connection (filled in below the readers it needs).
 
 Version 1 is the first; when the schema changes, bump :data:`SCHEMA_VERSION` and
 add the step here: :func:`connect` runs the steps in order, in one transaction."""
@@ -361,8 +394,11 @@ def _migrate(con: sqlite3.Connection, version: int, path: str | Path) -> None:
                     f"{path}: registry schema version {version} has no migration to {SCHEMA_VERSION}; "
                     "turn it into JSON with the sharegraph that made it (sharegraph import FILE -o registry.json), "
                     "then import the JSON")
-            for statement in _statements(step):
-                con.execute(statement)
+            if callable(step):
+                step(con)
+            else:
+                for statement in _statements(step):
+                    con.execute(statement)
             version += 1
             con.execute(f"PRAGMA user_version = {version}")
         con.execute("COMMIT")
@@ -461,9 +497,32 @@ class Writer:
             [(aid, f.field, f.field_as_written, f.channel.value, f.via, f.recipient, f.recipient_as_written,
               f.purpose, f.frequency, ref(f.evidence), f.implied_via, f.recipient_line, f.form, f.confidence,
               f.note, _json(list(f.qualifiers)) if f.qualifiers else None) for f in p.flows])
+        _put_edges(con, aid, p, ref)
         con.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ev_rows)
         con.executemany("INSERT INTO cell_texts VALUES (?, ?, ?)",
                         [(aid, i, t) for t, i in texts.items()])
+
+
+def _put_edges(con: sqlite3.Connection, aid: int, p: Policy, ref: Callable[[Evidence], int | None]) -> None:
+    """The edge tables of one app (:func:`registry.edges.fold_flows` of its policy)."""
+    e = fold_flows(p)
+    con.executemany(
+        "INSERT INTO flow_edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(aid, i, x.field, x.channel, x.via, x.implied_via, x.as_written, ref(x.evidence),
+          _json(list(x.qualifiers)) if x.qualifiers else None) for i, x in enumerate(e.flows)])
+
+    def reading(r: dict[str, str]) -> tuple[str | None, str | None, str | None]:
+        return r.get("form"), r.get("confidence"), r.get("note")
+
+    rows: list[tuple[Any, ...]] = [
+        (aid, i, r.channel, r.via, r.recipient, None, r.as_written, r.line,
+         None if r.fields is None else _json(list(r.fields)), *reading(r.reading))
+        for i, r in enumerate(e.received)]
+    for o in e.entrusts:
+        rows.extend((aid, len(rows), ch, via, o.onward, o.base, o.as_written, o.line,
+                     None if fs is None else _json(list(fs)), *reading(o.reading))
+                    for (ch, via), fs in o.vias.items())
+    con.executemany("INSERT INTO recipient_edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 @contextlib.contextmanager
@@ -606,6 +665,25 @@ def _build_policy(con: sqlite3.Connection, app_id: int) -> Policy:
     )
 
 
+def _add_edge_tables(con: sqlite3.Connection) -> None:
+    """Schema 1 → 2: the edge tables, filled from each app's flows; indexes for the names."""
+    for index in ("flows_by_field", "flows_by_implied_via", "flows_by_recipient", "flows_by_via",
+                  "fields_by_name", "recipients_by_name"):
+        con.execute(f"DROP INDEX IF EXISTS {index}")  # our names, never data
+    have = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+    for statement in _statements(SCHEMA):
+        if statement.split()[2] not in have:   # CREATE TABLE|INDEX|VIEW <name> …
+            con.execute(statement)
+    for (app_id,) in con.execute("SELECT app_id FROM apps").fetchall():
+        p = _build_policy(con, app_id)
+        ids = {id(f.evidence): k for f, (k,) in zip(p.flows, con.execute(
+            "SELECT evidence_id FROM flows WHERE app_id = ? ORDER BY flow_id", (app_id,)), strict=True)}
+        _put_edges(con, app_id, p, lambda ev, ids=ids: ids[id(ev)])
+
+
+MIGRATIONS[1] = _add_edge_tables
+
+
 class StoredPolicies(MutableMapping[str, Policy]):
     """The policies of a registry database, each read from disk the first time it is asked for.
 
@@ -685,123 +763,6 @@ def placeholders(names: Iterable[Any]) -> tuple[str, list[Any]]:
     return "(" + ", ".join("?" * len(vals)) + ")", vals
 
 
-def flows_subset(stored: StoredPolicies, where: str, params: Sequence[Any] = (),
-                 *, fields: Iterable[str] = ()) -> Registry:
-    """A registry of only the flows ``where`` selects (SQL on ``flows f``), for questions across apps.
-
-    Each app with such a flow gets a policy holding those flows and what they name: their
-    evidence, the fields (and ``fields``, e.g. the groups a question walks), the recipients
-    (and whom an onward processor works for), the scenarios and SDKs. Its other flows,
-    permissions and text are left on disk.
-    """
-    con = stored.con
-    by_app: dict[int, list[tuple[Any, ...]]] = {}
-    try:
-        for row in con.execute(f"SELECT f.app_id, f.flow_id, {_FLOW_COLUMNS} FROM flows f WHERE {where} "
-                               "ORDER BY f.flow_id", list(params)):
-            by_app.setdefault(row[0], []).append(row[1:])
-        for app_id, rows in by_app.items():
-            by_app[app_id] = _with_edge_rows(con, app_id, rows)
-        names = {i: a for a, i in stored._ids.items()}
-        reg = Registry()
-        for app_id, rows in by_app.items():
-            if app_id in names and names[app_id] in stored:
-                reg.add(_subset_policy(con, app_id, rows, set(fields)))
-    except sqlite3.Error as e:
-        raise _fail(stored.path, e) from None
-    except (ValueError, TypeError, KeyError, IndexError) as e:
-        raise RegistryFileError(f"{stored.path}: a value the registry schema does not allow "
-                                f"({type(e).__name__}: {' '.join(str(e).split())[:120]})") from None
-    return reg
-
-
-def _with_edge_rows(con: sqlite3.Connection, app_id: int, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """``rows`` (flow_id first), with the rows that decide what the graph says of each recipient edge.
-
-    The graph takes a recipient's line and spelling in a scenario from the first flow of
-    that scenario and recipient, its reading (form, confidence, note) from all of them, and
-    an onward processor's edge from all its flows in the app; so those flows are read too,
-    and the subset's edges are the whole registry's edges.
-    """
-    vsql, vias = placeholders({r[4] for r in rows})
-    rsql, recipients = placeholders({r[5] for r in rows})
-    have = {r[0] for r in rows}
-    extra = [i for (i,) in con.execute(
-        f"SELECT min(flow_id) FROM flows WHERE app_id = ? AND via IN {vsql} GROUP BY channel, via, recipient "
-        f"UNION SELECT flow_id FROM flows WHERE app_id = ? AND via IN {vsql} "
-        "AND (form != 'table' OR confidence != 'high' OR note != '') "
-        # an onward processor's edge is drawn from all its rows in the app
-        f"UNION SELECT f.flow_id FROM flows f WHERE f.app_id = ? AND f.recipient IN {rsql} AND EXISTS ("
-        "SELECT 1 FROM recipients r WHERE r.app_id = f.app_id AND r.name = f.recipient AND r.kind = 'onward')",
-        [app_id, *vias, app_id, *vias, app_id, *recipients])
-        if i not in have]
-    if not extra:
-        return [r[1:] for r in rows]
-    isql, ids = placeholders(extra)
-    more = list(con.execute(f"SELECT flow_id, {_FLOW_COLUMNS} FROM flows WHERE flow_id IN {isql}", ids))
-    return [r[1:] for r in sorted(rows + more)]
-
-
-def _subset_policy(con: sqlite3.Connection, app_id: int, rows: list[tuple[Any, ...]],
-                   extra_fields: set[str]) -> Policy:
-    intern = sys.intern
-    q = con.execute
-    (app, controller, file, sha, at, enc, layout) = q(
-        "SELECT app, controller, source_file, sha256, imported_at, encoding, layout FROM apps WHERE app_id = ?",
-        (app_id,)).fetchone()
-    ev_sql, ev_ids = placeholders({r[8] for r in rows})
-    evs = {k: Evidence(intern(f), line, intern(t), row, intern(c), text)
-           for k, f, line, t, row, c, text in q(
-               "SELECT e.evidence_id, e.file, e.line, e.table_kind, e.row, e.column_role, t.text FROM evidence e "
-               "JOIN cell_texts t ON t.app_id = e.app_id AND t.text_id = e.text_id "
-               f"WHERE e.app_id = ? AND e.evidence_id IN {ev_sql}", [app_id, *ev_ids])}
-    flows = tuple(_flow(row, evs) for row in rows)
-    fsql, fnames = placeholders(extra_fields | {f.field for f in flows} | {f.implied_via for f in flows if f.implied_via})
-    rsql, rnames = placeholders({f.recipient for f in flows})
-    def recipients_named(sql: str, names: list[Any]) -> list[Recipient]:
-        return list(map(_recipient, q(f"SELECT {_RECIPIENT_COLUMNS} FROM recipients "
-                                      f"WHERE app_id = ? AND name IN {sql} ORDER BY position", [app_id, *names])))
-
-    recipients = recipients_named(rsql, rnames)
-    bases = {r.onward_of for r in recipients if r.onward_of} - {r.name for r in recipients}
-    if bases:
-        recipients += recipients_named(*placeholders(bases))
-    vsql, vnames = placeholders({f.via for f in flows})
-    return Policy(
-        app=app, controller=controller, source=Source(file, sha, at, enc, layout),
-        scenarios=tuple(
-            Scenario(n, fr, pu, dt, rt, evs.get(e) or _one_evidence(con, app_id, e), _pairs(a))  # type: ignore[arg-type]
-            for n, fr, pu, dt, rt, e, a in q(
-                "SELECT name, frequency, purpose, data_text, recipients_text, evidence_id, attributes "
-                f"FROM scenarios WHERE app_id = ? AND name IN {vsql} ORDER BY position",
-                [app_id, *vnames])),
-        sdks=tuple(
-            SDK(n, pr, co, url, fn, need, pu, dt, _names(fs), evs.get(e) or _one_evidence(con, app_id, e),
-                _pairs(a))
-            for n, pr, co, url, fn, need, pu, dt, fs, e, a in q(
-                "SELECT name, provider, contact, policy_url, function, need, purpose, data_text, fields, "
-                f"evidence_id, attributes FROM sdks WHERE app_id = ? AND name IN {vsql} ORDER BY position",
-                [app_id, *vnames])),
-        fields=tuple(
-            Field(intern(n), cat, bool(se), par, bool(res), _names(al))
-            for n, cat, se, par, res, al in q(
-                "SELECT name, category, sensitive, parent, resolved, aliases_seen FROM fields "
-                f"WHERE app_id = ? AND name IN {fsql} ORDER BY position", [app_id, *fnames])),
-        recipients=tuple(recipients),
-        flows=flows,
-    )
-
-
-def _one_evidence(con: sqlite3.Connection, app_id: int, k: int | None) -> Evidence | None:
-    if k is None:
-        return None
-    row = con.execute(
-        "SELECT e.file, e.line, e.table_kind, e.row, e.column_role, t.text FROM evidence e "
-        "JOIN cell_texts t ON t.app_id = e.app_id AND t.text_id = e.text_id "
-        "WHERE e.app_id = ? AND e.evidence_id = ?", (app_id, k)).fetchone()
-    return None if row is None else Evidence(*row)
-
-
 def field_catalogue(stored: StoredPolicies) -> dict[str, Any]:
     """Every field name of the registry, for resolving a name across apps without loading flows.
 
@@ -812,16 +773,25 @@ def field_catalogue(stored: StoredPolicies) -> dict[str, Any]:
     """
     con = stored.con
     try:
-        fields = [Field(sys.intern(n), c, bool(s), None, bool(r)) for n, c, s, r, _ in con.execute(
-            "SELECT f.name, f.category, f.sensitive, f.resolved, min(a.app) FROM fields f "
-            "JOIN apps a ON a.app_id = f.app_id GROUP BY f.name ORDER BY f.name")]
+        combos: dict[str, list[tuple[Any, ...]]] = {}
+        for row in con.execute("SELECT DISTINCT name, category, sensitive, resolved FROM fields"):
+            combos.setdefault(row[0], []).append(row)
+        differ = [n for n, rows in combos.items() if len(rows) > 1]
+        if differ:  # apps disagree (rare): the first app's, by name, as the whole graph has it
+            sql, params = placeholders(differ)
+            for n, c, s, r, _ in con.execute(
+                    "SELECT f.name, f.category, f.sensitive, f.resolved, min(a.app) FROM fields f "
+                    f"JOIN apps a ON a.app_id = f.app_id WHERE f.name IN {sql} GROUP BY f.name", params):
+                combos[n] = [(n, c, s, r)]
+        fields = [Field(sys.intern(n), c, bool(s), None, bool(r)) for n, c, s, r in
+                  (combos[n][0] for n in sorted(combos))]
         groups = set(con.execute("SELECT DISTINCT name, parent FROM fields WHERE parent IS NOT NULL"))
-        groups |= set(con.execute("SELECT DISTINCT field, implied_via FROM flows WHERE implied_via IS NOT NULL"))
+        groups |= set(con.execute("SELECT DISTINCT field, implied_via FROM flow_edges WHERE implied_via IS NOT NULL"))
         granted = {n for (fs,) in con.execute("SELECT DISTINCT fields FROM permissions") for n in _names(fs)}
     except sqlite3.Error as e:
         raise _fail(stored.path, e) from None
 
     def spellings() -> Iterator[tuple[str, str]]:
-        yield from con.execute("SELECT DISTINCT field, field_as_written FROM flows")
+        yield from con.execute("SELECT DISTINCT field, field_as_written FROM flow_edges")
 
     return {"fields": fields, "groups": sorted(groups), "granted": sorted(granted), "spellings": spellings}

@@ -1,0 +1,211 @@
+"""Reading flows across apps from a registry database's edge tables, in SQL.
+
+A question across a thousand apps (who receives a field, who gets sensitive fields
+without being named) would otherwise load every policy and build its graph. The
+database keeps each policy's flows folded into the graph's edges
+(:func:`registry.edges.fold_flows`, tables ``flow_edges`` and ``recipient_edges``), so
+such a question is a join over indexes. The records returned are the ones the Neo4j
+backend fetches with Cypher (one per field→scenario/SDK edge, its recipients nested),
+and :func:`lineage.flows.record_rows` turns both into the rows every question shares.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from registry.database import StoredPolicies, _fail, placeholders
+from registry.errors import RegistryFileError
+from registry.model import RecipientKind
+
+_RELATION = {1: "member", 2: "group"}
+_KINDS = frozenset(k.value for k in RecipientKind)
+
+_HITS = """
+WITH src(name, part) AS (VALUES {values}),
+hits AS (
+    SELECT fe.*, src.part AS part FROM src CROSS JOIN flow_edges fe ON fe.field = src.name
+    WHERE (src.part = 0 AND (? OR fe.implied_via IS NULL)) OR src.part = 1
+       OR (src.part = 2 AND fe.implied_via IS NULL AND NOT EXISTS (
+           SELECT 1 FROM flow_edges y WHERE y.app_id = fe.app_id AND y.channel = fe.channel
+           AND y.via = fe.via AND y.implied_via = src.name))
+)
+"""
+_HIT_COLUMNS = ("h.app_id, h.seq, {part}, h.field, h.field_as_written, h.channel, h.via, h.implied_via, "
+                "h.qualifiers, e.file, e.line, t.text")
+_JOINS = (
+    "JOIN evidence e ON e.app_id = h.app_id AND e.evidence_id = h.evidence_id "
+    "JOIN cell_texts t ON t.app_id = e.app_id AND t.text_id = e.text_id "
+)
+_EDGE_COLUMNS = ("re.app_id, re.channel, re.via, re.seq, re.recipient, re.onward_of, re.as_written, re.line, "
+                 "re.fields, re.form, re.confidence, re.note")
+_CHUNK = 3000   # scenarios or SDKs per statement (three parameters each, under SQLite's limit)
+
+ViaKey = tuple[int, str, str]
+"""A scenario or SDK of one app in the database: ``(app_id, channel, name)``."""
+
+
+def field_records(stored: StoredPolicies, sources: Sequence[tuple[str, int]], *,
+                  implied: bool = True) -> list[dict[str, Any]]:
+    """The flow records of fields, each source a ``(field name, part)``.
+
+    Part 0: the field's own flows (only those naming it explicitly if not ``implied``);
+    part 1: a member's flows (relation ``member``); part 2: a group's bare flows where its
+    scenario lists none of the group's members (relation ``group``, ``implied_via`` the
+    group): :func:`lineage.exposure.who_receives`'s three kinds of rows.
+    """
+    if not sources:
+        return []
+    values = ", ".join("(?, ?)" for _ in sources)
+    params: list[Any] = [x for s in sources for x in s] + [int(implied)]
+    hits = _fetch(stored, _HITS.format(values=values) + f"SELECT {_HIT_COLUMNS.format(part='h.part')} "
+                  f"FROM hits h {_JOINS}", params)
+    vias = {(h[0], h[5], h[6]) for h in hits}
+    edges = _by_via(stored, vias, f"SELECT {_EDGE_COLUMNS} FROM v JOIN recipient_edges re "
+                    "ON re.app_id = v.a AND re.channel = v.c AND re.via = v.n")
+    return _records(stored, hits, _grouped(edges))
+
+
+def unnamed_records(stored: StoredPolicies, fields: Iterable[str], recipients: Iterable[str]) -> list[dict[str, Any]]:
+    """The flow records of ``fields`` that reach one of ``recipients`` (directly or onward).
+
+    Read from the recipients' side: their edges first (an index seek per name), then the
+    flows of the asked fields into those scenarios and SDKs, and the edges of the principals
+    of onward processors among them (a processor gets only what its principal gets).
+    """
+    fsql, fnames = placeholders(sorted(set(fields)))
+    rsql, rnames = placeholders(sorted(set(recipients)))
+    if not fnames or not rnames:
+        return []
+    wanted = _fetch(stored, f"SELECT {_EDGE_COLUMNS} FROM recipient_edges re WHERE re.recipient IN {rsql}", rnames)
+    bases = {(e[0], e[1], e[2], e[5]) for e in wanted if e[5] is not None}
+    vias = {(e[0], e[1], e[2]) for e in wanted}
+    hits = _by_via(stored, vias, f"SELECT {_HIT_COLUMNS.format(part='0')} FROM v JOIN flow_edges h "
+                   f"ON h.app_id = v.a AND h.channel = v.c AND h.via = v.n {_JOINS}WHERE h.field IN {fsql}", fnames)
+    if bases:
+        bsql, bnames = placeholders(sorted({b[3] for b in bases}))
+        wanted += [e for e in _fetch(stored, f"SELECT {_EDGE_COLUMNS} FROM recipient_edges re "
+                                             f"WHERE re.recipient IN {bsql} AND re.onward_of IS NULL", bnames)
+                   if (e[0], e[1], e[2], e[4]) in bases]
+    keep = set(rnames)
+    out = []
+    for rec in _records(stored, hits, _grouped(wanted)):
+        rec["recipients"] = [x for x in rec["recipients"] if x[0] in keep]  # principals were read for the check
+        if rec["recipients"]:
+            out.append(rec)
+    return out
+
+
+def recipient_kinds(stored: StoredPolicies, names: Iterable[str] | None = None) -> dict[str, str]:
+    """Each recipient's kind as the first app (by name) that names it has it, as the graph does."""
+    if names is None:
+        where, params = "", []
+    else:
+        sql, params = placeholders(sorted(set(names)))
+        where = f"WHERE name IN {sql}"
+    con = stored.con
+    try:
+        kinds: dict[str, list[str]] = {}
+        for n, k in con.execute(f"SELECT DISTINCT name, kind FROM recipients {where}", params):
+            kinds.setdefault(n, []).append(k)
+        out = {n: ks[0] for n, ks in kinds.items()}
+        differ = [n for n, ks in kinds.items() if len(ks) > 1]
+        if differ:  # apps disagree (rare): read which app comes first
+            sql, params = placeholders(differ)
+            out.update((n, k) for n, k, _ in con.execute(
+                "SELECT r.name, r.kind, min(a.app) FROM recipients r JOIN apps a ON a.app_id = r.app_id "
+                f"WHERE r.name IN {sql} GROUP BY r.name", params))
+    except sqlite3.Error as e:
+        raise _fail(stored.path, e) from None
+    bad = sorted(n for n, k in out.items() if k not in _KINDS)
+    if bad:
+        raise RegistryFileError(f"{stored.path}: recipient {bad[0]!r}: kind {out[bad[0]]!r} is not one the "
+                                f"registry schema allows ({', '.join(sorted(_KINDS))})")
+    return out
+
+
+def _fetch(stored: StoredPolicies, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    try:
+        return stored.con.execute(sql, list(params)).fetchall()
+    except sqlite3.Error as e:
+        raise _fail(stored.path, e) from None
+
+
+def _by_via(stored: StoredPolicies, vias: set[ViaKey], sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` (which joins ``v(a, c, n)``, the scenarios and SDKs given) for every via."""
+    keys = sorted(vias)
+    out: list[tuple[Any, ...]] = []
+    for i in range(0, len(keys), _CHUNK):
+        chunk = keys[i:i + _CHUNK]
+        values = ", ".join("(?, ?, ?)" for _ in chunk)
+        out += _fetch(stored, f"WITH v(a, c, n) AS (VALUES {values}) {sql}", [x for k in chunk for x in k] + list(params))
+    return out
+
+
+def _grouped(edges: list[tuple[Any, ...]]) -> dict[ViaKey, list[tuple[Any, ...]]]:
+    """Recipient edges (:data:`_EDGE_COLUMNS`) by scenario or SDK, each list in the app's order."""
+    out: dict[ViaKey, list[tuple[Any, ...]]] = {}
+    for e in edges:
+        out.setdefault((e[0], e[1], e[2]), []).append(e[3:])
+    for v in out.values():
+        v.sort(key=lambda e: e[0])
+    return out
+
+
+def _records(stored: StoredPolicies, hits: list[tuple[Any, ...]],
+             edges: dict[ViaKey, list[tuple[Any, ...]]]) -> list[dict[str, Any]]:
+    """One record per flow edge hit (:data:`_HIT_COLUMNS`), the recipients of its scenario or SDK
+    that get its field nested, each onward processor after its principal (and only if the
+    principal gets the field)."""
+    vias = _via_attributes(stored, {h[0] for h in hits})
+    apps = {i: a for a, i in stored._ids.items()}
+    allowed_of: dict[str | None, frozenset[str] | None] = {None: None}
+    out = []
+    for (app_id, seq, part, field, written, channel, via, implied, quals, file, line, text) in hits:
+        direct: dict[str, int] = {}
+        kept = []
+        for rseq, name, onward_of, as_written, rline, fields, form, conf, note in edges.get((app_id, channel, via), ()):
+            if fields is not None:
+                allowed = allowed_of.get(fields)
+                if allowed is None:
+                    allowed = allowed_of[fields] = frozenset(json.loads(fields))
+                if field not in allowed:
+                    continue
+            if onward_of is None:
+                direct[name] = rseq
+                kept.append([name, as_written, None, None, rline, rseq, 0, rseq, form, conf, note])
+            elif onward_of in direct:  # (edges come in the app's order: principals first)
+                kept.append([name, as_written, None, onward_of, rline, direct[onward_of], 1, rseq, form, conf, note])
+        if not kept:
+            continue
+        purpose, frequency, function = vias.get((app_id, channel, via), ("", "", ""))
+        out.append({
+            "app": apps.get(app_id), "field": field, "field_as_written": written, "channel": channel,
+            "via": via, "purpose": purpose, "frequency": frequency, "function": function,
+            "implied_via": field if part == 2 else implied,
+            "relation": _RELATION.get(part) or ("implied" if implied else "explicit"),
+            "ev_file": file, "ev_line": line, "ev_text": text,
+            "qualifiers": json.loads(quals) if quals else [], "part": part, "fseq": seq, "recipients": kept,
+        })
+    return out
+
+
+def _via_attributes(stored: StoredPolicies, app_ids: set[int]) -> dict[tuple[int, str, str], tuple[str, str, str]]:
+    """(purpose, frequency, function) of each scenario and SDK of the apps; where a name is used
+    twice the later row's, as the graph keeps the last node written."""
+    if not app_ids:
+        return {}
+    sql, params = placeholders(sorted(app_ids))
+    out: dict[tuple[int, str, str], tuple[str, str, str]] = {}
+    for app_id, name, purpose, frequency in stored.con.execute(
+            f"SELECT app_id, name, purpose, frequency FROM scenarios WHERE app_id IN {sql} "
+            "ORDER BY app_id, name, position",
+            params):
+        out[(app_id, "sharing", name)] = (purpose, frequency, "")
+    for app_id, name, purpose, function in stored.con.execute(
+            f"SELECT app_id, name, purpose, function FROM sdks WHERE app_id IN {sql} ORDER BY app_id, name, position",
+            params):
+        out[(app_id, "sdk", name)] = (purpose, "", function)
+    return out
