@@ -373,8 +373,40 @@ def test_an_entry_that_gives_nothing_an_sdk_gives_is_a_note(vivo) -> None:
     # the nine real entries link their provider's privacy policy, without a contact: warnings
     linked = [x for x in only(findings, "SG104") if x is not f]
     assert len(linked) == 9 and {x.level for x in linked} == {"warning"}
-    # 百度搜索SDK's link is labelled 隐私链接 (line 264), a label the header words do not know
-    assert not [x for x in only(findings, "SG106") if x.get("sdk") == "百度搜索SDK"]
+    # 百度搜索SDK's link is labelled 隐私链接 (line 264), a label the header words do not know;
+    # the heading read as an entry is no SDK to ask a link of
+    assert not only(findings, "SG106")
+
+
+def test_a_sharing_sentence_is_its_own_disclosure(vivo) -> None:
+    _, findings = vivo
+    # line 168 names data, partners and purpose; no contact (an error) and no manner of
+    # processing (a warning: a reviewer may read the purpose as saying it)
+    assert {(f.level, "contact" in f.reason) for f in only(findings, "SG102")} == {("error", True),
+                                                                                 ("warning", False)}
+    # the partners' capacity rests on that sentence, not on "no sentence fits"
+    rows = only(findings, "SG501", table="sharing")
+    assert len(rows) == 5 and all("the sentence that provides it the data (line 168)" in f.reason for f in rows)
+
+
+@pytest.mark.parametrize("name", ["seed", "vivo_browser"])
+def test_a_reviewer_signs_the_findings(name: str) -> None:
+    """Every finding on the seed and on the vivo browser policy was read by hand against the text
+    (tests/fixtures/audit/<name>_review.yaml); the targets of issue 15 hold on those verdicts."""
+    from bench.audit_review import LOUD, finding_key, review
+
+    r, _ = review(name)
+    # the release gate (--fail-on error) never fires on a finding a reviewer rejects, nor on
+    # one nobody has read
+    assert not r.false_errors
+    assert not [finding_key(f) for f in r.unreviewed if f.level == "error"]
+    true, reviewed = r.precision(LOUD)
+    assert reviewed and true / reviewed >= 0.95, (true, reviewed)
+    true, reviewed = r.precision(("note",))
+    assert reviewed and true / reviewed >= 0.90, (true, reviewed)
+    # a finding that appears (another change of the import or the audit) waits for its review;
+    # a few may wait, not many: `python -m bench.audit_review <name> --template`
+    assert len(r.unreviewed) <= 0.05 * len(r.findings), [finding_key(f) for f in r.unreviewed]
 
 
 def test_every_rule_is_catalogued() -> None:

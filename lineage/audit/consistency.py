@@ -171,6 +171,11 @@ def disclosed(ctx: AuditContext, cp: CollectionProse, name: str, written: tuple[
     words for how, and the lines. ``written``: the field as the policy wrote it."""
     if covered_by(ctx, name, set(cp.fields), cp.closed):
         return "said", "", _lines_naming(ctx, cp, name)
+    listed = {fl.field for fl in ctx.policy.flows if fl.implied_via == name and fl.field != name}
+    if listed and all(disclosed(ctx, cp, m)[0] == "said" for m in listed):
+        # a group the list writes with its members (网络身份标识信息（IP 信息）): said when they are
+        lines = sorted({ln for m in listed for ln in _lines_naming(ctx, cp, m)})
+        return "said", f"names its members {'、'.join(sorted(listed))}", lines
     values = [v for v in ctx.relations.values.get(name, ()) if v]
     hits = [(st.line, v) for st in cp.statements for v in values if v in st.text]
     if hits:

@@ -140,6 +140,17 @@ def _row_relations(ctx: AuditContext) -> dict[str, RowBasis]:
     return out
 
 
+def _row_sentence(ctx: AuditContext, row_name: str) -> int:
+    """The line of the sentence a row was read from (a sharing disclosure written as prose), or 0."""
+    for s in ctx.policy.scenarios:
+        if s.name != row_name:
+            continue
+        found = ctx.row_at("sharing", s.evidence.line)
+        if found is not None and found[0].layout == "prose":
+            return s.evidence.line
+    return 0
+
+
 def relations(ctx: AuditContext) -> list[Relation]:
     """The capacity of every recipient, per channel (rows of the list; SDKs it provides)."""
     vias: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -159,6 +170,12 @@ def relations(ctx: AuditContext) -> list[Relation]:
                                 (), tuple(rows)))
         elif channel == Channel.SHARING.value:
             found = [(row, by_row[row]) for row in rows if row in by_row]
+            sentence = _row_sentence(ctx, rows[0])
+            if not found and sentence:
+                basis = (f"the sentence that provides it the data (line {sentence}) is itself the "
+                         "disclosure: 共享/提供 to it, with no word of entrustment")
+                out.append(Relation(name, channel, PROVISION, basis, (sentence,), tuple(rows)))
+                continue
             if not found:
                 basis = (f"the sharing list ({'line ' + str(title) if title else '共享清单'}) provides it "
                          "the data; no prose sentence fits its row (none names its kind of partner "
