@@ -39,7 +39,7 @@ from lineage.exposure import (
     sort_fields_of,
     stated_only,
 )
-from lineage.flows import sort_rows
+from lineage.flows import sort_rows, walk_order
 from lineage.impact import blast_names
 from lineage.names import (
     Answer,
@@ -185,7 +185,7 @@ class Neo4jBackend:
         recs = self._rows(tx, Q.WHO_RECEIVES[app is not None], key=key, app=app, hidden=hidden,
                           app_key=ids.app_id(app) if app is not None else None, implied=include_implied,
                           members=members, groups=groups)
-        return dedupe_rows(sort_rows(_walk_order(recs, asked=name)))
+        return dedupe_rows(sort_rows(walk_order(recs, asked=name)))
 
     # -- the questions
 
@@ -203,7 +203,7 @@ class Neo4jBackend:
             return match, self._rows(tx, Q.FIELDS_OF, key=ids.recipient_id(match.name), app=app, hidden=hidden)
 
         match, recs = self._read(work)
-        return Answer(sort_fields_of(dedupe_rows(_walk_order(recs)), match.written), match)
+        return Answer(sort_fields_of(dedupe_rows(walk_order(recs)), match.written), match)
 
     def exposure(self, *, app: str | None = None, category: str | None = None,
                  sensitive: bool | None = None, channel: str | None = None,
@@ -265,7 +265,7 @@ class Neo4jBackend:
             self._state(tx, app)
             return self._rows(tx, Q.SENSITIVE_TO_UNNAMED, app=app)
 
-        rows = _walk_order(self._read(work))
+        rows = walk_order(self._read(work))
         rows = [r for r in rows if r["sensitive"] and r["recipient_kind"] in UNNAMED_KINDS]
         return dedupe_rows(sort_rows(rows))
 
@@ -294,14 +294,6 @@ class Neo4jBackend:
             **blast_names(match),
             "action": "breach",
         }
-
-
-def _walk_order(recs: list[dict[str, Any]], asked: str | None = None) -> list[dict[str, Any]]:
-    """The flow rows of the records, in the order the networkx walk yields them (the sorts that
-    follow are stable: this order is what decides between rows equal on every sort key)."""
-    pairs = [p for rec in recs for p in Q.flow_rows(rec, asked)]
-    pairs.sort(key=lambda p: p[0])
-    return [row for _, row in pairs]
 
 
 def _ev(rec: dict[str, Any]) -> dict[str, Any] | None:

@@ -9,8 +9,8 @@ to the other; the parity tests hold them together.
 Every query takes ``$hidden``: the apps whose push is not complete. Their
 relationships are skipped and nodes held only by them are invisible, so a
 half-written app is never served. Query texts are constants; values (names,
-apps, filters) are always parameters. Rows come back raw and are shaped by
-:func:`flow_row`, the twin of :func:`lineage.flows.flow_row`.
+apps, filters) are always parameters. Records come back raw and are shaped by
+:func:`lineage.flows.record_rows`, as the registry database's SQL records are.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 from typing import Any
 
 from lineage.backends.neo4j.schema import SEP
-from lineage.flows import READING_DEFAULTS
 
 # the apps whose push is not complete, and whether the app asked for is complete
 STATE = (
@@ -269,48 +268,3 @@ ONWARD_OF = (
 def params(**kw: Any) -> dict[str, Any]:
     """Query parameters with the constants every query may use."""
     return {"sep": SEP, **kw}
-
-
-def flow_rows(rec: dict[str, Any], asked: str | None = None) -> list[tuple[list[int], dict[str, Any]]]:
-    """The flow rows of :func:`lineage.flows.flow_row` from a record of the queries above, one per
-    nested recipient, each with its place in the networkx walk's order (what breaks ties)."""
-    channel = rec["channel"]
-    via = rec["via"]
-    purpose = rec["purpose"] or ""
-    if channel == "sdk" and not purpose:
-        purpose = rec["function"] or ""
-    ev_line = rec["ev_line"]
-    qualifiers = rec["qualifiers"] or []
-    out = []
-    for (name, as_written, kind, onward_of, line, rseq, onward, eseq,
-         form, confidence, note) in rec["recipients"]:
-        row: dict[str, Any] = {
-            "app": rec["app"],
-            "field": rec["field"],
-            "field_as_written": rec["field_as_written"],
-            "category": rec["category"],
-            "sensitive": bool(rec["sensitive"]),
-            "channel": channel,
-            "scenario": via if channel == "sharing" else None,
-            "sdk": via if channel == "sdk" else None,
-            "via": via,
-            "purpose": purpose,
-            "frequency": rec["frequency"] or "",
-            "recipient": name,
-            "recipient_as_written": as_written or name,
-            "recipient_kind": kind,
-            "onward_of": onward_of,
-            "implied_via": rec["implied_via"],
-            "relation": rec["relation"],
-            "evidence": {"file": rec["ev_file"], "line": ev_line, "text": rec["ev_text"]},
-            "recipient_evidence": {"file": rec["ev_file"], "line": line or ev_line},
-            "form": form or READING_DEFAULTS["form"],
-            "confidence": confidence or READING_DEFAULTS["confidence"],
-            "note": note or READING_DEFAULTS["note"],
-            "qualifiers": list(qualifiers),
-        }
-        if asked is not None:
-            row["asked"] = asked
-        order = [-1 if x is None else x for x in (rec["part"], rec["fseq"], rseq, onward, eseq)]
-        out.append((order, row))
-    return out
