@@ -249,3 +249,30 @@ def test_two_imports_creating_the_same_new_database_both_land(tmp_path):
             _, err = p.communicate(timeout=300)
             assert p.returncode == 0, (attempt, err)
         assert load_registry(out).apps == ["A", "B"]
+
+
+def test_a_version_1_file_is_migrated_on_open_and_answers_the_same(tmp_path, multi_db):
+    """Schema 1 had no edge tables: a file of that version gets them on first open."""
+    import shutil
+
+    old = tmp_path / "v1.db"
+    shutil.copy(multi_db, old)
+    con = sqlite3.connect(old)
+    # what version 1 was: no edge tables, no covering name indexes, the flow indexes of the time
+    for obj in ("flow_edges", "recipient_edges"):
+        con.execute(f"DROP TABLE {obj}")
+    for index in ("fields_by_name", "recipients_by_name", "scenarios_by_name", "sdks_by_name"):
+        con.execute(f"DROP INDEX {index}")
+    con.execute("CREATE INDEX fields_by_name ON fields (name, app_id)")
+    con.execute("CREATE INDEX flows_by_field ON flows (field, field_as_written)")
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    for q in (["who-receives", "身份证号", "--json"], ["sensitive-unnamed", "--json"],
+              ["top-recipients", "手机号", "--json"]):
+        assert cli(*q, "-r", str(old)).stdout == cli(*q, "-r", str(multi_db)).stdout, q
+    con = sqlite3.connect(old)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert con.execute("SELECT count(*) FROM flow_edges").fetchone()[0] > 0
+    assert not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'flows_by_field'").fetchall()
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
