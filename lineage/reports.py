@@ -261,19 +261,24 @@ def query_outcome(cypher: str, params: list[str]) -> Outcome:
         driver.close()
 
 
-STATS_COUNTS = ["sharing_rows", "sdks", "permissions", "recipients", "fields", "sensitive_fields", "flows",
-                "implied_flows", "unresolved_fields"]
+STATS_COUNTS = ["sharing_rows", "sdks", "permissions", "permission_rows", "recipients", "fields",
+                "sensitive_fields", "permission_only_fields", "flows", "group_flows", "implied_flows",
+                "unresolved_fields"]
+"""The rows of ``stats``, each count defined once in :mod:`registry.stats` (docs/counts.md)."""
 
 
 def stats_outcome(data: dict[str, Any]) -> Outcome:
     """``stats``: one row per count, one column per app, then (several apps) the totals, where
-    recipients and fields are counted once however many apps name them; the unresolved field
-    names on stderr (``lint`` says more). ``| grep flows`` gives every app's flows.
+    recipients and fields are counted once however many apps name them; on stderr what the
+    counts count (:func:`registry.stats.caption`) and the unresolved field names (``lint`` says
+    more). ``| grep flows`` gives every app's flows.
 
     >>> o = stats_outcome({"app": "a", "flows": 2, "unresolved_field_names": ["x"]})
-    >>> o.sections[0].columns, o.sections[0].rows[6], o.notes
-    (['count', 'a'], {'count': 'flows', 'a': 2}, ['unresolved fields: x (see sharegraph lint)'])
+    >>> o.sections[0].columns, o.sections[0].rows[8], o.notes[1]
+    (['count', 'a'], {'count': 'flows', 'a': 2}, 'unresolved fields: x (see sharegraph lint)')
     """
+    from registry.stats import caption
+
     if "app" in data:
         per_app = {data["app"]: data}
     else:
@@ -282,7 +287,9 @@ def stats_outcome(data: dict[str, Any]) -> Outcome:
             per_app[f"all {data['apps']} apps"] = data
     rows = [{"count": k, **{a: s.get(k) for a, s in per_app.items()}} for k in STATS_COUNTS]
     names = data.get("unresolved_field_names") or []
-    notes = [f"unresolved fields: {', '.join(names)} (see sharegraph lint)"] if names else []
+    notes = [caption(data)]
+    if names:
+        notes.append(f"unresolved fields: {', '.join(names)} (see sharegraph lint)")
     return Outcome(data, [Section("registry", rows=rows, columns=["count", *per_app])], notes=notes)
 
 

@@ -98,18 +98,30 @@
     };
     var sec = document.getElementById('summary');
     var cards = el('div', 'cards');
-    [['flows', 'Flows'], ['fields', 'Data fields'], ['recipients', 'Recipients'],
-     ['scenarios', 'Scenarios'], ['sdks', 'SDKs']].forEach(function (kv) {
-      var v = s[kv[0]] != null ? s[kv[0]] : computed[kv[0]];
-      cards.appendChild(el('div', 'card', [txt('div', 'n', fmt(v)), txt('div', 'k', kv[1])]));
+    function ofKind(kind) {
+      return uniq(flows.filter(function (f) { return f.recipient_kind === kind; }).map(function (f) { return f.recipient; }));
+    }
+    var sensitive = s.sensitive_fields || uniq(flows.filter(function (f) { return f.sensitive; }).map(function (f) { return f.field; }));
+    computed.sensitive = sensitive.length;
+    computed.permissions = null;
+    var counts = Object.assign({}, s, { sensitive: sensitive.length });
+    [['flows', 'Flows'], ['fields', 'Data fields'], ['sensitive', 'Sensitive fields'], ['recipients', 'Recipients'],
+     ['scenarios', 'Scenarios'], ['sdks', 'SDKs'], ['permissions', 'Device permissions']].forEach(function (kv) {
+      var v = counts[kv[0]] != null ? counts[kv[0]] : computed[kv[0]];
+      if (v == null) return;
+      var card = el('div', 'card', [txt('div', 'n', fmt(v)), txt('div', 'k', kv[1])]);
+      card.setAttribute('data-count', kv[0]);
+      cards.appendChild(card);
     });
     sec.appendChild(cards);
-    var sensitive = s.sensitive_fields || uniq(flows.filter(function (f) { return f.sensitive; }).map(function (f) { return f.field; }));
-    var unnamed = s.unnamed_recipients || uniq(flows.filter(function (f) { return f.recipient_kind === 'unnamed'; }).map(function (f) { return f.recipient; }));
-    var onward = s.onward_recipients || uniq(flows.filter(function (f) { return f.recipient_kind === 'onward'; }).map(function (f) { return f.recipient; }));
+    if (s.caption) sec.appendChild(txt('p', 'caption', s.caption));
+    var unnamed = s.unnamed_recipients || ofKind('unnamed');
+    var brands = s.brand_recipients || ofKind('brand');
+    var onward = s.onward_recipients || ofKind('onward');
     sec.appendChild(chipList('Sensitive fields', sensitive, 'chip sensitive'));
-    sec.appendChild(chipList('Unnamed recipients (the policy does not name the company)', unnamed, 'chip'));
-    sec.appendChild(chipList('Onward recipients (receive data from a recipient)', onward, 'chip'));
+    sec.appendChild(chipList('Unnamed recipients (the policy does not name the company)', unnamed, 'chip kind-unnamed'));
+    sec.appendChild(chipList('Brand-only recipients (a brand the policy ties to no company)', brands, 'chip kind-brand'));
+    sec.appendChild(chipList('Onward recipients (receive data from a recipient)', onward, 'chip kind-onward'));
   }
 
   function chipList(title, items, cls) {

@@ -134,6 +134,28 @@ def provenance(sel: Selection) -> dict[str, Any]:
             "sources": sources(sel.G, sel.apps)}
 
 
+def permissions(sel: Selection) -> list[dict[str, Any]]:
+    """The device permissions in scope, one per distinct permission of an app (its platforms
+    together): every permission of the apps in scope, or with --field/--recipient those that give
+    access to a field of the selected flows. Sorted by app, then table order."""
+    shared = {r["field"] for r in sel.rows}
+    apps = set(sel.apps)
+    out = []
+    for n, d in sel.G.nodes(data=True):
+        if d["kind"] != ids.PERMISSION or d["app"] not in apps:
+            continue
+        granted = [sel.G.nodes[f]["name"] for _, f, k in sel.G.out_edges(n, keys=True) if k == ids.GRANTS]
+        if sel.filtered and not shared.intersection(granted):
+            continue
+        ev = d.get("ev")
+        out.append({"app": d["app"], "permission": d["name"], "platforms": list(d.get("platforms") or ()),
+                    "purpose": d.get("purpose") or "", "fields_granted": granted,
+                    "fields_shared": [f for f in granted if f in shared],
+                    "source_file": ev.file if ev else None, "source_line": ev.line if ev else None})
+    out.sort(key=lambda x: (x["app"], x["source_line"] or 0, x["permission"]))
+    return out
+
+
 # -- table rows (csv, xlsx) -------------------------------------------------------------------
 
 COLUMNS = (

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from lineage.exports.common import ExportError, Selection, provenance, write_text
+from lineage.exports.common import ExportError, Selection, permissions, provenance, write_text
 
 REPORT_FORMAT = "sharegraph-report"
 REPORT_VERSION = 1
@@ -62,22 +62,32 @@ def report_flow(row: dict[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Counts and the names an auditor looks for first (shared by the HTML and Markdown exports)."""
+def summary(rows: Sequence[dict[str, Any]], permission_count: int | None = None) -> dict[str, Any]:
+    """Counts and the names an auditor looks for first (shared by the HTML, Markdown and XLSX
+    exports), counted as ``sharegraph stats`` counts (:mod:`registry.stats`, docs/counts.md).
+
+    ``fields`` is a number and ``sensitive_fields`` the names; ``brand_recipients`` are the
+    recipients the policy names by a brand it ties to no legal entity. ``permission_count`` (the
+    distinct device permissions in scope) is given by the caller, which has the graph.
+    """
+    from registry.stats import caption, row_counts
 
     def names(pred: Any, key: str) -> list[str]:
         return sorted({r[key] for r in rows if pred(r)})
 
-    return {
-        "flows": len(rows),
-        "fields": len({r["field"] for r in rows}),
-        "recipients": len({r["recipient"] for r in rows}),
-        "scenarios": len({(r["app"], r["via"]) for r in rows if r["channel"] == "sharing"}),
-        "sdks": len({(r["app"], r["via"]) for r in rows if r["channel"] == "sdk"}),
-        "sensitive_fields": names(lambda r: r["sensitive"], "field"),
+    c = row_counts(rows)
+    out = {
+        "flows": c["flows"], "group_flows": c["group_flows"], "implied_flows": c["implied_flows"],
+        "fields": len(c["fields"]), "recipients": c["recipients"], "scenarios": c["scenarios"],
+        "sdks": c["sdks"], "sensitive_fields": c["sensitive_fields"],
         "unnamed_recipients": names(lambda r: r["recipient_kind"] == "unnamed", "recipient"),
+        "brand_recipients": names(lambda r: r["recipient_kind"] == "brand", "recipient"),
         "onward_recipients": names(lambda r: r["recipient_kind"] == "onward", "recipient"),
-    }
+    }  # fmt: skip
+    if permission_count is not None:
+        out["permissions"] = permission_count
+    out["caption"] = caption(out)
+    return out
 
 
 def title(scope: dict[str, Any], apps: Sequence[str]) -> str:
@@ -107,11 +117,13 @@ def audit_findings(sel: Selection) -> list[dict[str, Any]] | None:
 def build_report(sel: Selection) -> dict[str, Any]:
     """The ``sharegraph-report`` dict of a selection (the shape render_html documents)."""
     prov = provenance(sel)
+    perms = permissions(sel)
     scope = {k: sel.scope.get(k) for k in ("app", "field", "recipient")}
     report: dict[str, Any] = {
         "format": REPORT_FORMAT, "version": REPORT_VERSION, "tool_version": prov["tool_version"],
         "generated_at": generated_at(), "title": title(scope, sel.apps), "scope": scope,
-        "sources": prov["sources"], "summary": summary(sel.rows),
+        "sources": prov["sources"], "summary": summary(sel.rows, len(perms)),
+        "permissions": perms,
         "flows": [report_flow(r) for r in sel.rows],
     }  # fmt: skip
     findings = audit_findings(sel)

@@ -14,8 +14,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from lineage.exports.common import Selection, provenance, write_text
+from lineage.exports.common import Selection, permissions, provenance, write_text
 from lineage.exports.html import summary, title
+from registry.stats import row_headings
 
 TOP = 10
 """Rows of the top-fields table."""
@@ -46,7 +47,7 @@ def render_markdown(sel: Selection) -> str:
     """The selection as a Markdown report: provenance, summary, then one table of flows."""
     prov = provenance(sel)
     rows = sel.rows
-    s = summary(rows)
+    s = summary(rows, len(permissions(sel)))
     scope = {k: v for k, v in sel.scope.items() if v and k != "group_by"}
     out = [f"# {md(title(sel.scope, sel.apps))}", ""]
     out.append(f"Made by {prov['tool']} {md(prov['tool_version'])}. Scope: "
@@ -61,25 +62,30 @@ def render_markdown(sel: Selection) -> str:
     sensitive: dict[str, bool] = {}
     category: dict[str, str] = {}
     per_recipient: dict[str, dict[str, Any]] = {}
-    for r in rows:
+    for r, heading in zip(rows, row_headings(rows), strict=True):
+        if r["recipient_kind"] in ("unnamed", "brand", "onward"):
+            rec = per_recipient.setdefault(r["recipient"], {"kind": r["recipient_kind"], "fields": set(),
+                                                            "vias": set(), "of": set()})
+            rec["vias"].add(r["via"])
+            if not heading:
+                rec["fields"].add(r["field"])
+            if r["onward_of"]:
+                rec["of"].add(r["onward_of"])
+        if heading:  # a group listed with its members: its members are the fields (docs/counts.md)
+            continue
         per_field[r["field"]].add(r["recipient"])
         per_field_vias[r["field"]].add((r["app"], r["via"]))
         sensitive[r["field"]] = bool(r["sensitive"])
         category[r["field"]] = r["category"] or ""
-        if r["recipient_kind"] in ("unnamed", "onward"):
-            rec = per_recipient.setdefault(r["recipient"], {"kind": r["recipient_kind"], "fields": set(),
-                                                            "vias": set(), "of": set()})
-            rec["fields"].add(r["field"])
-            rec["vias"].add(r["via"])
-            if r["onward_of"]:
-                rec["of"].add(r["onward_of"])
 
     out += ["", "## Counts", "",
             f"- Flows (field → scenario or SDK → recipient): {s['flows']}",
             f"- Data fields: {s['fields']} ({len(s['sensitive_fields'])} sensitive)",
             f"- Recipients: {s['recipients']} ({len(s['unnamed_recipients'])} unnamed, "
-            f"{len(s['onward_recipients'])} onward)",
-            f"- Scenarios of the sharing list: {s['scenarios']}; SDKs: {s['sdks']}"]
+            f"{len(s['brand_recipients'])} brand only, {len(s['onward_recipients'])} onward)",
+            f"- Scenarios of the sharing list: {s['scenarios']}; SDKs: {s['sdks']}; "
+            f"device permissions: {s['permissions']}",
+            "", f"_{md(s['caption'])}_"]
 
     out += ["", "## Sensitive fields and who gets them", ""]
     if s["sensitive_fields"]:
@@ -90,8 +96,8 @@ def render_markdown(sel: Selection) -> str:
     else:
         out.append("None in this scope.")
 
-    out += ["", "## Unnamed and onward recipients", "",
-            "The policy names a category or an unnamed processor, not a company.", ""]
+    out += ["", "## Unnamed, brand-only and onward recipients", "",
+            "The policy names a category, a brand it ties to no company, or an unnamed processor.", ""]
     if per_recipient:
         out += ["| Recipient | Kind | Entrusted by | Fields | Through |", "|---|---|---|---:|---|"]
         for name in sorted(per_recipient):

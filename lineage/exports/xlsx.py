@@ -24,12 +24,14 @@ from lineage.exports.common import (
     Selection,
     atomic_path,
     cell,
+    permissions,
     provenance,
     table,
     xml_safe,
     yes_no,
 )
 from lineage.exports.html import summary
+from registry.stats import row_headings
 
 SHEETS = ("flows", "recipients", "fields", "sdks", "summary")
 EXCEL_MAX_ROWS = 1_048_576
@@ -60,14 +62,16 @@ def recipients_sheet(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[A
     cols = ["recipient", "recipient_kind", "onward_of", "fields", "sensitive_fields", "sensitive",
             "receives", "via", "apps"]
     acc: dict[str, dict[str, Any]] = {}
-    for r in rows:
+    for r, heading in zip(rows, row_headings(rows), strict=True):
         a = acc.setdefault(r["recipient"], {"kind": r["recipient_kind"], "of": set(), "fields": set(),
                                             "sens": set(), "via": set(), "apps": set()})
-        a["fields"].add(r["field"])
         a["via"].add(r["via"])
         a["apps"].add(r["app"])
         if r["onward_of"]:
             a["of"].add(r["onward_of"])
+        if heading:  # a group listed with its members: the members are the fields (docs/counts.md)
+            continue
+        a["fields"].add(r["field"])
         if r["sensitive"]:
             a["sens"].add(r["field"])
     out = [[name, a["kind"], _join(a["of"]), len(a["fields"]), len(a["sens"]), _join(a["sens"]),
@@ -80,7 +84,9 @@ def fields_sheet(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]
     """(columns, rows) of the workbook's sheet with one row per field."""
     cols = ["field", "category", "sensitive", "recipients", "received_by", "via", "apps"]
     acc: dict[str, dict[str, Any]] = {}
-    for r in rows:
+    for r, heading in zip(rows, row_headings(rows), strict=True):
+        if heading:  # a group listed with its members is no field of its own (docs/counts.md)
+            continue
         a = acc.setdefault(r["field"], {"category": r["category"], "sensitive": r["sensitive"],
                                         "recipients": set(), "via": set(), "apps": set()})
         a["recipients"].add(r["recipient"])
@@ -122,7 +128,7 @@ def sdks_sheet(sel: Selection) -> tuple[list[str], list[list[Any]]]:
 def summary_sheet(sel: Selection) -> tuple[list[str], list[list[Any]]]:
     """(columns, rows) of the workbook's first sheet: provenance, scope and counts."""
     prov = provenance(sel)
-    s = summary(sel.rows)
+    s = summary(sel.rows, len(permissions(sel)))
     scope = {k: v for k, v in sel.scope.items() if v}
     rows: list[list[Any]] = [
         ["tool", f"{prov['tool']} {prov['tool_version']}"],
@@ -132,11 +138,14 @@ def summary_sheet(sel: Selection) -> tuple[list[str], list[list[Any]]]:
         rows += [[f"source: {src['app']}", src["file"]],
                  [f"sha256: {src['app']}", src["sha256"]],
                  [f"imported_at: {src['app']}", src["imported_at"]]]
-    rows += [["flows", s["flows"]], ["fields", s["fields"]], ["recipients", s["recipients"]],
-             ["scenarios", s["scenarios"]], ["sdks", s["sdks"]],
-             ["sensitive fields", len(s["sensitive_fields"])],
+    rows += [["flows", s["flows"]], ["group rows among the flows", s["group_flows"]],
+             ["fields", s["fields"]], ["sensitive fields", len(s["sensitive_fields"])],
+             ["recipients", s["recipients"]], ["scenarios", s["scenarios"]], ["sdks", s["sdks"]],
+             ["permissions", s["permissions"]],
+             ["counted as", s["caption"]],
              ["sensitive field names", SEP.join(s["sensitive_fields"])],
              ["unnamed recipients", SEP.join(s["unnamed_recipients"])],
+             ["brand-only recipients", SEP.join(s["brand_recipients"])],
              ["onward recipients", SEP.join(s["onward_recipients"])]]
     return ["item", "value"], rows
 
