@@ -164,7 +164,7 @@ def test_xlsx_opens_with_the_csv_rows(seed_registry: Registry, tmp_path: Path) -
         export(seed_registry, "xlsx", x, group_by=group_by)
         header, *rows = read_csv(c)
         sheets = pd.read_excel(x, sheet_name=None, dtype=str, keep_default_na=False)
-        assert list(sheets) == ["flows", "recipients", "fields", "sdks", "summary"]
+        assert list(sheets) == ["flows", "recipients", "fields", "sdks", "permissions", "audit", "summary"]
         flows = sheets["flows"]
         assert list(flows.columns) == header
         assert flows.values.tolist() == rows, group_by
@@ -184,7 +184,7 @@ def test_xlsx_opens_with_the_csv_rows(seed_registry: Registry, tmp_path: Path) -
     assert gaode["collects"] == "IMEI; IMSI; IP地址; MAC地址; 地理位置信息; 应用信息; 运营商信息"
     fields = pd.read_excel(tmp_path / "seed-None.xlsx", sheet_name="fields", dtype=str,
                            keep_default_na=False)
-    assert fields[fields["field"] == "身份证号码"].iloc[0]["recipients"] == "45"
+    assert fields[fields["field"] == "身份证号码"].iloc[0]["recipient_count"] == "45"
 
 
 def test_csv_whole_seed_has_no_duplicates_or_junk(seed_registry: Registry, seed_graph: nx.MultiDiGraph,
@@ -353,6 +353,10 @@ def test_csv_cells_are_neutralized(hostile: Registry, tmp_path: Path) -> None:
 
 
 def test_xlsx_cells_are_text_not_formulas(hostile: Registry, tmp_path: Path) -> None:
+    """Formula-like cells hold the text as written, as strings with Excel's quote prefix style
+    (no apostrophe shown, still text when edited); the CSV keeps its leading quote."""
+    import zipfile
+
     import openpyxl
 
     out = tmp_path / "evil.xlsx"
@@ -364,18 +368,23 @@ def test_xlsx_cells_are_text_not_formulas(hostile: Registry, tmp_path: Path) -> 
             for c in row:
                 assert c.data_type != "f", (ws.title, c.coordinate, c.value)
                 if isinstance(c.value, str):
-                    assert not c.value.startswith(("=", "+", "-", "@", "\t", "\r")), (ws.title, c.value)
-                    for bad in (EVIL_LINK, *EVIL_FIELDS, EVIL_SCENARIO, EVIL_PURPOSE):
-                        if c.value.startswith(bad):
-                            pytest.fail(f"{ws.title}!{c.coordinate} starts with {bad!r}")
-                        if c.value == "'" + bad:
+                    formula_like = c.value.startswith(("=", "+", "-", "@", "\t", "\r"))
+                    assert c.quotePrefix == formula_like, (ws.title, c.coordinate, c.value)
+                    assert not c.value.startswith("'"), (ws.title, c.coordinate, c.value)
+                    for bad in (EVIL_LINK, *EVIL_FIELDS, EVIL_SCENARIO, EVIL_PURPOSE, EVIL_FREQUENCY):
+                        if c.value == bad:
+                            assert c.data_type == "s"
                             seen[bad] += 1
-    assert all(seen[b] > 0 for b in (EVIL_LINK, *EVIL_FIELDS, EVIL_SCENARIO, EVIL_PURPOSE)), seen
+    assert all(seen[b] > 0 for b in (EVIL_LINK, *EVIL_FIELDS, EVIL_SCENARIO, EVIL_PURPOSE, EVIL_FREQUENCY)), seen
     flows = wb["flows"]
     header = [c.value for c in flows[1]]
     col = header.index("recipient")
     names = {row[col].value for row in flows.iter_rows(min_row=2)}
-    assert "'" + EVIL_LINK in names and XSS in names and "控制\ufffd字符" in names
+    assert EVIL_LINK in names and XSS in names and "控制\ufffd字符" in names
+    with zipfile.ZipFile(out) as z:  # no formula anywhere in the file, and the style is there
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert sheets and not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in sheets)
+        assert b'quotePrefix="1"' in z.read("xl/styles.xml")
 
 
 def test_html_shows_hostile_names_as_text(hostile: Registry, tmp_path: Path) -> None:

@@ -1,14 +1,19 @@
-"""XLSX: the flows and four views of them in one workbook, for an auditor's Excel.
+"""XLSX: the flows and six views of them in one workbook, for an auditor's Excel.
 
 Sheets: ``flows`` (the CSV's rows, folded with ``--group-by``), ``recipients``
 (what each receives), ``fields`` (who receives each), ``sdks`` (the SDK rows in
-scope and what they collect) and ``summary`` (counts and provenance). Each sheet
-has its header row frozen, an autofilter and column widths fitted to the text.
+scope and what they collect), ``permissions`` (the device permissions, platforms
+together), ``audit`` (the disclosure audit's findings) and ``summary`` (counts and
+provenance). Each sheet has its header row frozen, an autofilter and column widths
+fitted to the text.
 
-Written by pandas with openpyxl. openpyxl stores a string that begins with ``=``
-as a formula, so every text cell goes through
-:func:`lineage.export_safety.neutralize` first (a leading quote), and the sheets
-are checked for formula cells before the file is renamed into place.
+Written by pandas with openpyxl. openpyxl stores a string that begins with ``=`` as a
+formula; and Excel runs a text cell that begins with ``=``, ``+``, ``-`` or ``@`` once
+someone edits it. So every such cell is written as a string with Excel's *quote
+prefix* style (``quotePrefix``): Excel shows the text as written, without an
+apostrophe, and keeps it text when the cell is edited (the CSV, which has no styles,
+gets a leading ``'`` instead: :func:`lineage.export_safety.neutralize`). The sheets are
+checked for formula cells before the file is renamed into place.
 """
 
 from __future__ import annotations
@@ -19,21 +24,21 @@ from pathlib import Path
 from typing import Any
 
 from lineage import ids
+from lineage.export_safety import FORMULA_PREFIXES
 from lineage.exports.common import (
     ExportError,
     Selection,
     atomic_path,
-    cell,
     permissions,
     provenance,
     table,
     xml_safe,
     yes_no,
 )
-from lineage.exports.html import summary
+from lineage.exports.html import audit_findings, summary
 from registry.stats import row_headings
 
-SHEETS = ("flows", "recipients", "fields", "sdks", "summary")
+SHEETS = ("flows", "recipients", "fields", "sdks", "permissions", "audit", "summary")
 EXCEL_MAX_ROWS = 1_048_576
 """Rows in an Excel sheet, the header included."""
 MAX_WIDTH = 60
@@ -45,7 +50,7 @@ def _text(value: Any) -> Any:
         return yes_no(value)
     if isinstance(value, int | float):
         return value
-    return xml_safe(cell(value))
+    return xml_safe("" if value is None else str(value))
 
 
 def _width(value: Any) -> int:
@@ -59,8 +64,8 @@ def _join(values: Any) -> str:
 
 def recipients_sheet(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
     """(columns, rows) of the workbook's sheet with one row per recipient."""
-    cols = ["recipient", "recipient_kind", "onward_of", "fields", "sensitive_fields", "sensitive",
-            "receives", "via", "apps"]
+    cols = ["recipient", "recipient_kind", "onward_of", "field_count", "sensitive_field_count",
+            "sensitive_field_names", "field_names", "scenarios_and_sdks", "apps"]
     acc: dict[str, dict[str, Any]] = {}
     for r, heading in zip(rows, row_headings(rows), strict=True):
         a = acc.setdefault(r["recipient"], {"kind": r["recipient_kind"], "of": set(), "fields": set(),
@@ -82,7 +87,8 @@ def recipients_sheet(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[A
 
 def fields_sheet(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
     """(columns, rows) of the workbook's sheet with one row per field."""
-    cols = ["field", "category", "sensitive", "recipients", "received_by", "via", "apps"]
+    cols = ["field", "category", "sensitive", "recipient_count", "recipient_names", "scenarios_and_sdks",
+            "apps"]
     acc: dict[str, dict[str, Any]] = {}
     for r, heading in zip(rows, row_headings(rows), strict=True):
         if heading:  # a group listed with its members is no field of its own (docs/counts.md)
@@ -125,7 +131,36 @@ def sdks_sheet(sel: Selection) -> tuple[list[str], list[list[Any]]]:
     return cols, out
 
 
-def summary_sheet(sel: Selection) -> tuple[list[str], list[list[Any]]]:
+def permissions_sheet(sel: Selection) -> tuple[list[str], list[list[Any]]]:
+    """One row per device permission in scope, its platforms together (docs/counts.md)."""
+    cols = ["app", "permission", "platforms", "purpose", "fields_granted", "fields_shared",
+            "source_file", "source_line"]
+    out = [[p["app"], p["permission"], SEP.join(p["platforms"]), p["purpose"], SEP.join(p["fields_granted"]),
+            SEP.join(p["fields_shared"]), p["source_file"], p["source_line"]] for p in permissions(sel)]
+    return cols, out
+
+
+AUDIT_LEVELS = ("error", "warning", "note")
+
+
+def audit_sheet(findings: list[dict[str, Any]] | None) -> tuple[list[str], list[list[Any]]]:
+    """One row per finding of the disclosure audit, errors first; ``quotes`` holds each quoted
+    line as ``line: text``, one a line (the source lines as written, :mod:`lineage.audit`)."""
+    cols = ["level", "rule", "app", "about", "reason", "clause", "source_file", "first_line", "quotes"]
+    out = []
+    order = {lv: i for i, lv in enumerate(AUDIT_LEVELS)}
+    for f in sorted(findings or [], key=lambda f: order.get(f["level"], len(order))):  # stable: audit's order
+        about = {k: v for k, v in (f.get("about") or {}).items() if k != "app"}
+        ev = f.get("evidence") or []
+        out.append([f["level"], f["rule"], (f.get("about") or {}).get("app"),
+                    SEP.join(f"{k}={v}" for k, v in about.items()), f["reason"], f.get("clause"),
+                    ev[0]["file"] if ev else None, ev[0]["line"] if ev else None,
+                    "\n".join(f"{q['line']}: {q['text']}" for q in ev)])
+    return cols, out
+
+
+def summary_sheet(sel: Selection, findings: list[dict[str, Any]] | None = None,
+                  ) -> tuple[list[str], list[list[Any]]]:
     """(columns, rows) of the workbook's first sheet: provenance, scope and counts."""
     prov = provenance(sel)
     s = summary(sel.rows, len(permissions(sel)))
@@ -147,6 +182,12 @@ def summary_sheet(sel: Selection) -> tuple[list[str], list[list[Any]]]:
              ["unnamed recipients", SEP.join(s["unnamed_recipients"])],
              ["brand-only recipients", SEP.join(s["brand_recipients"])],
              ["onward recipients", SEP.join(s["onward_recipients"])]]
+    if findings is None:
+        rows.append(["audit", "not run (the export was given a graph, not a registry, or lineage.audit "
+                              "is not installed)"])
+    else:
+        rows.append(["audit", ", ".join(f"{sum(f['level'] == lv for f in findings)} {lv}s"
+                                        for lv in AUDIT_LEVELS)])
     return ["item", "value"], rows
 
 
@@ -166,12 +207,15 @@ def write_xlsx(sel: Selection, path: str | Path, *, group_by: str | None = None)
         raise ExportError(f"{len(records):,} rows: an Excel sheet holds {EXCEL_MAX_ROWS - 1:,} below its "
                           "header; narrow the export (--app, --field, --recipient, --group-by) or write csv")
     flows = [[rec[c] for c in columns] for rec in records]  # lines stay numbers
+    findings = audit_findings(sel)
     sheets = {
         "flows": (list(columns), flows),
         "recipients": recipients_sheet(sel.rows),
         "fields": fields_sheet(sel.rows),
         "sdks": sdks_sheet(sel),
-        "summary": summary_sheet(sel),
+        "permissions": permissions_sheet(sel),
+        "audit": audit_sheet(findings),
+        "summary": summary_sheet(sel, findings),
     }
     with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
         for name, (cols, rows) in sheets.items():
@@ -181,16 +225,27 @@ def write_xlsx(sel: Selection, path: str | Path, *, group_by: str | None = None)
 
 
 def _format(ws: Any, cols: list[str], rows: list[list[Any]]) -> None:
-    """Freeze the header, add an autofilter, fit widths; refuse any formula cell."""
+    """Freeze the header, add an autofilter, fit widths; a formula-like text cell is a string
+    with the quote prefix style; refuse any formula cell left."""
     from openpyxl.utils import get_column_letter
 
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     sample = rows[:2000]
     for i, c in enumerate(cols):
-        width = max([_width(c), *(_width(r[i]) for r in sample if r[i] is not None)])
+        lines = [line for r in sample if r[i] is not None for line in str(r[i]).split("\n")]
+        width = max([_width(c), *map(_width, lines)])
         ws.column_dimensions[get_column_letter(i + 1)].width = min(MAX_WIDTH, max(8, width + 2))
+    if "quotes" in cols:  # one quoted line a line
+        from openpyxl.styles import Alignment
+
+        wrap = Alignment(wrap_text=True, vertical="top")
+        for (c,) in ws.iter_rows(min_row=2, min_col=cols.index("quotes") + 1, max_col=cols.index("quotes") + 1):
+            c.alignment = wrap
     for row in ws.iter_rows():
         for c in row:
+            if c.data_type in ("s", "f") and isinstance(c.value, str) and c.value.startswith(FORMULA_PREFIXES):
+                c.data_type = "s"  # openpyxl made a formula of a leading "="
+                c.quotePrefix = True
             if c.data_type == "f":
                 raise ExportError(f"internal: sheet {ws.title} cell {c.coordinate} would be a formula")
