@@ -245,15 +245,16 @@ def add_partner_cmd(
     scenario: Annotated[str | None, Opt("--scenario", "-s", help="Scenario (sharing-list row) to add it to.")] = None,
     sdk: Annotated[str | None, Opt(help="SDK the partner provides.")] = None,
     fields: Annotated[str | None, Opt("--fields", "-f", help="Comma-separated fields (default: all of the scenario's).")] = None,
+    new_fields: Annotated[bool, Opt("--new-fields", help="Allow --fields the scenario's row does not share.")] = False,
     from_yaml: Annotated[Path | None, Opt(help="A YAML file describing the partner.")] = None,
     registry: RegistryOpt = None, app_name: AppOpt = None, apply: ApplyOpt = False, output: ApplyToOpt = None,
 ) -> Outcome:
-    """Adding a partner: new field exposures, sensitive ones, ranking moves, the appendix row to change."""
+    """Adding a partner: new field exposures, sensitive ones, ranking moves, the appendix row before and after."""
     from lineage.reports import add_partner_outcome, apply_to
 
     to = apply_to(apply, output)
     return add_partner_outcome(_registry(registry), name, app=app_name, scenario=scenario, sdk=sdk, fields=fields,
-                               from_yaml=from_yaml, output=to)
+                               from_yaml=from_yaml, output=to, new_fields=new_fields)
 
 
 @command("remove-partner", impact_app)

@@ -19,6 +19,7 @@ from typing import Any
 
 import networkx as nx
 
+from lineage import appendix
 from lineage.exposure import exposure, fields_of
 from lineage.graph import build_graph
 from lineage.names import (
@@ -46,7 +47,7 @@ from registry.model import (
     Scenario,
 )
 from registry.normalize import classify_recipient
-from registry.suggest import NameMatch, resolve_app, resolve_name
+from registry.suggest import NameMatch, partial_match, resolve_app, resolve_name
 from registry.vocabulary import load_vocabulary
 
 
@@ -119,10 +120,16 @@ class PartnerChange:
     sdk: str | None
     existing_sdk: SDK | None
     """The policy's SDK of that name; ``None`` for a new SDK (and for a scenario)."""
-    some_fields: bool
-    """``True`` when the engineer chose the fields (``--fields``), not the whole row."""
     fields: dict[str, tuple[str, str | None]]
-    """Every field the partner would receive: canonical name -> (as written, implied_via)."""
+    """Every field the partner would receive: canonical name -> (as typed, implied_via)."""
+    row_fields: dict[str, str]
+    """The fields the scenario's or SDK's row shares already: canonical name -> as the row writes it."""
+    new_fields: tuple[str, ...]
+    """The fields named that the row does not share (canonical names; only with ``new_fields=True``
+    for a scenario)."""
+    written_as: str
+    """The partner as the appendix would name it: its legal entity where one is known, else as typed."""
+    legal_entity: str | None
     known_as: dict[str, list[str]]
     """Recipients the partner already is in the registry: canonical name -> names as written."""
     purpose: str
@@ -130,7 +137,12 @@ class PartnerChange:
     flows: tuple[Flow, ...]
     """The flows to add: those of ``fields`` the policy does not have yet."""
     resolved: dict[str, Any] = dataclasses.field(default_factory=dict)
-    """The names typed that were not names as the policy writes them (app, scenario, SDK, fields)."""
+    """The names typed that were not names as the policy writes them (app, scenario, SDK, fields, partner)."""
+    warnings: tuple[str, ...] = ()
+
+    def written(self, name: str) -> str:
+        """A field as the appendix would write it: as the row writes it, else its canonical name."""
+        return self.row_fields.get(name, name)
 
 
 def _plan_add_partner(
@@ -142,35 +154,76 @@ def _plan_add_partner(
     sdk: str | None,
     fields: list[str] | None,
     purpose: str | None,
+    new_fields: bool = False,
 ) -> PartnerChange:
-    """Resolve the scenario or SDK, the fields and the partner in ``p`` (graph ``G0``), and the flows to add."""
+    """Resolve the scenario or SDK, the fields and the partner in ``p`` (graph ``G0``), and the flows to add.
+
+    A field the scenario's row does not share is an error unless ``new_fields``: adding a
+    partner is no way to widen a row by accident."""
     channel = Channel.SHARING if scenario else Channel.SDK
     sc, existing_sdk, via = _via(p, scenario, sdk, fields)
     via_name = via.name if via is not None else (sdk or "").strip()
     sdk = via_name if sdk else None
     resolved = dict(via.resolved) if via is not None else {}
-    chosen = _chosen_fields(G0, [f for f in p.flows if f.channel is channel and f.via == via_name], fields)
+    via_flows = [f for f in p.flows if f.channel is channel and f.via == via_name]
+    chosen = _chosen_fields(G0, via_flows, fields)
     if fields:  # a field typed as other than its name: 身份证号 for 身份证号码
         resolved.update({w: n for n, (w, implied) in chosen.items() if implied is None and w.strip() != n})
+    row_fields = {f.field: f.field_as_written for f in via_flows}
+    outside = tuple(n for n, (_, implied) in chosen.items() if implied is None and n not in row_fields)
+    if outside and sc is not None and not new_fields:
+        raise SharegraphError(_not_in_row(sc.name, via_flows, outside, chosen))
     recips = classify_recipient(partner, load_vocabulary())
     known_before = _known_recipients(G0, [r.name for r in recips])
     target = next(iter(known_before), recips[0].name)
+    node = G0.nodes[f"recipient:{target}"] if known_before else {}
+    kind = RecipientKind(node["recipient_kind"]) if node else recips[0].kind
+    legal = target if kind is RecipientKind.COMPANY else node.get("legal_entity")
+    written_as = legal or partner.strip()
+    warnings = () if legal else (_no_legal_entity(G0, partner.strip(), kind),)
+    if written_as != partner.strip():
+        resolved[partner.strip()] = written_as
     ev = Evidence("impact", 0, "impact", 0, "recipient", f"added by impact add-partner: {partner}")
     sc_purpose = purpose or (sc.purpose if sc else (existing_sdk.purpose if existing_sdk else ""))
     freq = sc.frequency if sc else ""
     old_keys = {(f.field, f.channel, f.via, f.recipient, f.implied_via) for f in p.flows}
     added = tuple(
-        Flow(field=name, field_as_written=w, channel=channel, via=via_name, recipient=target,
-             recipient_as_written=partner, purpose=sc_purpose, frequency=freq, evidence=ev,
+        Flow(field=name, field_as_written=row_fields.get(name, name), channel=channel, via=via_name,
+             recipient=target, recipient_as_written=written_as, purpose=sc_purpose, frequency=freq, evidence=ev,
              implied_via=implied)
         for name, (w, implied) in chosen.items()
         if (name, channel, via_name, target, implied) not in old_keys
     )
     return PartnerChange(
-        policy=p, partner=partner, recipient=target, recipient_kind=recips[0].kind, channel=channel,
-        via=via_name, scenario=sc, sdk=sdk, existing_sdk=existing_sdk, some_fields=bool(fields),
-        fields=chosen, known_as=known_before, purpose=sc_purpose, evidence=ev, flows=added, resolved=resolved,
+        policy=p, partner=partner, recipient=target, recipient_kind=kind, channel=channel,
+        via=via_name, scenario=sc, sdk=sdk, existing_sdk=existing_sdk,
+        fields=chosen, row_fields=row_fields, new_fields=outside if via_flows or existing_sdk else (),
+        written_as=written_as, legal_entity=legal, known_as=known_before, purpose=sc_purpose, evidence=ev,
+        flows=added, resolved=resolved, warnings=warnings,
     )
+
+
+def _not_in_row(scenario: str, via_flows: list[Flow], outside: tuple[str, ...],
+                chosen: dict[str, tuple[str, str | None]]) -> str:
+    """The one line that refuses fields the scenario's row does not share, listing the row's fields."""
+    typed = [chosen[n][0].strip() + ("" if chosen[n][0].strip() == n else f" ({n})") for n in outside]
+    row = list(dict.fromkeys(f.field_as_written for f in via_flows if f.implied_via is None))
+    return (f"the row of {scenario} does not share {', '.join(typed)}; it shares {'、'.join(row)} "
+            "(--new-fields to add fields the row does not share)")
+
+
+def _no_legal_entity(G0: nx.MultiDiGraph, partner: str, kind: RecipientKind) -> str:
+    """The warning for a partner no legal entity is known for: written as typed, and the
+    registry's companies whose names begin with or contain it (never taken in its place:
+    docs/names.md)."""
+    companies = [d["name"] for _, d in G0.nodes(data=True)
+                 if d.get("recipient_kind") == RecipientKind.COMPANY.value and d["name"] != partner]
+    _, _, near = partial_match(partner, companies)
+    what = {RecipientKind.UNNAMED: "a kind of recipient, not a name", RecipientKind.ONWARD: "an onward processor",
+            RecipientKind.AFFILIATE: "an affiliate"}.get(kind, "a brand or short name")
+    return (f"no legal entity is known for {partner!r} ({what}): the appendix names it as typed"
+            + (f"; the registry has {', '.join(near[:3])}" if near else "")
+            + "; give the company's legal name, or add it to data/recipients.yaml")
 
 
 def _via(p: Policy, scenario: str | None, sdk: str | None,
@@ -237,7 +290,7 @@ def _apply_partner(reg: Registry, c: PartnerChange) -> Registry:
             names.add(f.field)
     recipients = list(p.recipients)
     if c.recipient not in {r.name for r in recipients}:
-        recipients.append(Recipient(c.recipient, c.recipient_kind, (c.partner,)))
+        recipients.append(Recipient(c.recipient, c.recipient_kind, (c.written_as,)))
     sdks = list(p.sdks)
     if c.sdk and c.existing_sdk is None:
         sdks.append(SDK(name=c.sdk, provider=c.recipient, purpose=c.purpose, fields=tuple(c.fields),
@@ -265,23 +318,82 @@ def _new_exposures(c: PartnerChange, G0: nx.MultiDiGraph, G1: nx.MultiDiGraph,
 
 
 def _appendix_change(c: PartnerChange) -> dict[str, Any]:
-    """The row of the policy's appendix (sharing or SDK table) that must change, now and as it would be."""
-    sc, existing_sdk = c.scenario, c.existing_sdk
+    """The row of the policy's appendix (sharing list or SDK table) before and after, in the
+    policy's own columns (:mod:`lineage.appendix`).
+
+    The partner joins the row's recipients when it gets just the row's fields; when it gets
+    some of them, or fields the row does not share, the row stays as it is and the partner
+    needs a row of its own (``new_row``): the row's other recipients do not get those fields.
+    Keys kept from before: ``now`` and ``would_be`` are the recipient cell (a new or changed
+    SDK row: ``would_be`` is the row).
+    """
+    p, sc = c.policy, c.scenario
+    tables = appendix.read_tables(p)
+    added = {f.field for f in c.flows} | {f.implied_via for f in c.flows if f.implied_via}
+    data = [c.written(n) for n, (_, implied) in c.fields.items() if implied is None and n in added]
+    base: dict[str, Any] = {"partner_written_as": c.written_as, "new_fields": list(c.new_fields)}
     if sc is not None:
-        cell = sc.recipients_text.replace("\n", "、")
-        appendix: dict[str, Any] = {
-            "table": "sharing", "row": sc.evidence.row, "line": sc.evidence.line, "scenario": sc.name,
-            "column": "recipient", "now": cell, "would_be": f"{cell}、{c.partner}" if cell else c.partner,
-        }
-        if c.some_fields:
-            appendix["note"] = ("the partner receives only some of the row's fields: the policy needs a row "
-                                "of its own for it, or the row must say which fields go to whom")
-        return appendix
+        before = appendix.scenario_row(p, sc, tables)
+        after, new_row, note = before, None, None
+        if not c.flows:
+            note = "the row already names the partner for these fields: nothing to change"
+        elif c.new_fields or set(c.row_fields) - set(c.fields):
+            sep = appendix.list_separator(before.cell("data"), *data)
+            new_row = before.with_cell("data", sep.join(data)).with_cell("recipient", c.written_as)
+            new_row = dataclasses.replace(new_row, line=None, row=None,
+                                          cells={**new_row.cells, **_blank_others(new_row, appendix.SHARING_ROLES)})
+            if c.purpose != sc.purpose:
+                new_row = new_row.with_cell("purpose", c.purpose)
+            note = ("the partner gets " + ("fields the row does not share" if c.new_fields else
+                                           "only some of the row's fields")
+                    + ": a row of its own (new_row), the row itself unchanged, so that its other recipients "
+                    "are not said to get them")
+        elif c.recipient not in {f.recipient for f in p.flows if f.via == sc.name and f.channel is c.channel}:
+            after = before.with_item("recipient", c.written_as)
+        cell = before.cell("recipient")
+        out = {"table": "sharing", "row": sc.evidence.row, "line": sc.evidence.line, "scenario": sc.name,
+               "column": "recipient", "now": cell, "would_be": after.cell("recipient"), **base}
+        out.update(_rows(before, after, new_row))
+        if note:
+            out["note"] = note
+        return out
+    existing = c.existing_sdk
+    if existing is None:
+        after = appendix.new_sdk_row(p, {"sdk_name": c.sdk or "", "provider": c.written_as,
+                                         "data": appendix.list_separator("", *data).join(data),
+                                         "purpose": c.purpose}, tables)
+        return {"table": "sdk", "row": None, "line": None, "sdk": c.sdk, "would_be": after.as_dict(),
+                "note": "a new row of the SDK table", **base, **_rows(None, after, None)}
+    before = appendix.sdk_row(p, existing, tables)
+    after = before
+    if c.recipient not in {f.recipient for f in p.flows if f.via == existing.name and f.channel is c.channel}:
+        after = after.with_item("provider", c.written_as)
+    for name in c.new_fields:
+        after = after.with_item("data", c.written(name))
+    ev = existing.evidence
+    return {"table": "sdk", "row": ev.row if ev else None, "line": ev.line if ev else None, "sdk": c.sdk,
+            "would_be": after.as_dict(), "note": "the SDK row must name the new provider"
+            + (" and the fields new to it" if c.new_fields else ""), **base, **_rows(before, after, None)}
+
+
+def _blank_others(row: appendix.TableRow, roles: tuple[str, ...]) -> dict[str, str]:
+    """The cells of a new row that are no role of ``roles`` (a contact, a location…): left blank
+    for the DPO to fill, never copied from the recipients of another row."""
+    keep = {row.header(r) for r in roles}
+    return {h: "" for h in row.columns if h not in keep}
+
+
+def _rows(before: appendix.TableRow | None, after: appendix.TableRow | None,
+          new_row: appendix.TableRow | None) -> dict[str, Any]:
+    """The ``--json`` keys of a row change: the columns (headers as written), each row as an
+    object of them, and which columns change."""
+    shown = next(r for r in (before, after, new_row) if r is not None)
     return {
-        "table": "sdk", "row": existing_sdk.evidence.row if existing_sdk and existing_sdk.evidence else None,
-        "line": existing_sdk.evidence.line if existing_sdk and existing_sdk.evidence else None,
-        "sdk": c.sdk, "would_be": {"SDK名称": c.sdk, "提供者名称": c.partner, "收集信息": "、".join(c.fields)},
-        "note": "a new row of the SDK table" if existing_sdk is None else "the SDK row must name the new provider",
+        "columns": list(shown.columns), "headers_as_written": shown.as_written,
+        "before": before.as_dict() if before else None, "after": after.as_dict() if after else None,
+        "new_row": new_row.as_dict() if new_row else None,
+        "changed": (after.changed(before) if before is not None and after is not None else
+                    [c for c in shown.columns if shown.cells.get(c)] if before is None else list(shown.columns)),
     }
 
 
@@ -293,7 +405,8 @@ def _partner_report(c: PartnerChange, G0: nx.MultiDiGraph, G1: nx.MultiDiGraph) 
     exposures = _new_exposures(c, G0, G1, got_before)
     return {
         "action": "add-partner", "app": app, "partner": c.partner, "recipient": c.recipient,
-        "channel": c.channel.value, "via": c.via,
+        "written_as": c.written_as, "legal_entity": c.legal_entity,
+        "channel": c.channel.value, "via": c.via, "new_fields": list(c.new_fields),
         "already_receives": bool(c.known_as),
         "known_as": c.known_as.get(c.recipient, []),
         "already_receives_fields": sorted(got_before),
@@ -302,6 +415,7 @@ def _partner_report(c: PartnerChange, G0: nx.MultiDiGraph, G1: nx.MultiDiGraph) 
         "unchanged": sorted(set(c.fields) - {f.field for f in c.flows}),
         "appendix_change": _appendix_change(c),
         "resolved": c.resolved,
+        "warnings": list(c.warnings),
     }
 
 
@@ -314,18 +428,25 @@ def add_partner(
     sdk: str | None = None,
     fields: list[str] | None = None,
     purpose: str | None = None,
+    new_fields: bool = False,
 ) -> tuple[dict[str, Any], Registry]:
     """Add a partner to a scenario (``fields`` default: all of the scenario's) or as an SDK.
 
-    Two steps: plan (:class:`PartnerChange`: resolve the names, decide the flows to add), then
-    apply (the new registry, and the report from the graphs before and after).
+    A field the scenario's row does not share is an error unless ``new_fields`` (the report's
+    ``new_fields`` then lists them). The partner is its legal entity where one is known (an
+    alias in data/recipients.yaml, a recipient of the registry by its exact name or a
+    spelling), else as typed with a warning (``warnings``). Two steps: plan
+    (:class:`PartnerChange`: resolve the names, decide the flows to add), then apply (the new
+    registry, and the report from the graphs before and after; ``appendix_change`` is the row
+    before and after in the policy's own columns).
     """
     if bool(scenario) == bool(sdk):
         raise SharegraphError("add-partner needs exactly one of --scenario or --sdk")
     app_resolved: dict[str, Any] = {}
     p = _policy(reg, app, app_resolved)
     G0 = build_graph(reg, app=p.app)
-    change = _plan_add_partner(p, G0, partner, scenario=scenario, sdk=sdk, fields=fields, purpose=purpose)
+    change = _plan_add_partner(p, G0, partner, scenario=scenario, sdk=sdk, fields=fields, purpose=purpose,
+                               new_fields=new_fields)
     change = dataclasses.replace(change, resolved={**app_resolved, **change.resolved})
     new_reg = _apply_partner(reg, change)
     G1 = build_graph(new_reg, app=p.app)
@@ -417,6 +538,7 @@ def remove_partner(reg: Registry, partner: str, *, app: str | None = None) -> tu
     gone = {*match.names, *report["onward_processors"]}
     new = _copy(reg)
     orphans: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
     for a in [app] if app else reg.apps:
         p = reg.policies[a]
         keep = tuple(f for f in p.flows if f.recipient not in gone)
@@ -433,7 +555,51 @@ def remove_partner(reg: Registry, partner: str, *, app: str | None = None) -> tu
         used = {f.recipient for f in keep}
         new.add(dataclasses.replace(
             p, flows=keep, recipients=tuple(r for r in p.recipients if r.name in used or r.name not in gone)))
+        changes += _rows_without(p, gone)
     report["scenarios"] = [{"app": a, "scenario": s} for a, s in report["scenarios"]]
     report["sdks"] = [{"app": a, "sdk": s} for a, s in report["sdks"]]
     report["loses_only_recipient"] = sorted(orphans, key=lambda o: (o["app"], o["via"], o["field"]))
+    report["appendix_changes"] = changes
     return report, new
+
+
+def _rows_without(p: Policy, gone: set[str]) -> list[dict[str, Any]]:
+    """Each row of ``p``'s sharing list and SDK table that names a recipient of ``gone``: before,
+    and after with those names left out of its recipient (provider) cell; ``after`` is ``None``
+    where no recipient is left (the row goes)."""
+    by_via: dict[tuple[Channel, str], list[Flow]] = defaultdict(list)
+    for f in p.flows:
+        by_via[(f.channel, f.via)].append(f)
+    onward = {r.onward_of: r.name for r in p.recipients if r.onward_of and r.name not in gone}
+    tables: list[Any] | None = None
+    out: list[dict[str, Any]] = []
+    rows: list[tuple[str, Scenario | SDK]] = [("sharing", s) for s in p.scenarios]
+    rows += [("sdk", s) for s in p.sdks]
+    for table, thing in rows:
+        flows = by_via.get((Channel.SHARING if table == "sharing" else Channel.SDK, thing.name), [])
+        written = {f.recipient_as_written for f in flows if f.recipient in gone}
+        if not written:
+            continue
+        tables = appendix.read_tables(p) if tables is None else tables  # read once, only when a row changes
+        principal = {f.recipient_as_written: f.recipient for f in flows if f.recipient not in gone}
+        still = {f.recipient for f in flows} - gone
+
+        def keeps_its_processors(item: str, principal: dict[str, str] = principal, still: set[str] = still) -> bool:
+            return onward.get(principal.get(item, "")) in still
+
+        role = "recipient" if table == "sharing" else "provider"
+        if isinstance(thing, Scenario):
+            before = appendix.scenario_row(p, thing, tables)
+        else:
+            before = appendix.sdk_row(p, thing, tables)
+        after: appendix.TableRow | None = before.without_items(role, written, keeps_its_processors)
+        if after is not None and not after.cell(role):
+            after = None
+        ev = thing.evidence
+        change = {"app": p.app, "table": table, "row": ev.row if ev else None, "line": ev.line if ev else None,
+                  table if table == "sdk" else "scenario": thing.name, **_rows(before, after, None)}
+        if after is not None and not change["changed"]:
+            change["note"] = (f"the cell names {', '.join(sorted(written))} only as part of a longer item: "
+                              "rewrite it by hand")
+        out.append(change)
+    return out

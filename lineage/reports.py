@@ -116,12 +116,22 @@ def apply_to(apply: bool, output: Path | None) -> Path | None:
 
 def impact_outcome(report: dict[str, Any], new_reg: Registry | None = None,
                    output: Path | None = None) -> Outcome:
-    """``impact``: the report; with ``output``, the changed registry written there first."""
+    """``impact``: the report; with ``output``, the changed registry written there first.
+
+    add-partner and remove-partner show each appendix row they change before and after, in the
+    policy's own columns (:mod:`lineage.impact_sections`); a breach is its summary and tables.
+    """
+    from lineage import impact_sections as views
+
     if output is not None:
         from registry import save_registry
 
         save_registry(new_reg, output)
         report = {**report, "written": str(output)}
+    if report.get("action") == "add-partner":
+        return Outcome(report, views.add_partner_sections(report), notes=views.add_partner_notes(report))
+    if report.get("action") == "remove-partner":
+        return Outcome(report, views.remove_partner_sections(report))
     return Outcome(report, mapping_sections(report))
 
 
@@ -162,9 +172,10 @@ def remove_partner_outcome(reg: Registry, name: str, *, app: str | None = None,
 
 def add_partner_outcome(reg: Registry, name: str | None, *, app: str | None = None, scenario: str | None = None,
                         sdk: str | None = None, fields: str | None = None, from_yaml: Path | None = None,
-                        output: Path | None = None) -> Outcome:
+                        output: Path | None = None, new_fields: bool = False) -> Outcome:
     """``impact add-partner``: ``fields`` comma-separated (full-width commas too); a
-    ``from_yaml`` partner file gives the name, scenario or SDK, and fields, app, purpose if set."""
+    ``from_yaml`` partner file gives the name, scenario or SDK, and fields, app, purpose,
+    new_fields if set. ``new_fields``: fields the scenario's row does not share may be added."""
     from lineage.impact import add_partner, load_partner_yaml
 
     if not name and from_yaml is None:
@@ -176,8 +187,9 @@ def add_partner_outcome(reg: Registry, name: str | None, *, app: str | None = No
         spec = load_partner_yaml(from_yaml)
         name, scenario, sdk = spec["name"], spec.get("scenario"), spec.get("sdk")
         field_list, app, purpose = spec.get("fields") or field_list, spec.get("app") or app, spec.get("purpose")
+        new_fields = bool(spec.get("new_fields")) or new_fields
     report, new_reg = add_partner(reg, name or "", app=app, scenario=scenario, sdk=sdk, fields=field_list,
-                                  purpose=purpose)
+                                  purpose=purpose, new_fields=new_fields)
     return impact_outcome(report, new_reg, output)
 
 
