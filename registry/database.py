@@ -51,10 +51,13 @@ from registry.model import (
     Permission,
     Policy,
     Recipient,
+    RecipientFact,
     RecipientKind,
     Registry,
     Scenario,
     Source,
+    fact_from_dict,
+    fact_to_dict,
 )
 
 MAGIC = b"SQLite format 3\x00"
@@ -160,6 +163,7 @@ CREATE TABLE recipients (
     resolution   TEXT,
     onward_of    TEXT,
     contact      TEXT,
+    facts        TEXT,                        -- JSON list of {kind, value, text, line, form, …} or NULL
     PRIMARY KEY (app_id, position)
 ) WITHOUT ROWID;
 CREATE TABLE flows (
@@ -417,6 +421,11 @@ def _attrs(attributes: tuple[tuple[str, str], ...]) -> str | None:
     return _json([list(a) for a in attributes]) if attributes else None
 
 
+def _facts_json(facts: tuple[RecipientFact, ...]) -> str | None:
+    """A recipient's facts as the ``recipients.facts`` column holds them (NULL when none)."""
+    return _json([fact_to_dict(f) for f in facts]) if facts else None
+
+
 class Writer:
     """One write transaction on a registry database: see :func:`writer`."""
 
@@ -487,9 +496,10 @@ class Writer:
             [(aid, i, f.name, f.category, int(f.sensitive), f.parent, int(f.resolved), _json(list(f.aliases_seen)))
              for i, f in enumerate(p.fields)])
         con.executemany(
-            "INSERT INTO recipients VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO recipients (app_id, position, name, kind, as_written, legal_entity, resolution,"
+            " onward_of, contact, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(aid, i, r.name, r.kind.value, _json(list(r.as_written)), r.legal_entity, r.resolution,
-              r.onward_of, r.contact) for i, r in enumerate(p.recipients)])
+              r.onward_of, r.contact, _facts_json(r.facts)) for i, r in enumerate(p.recipients)])
         con.executemany(
             "INSERT INTO flows (app_id, field, field_as_written, channel, via, recipient, recipient_as_written,"
             " purpose, frequency, evidence_id, implied_via, recipient_line, form, confidence, note, qualifiers)"
@@ -590,13 +600,14 @@ def _pairs(x: str | None) -> tuple[tuple[str, str], ...]:
     return tuple((str(a), str(b)) for a, b in json.loads(x))
 
 
-_RECIPIENT_COLUMNS = "name, kind, as_written, legal_entity, resolution, onward_of, contact"
+_RECIPIENT_COLUMNS = "name, kind, as_written, legal_entity, resolution, onward_of, contact, facts"
 
 
 def _recipient(row: tuple[Any, ...]) -> Recipient:
     """A Recipient from a row of :data:`_RECIPIENT_COLUMNS`."""
-    n, k, aw, le, res, on, co = row
-    return Recipient(sys.intern(n), RecipientKind(k), _names(aw), le, res, on, co)
+    n, k, aw, le, res, on, co, fa = row
+    facts = () if fa is None else tuple(fact_from_dict(d) for d in json.loads(fa))
+    return Recipient(sys.intern(n), RecipientKind(k), _names(aw), le, res, on, co, facts)
 
 
 def _flow(row: tuple[Any, ...], evs: dict[int, Evidence]) -> Flow:
@@ -666,7 +677,10 @@ def _build_policy(con: sqlite3.Connection, app_id: int) -> Policy:
 
 
 def _add_edge_tables(con: sqlite3.Connection) -> None:
-    """Schema 1 → 2: the edge tables, filled from each app's flows; indexes for the names."""
+    """Schema 1 → 2: the edge tables, filled from each app's flows; indexes for the names; the
+    recipients' facts column (NULL: a registry imported before they were read has none)."""
+    if "facts" not in {r[1] for r in con.execute("PRAGMA table_info(recipients)")}:
+        con.execute("ALTER TABLE recipients ADD COLUMN facts TEXT")
     for index in ("flows_by_field", "flows_by_implied_via", "flows_by_recipient", "flows_by_via",
                   "fields_by_name", "recipients_by_name"):
         con.execute(f"DROP INDEX IF EXISTS {index}")  # our names, never data

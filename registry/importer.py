@@ -21,6 +21,7 @@ from registry.errors import NoTableError, SharegraphError, SourceError
 from registry.model import Policy, Registry
 from registry.readers import LAYOUTS as READER_LAYOUTS
 from registry.readers import read_document
+from registry.recipient_facts import with_facts
 from registry.source import SourceText, read_source
 from registry.tables import RawTable
 from registry.vocabulary import DATA_DIR, Vocabulary, load_vocabulary
@@ -92,8 +93,9 @@ def import_document(
     )
     report.left_out[:0] = reading.notes
     report.info[:0] = [f"read by {line}" for line in reading.looked]
-    # the text the evidence's line numbers count in, kept so no later question opens the file again
-    return replace(policy, text=src.text), report
+    # the text the evidence's line numbers count in, kept so no later question opens the file again;
+    # what it says of each recipient beyond the data is read from that same text
+    return with_facts(replace(policy, text=src.text)), report
 
 
 @dataclass

@@ -89,6 +89,55 @@ class Field:
 
 
 @dataclass(frozen=True, slots=True)
+class RecipientFact:
+    """One thing the policy says about a recipient beyond the data it gets (read at import by
+    :mod:`registry.recipient_facts`, shown by :func:`lineage.records.recipient_record`)."""
+
+    kind: str
+    """``contact``, ``relationship``, ``legal_basis`` or ``cross_border``."""
+    value: str
+    """What it says, in the words of ``data/recipient_facts.yaml``: the contact as written;
+    ``processor``, ``independent``, ``joint``; ``consent``, ``contract``, ``legal_obligation`` …;
+    ``yes``, ``no`` or ``location`` (a place is named, not whether that is a transfer). The
+    cell's own text where it is none of these."""
+    text: str
+    """The cell, name or sentence as written, whole: the quote for an auditor."""
+    line: int
+    """1-based line of ``text`` in :attr:`Policy.text` (0: not found)."""
+    form: str
+    """Where it was read, most sure first: ``column`` (a cell of the recipient's row), ``name``
+    (the name as written), ``sentence`` (a sentence naming it), ``list`` (said of the list its row
+    is in), ``document`` (said of all personal information)."""
+    label: str = ""
+    """The column label of a ``column`` fact, as the import kept it."""
+    matched: str = ""
+    """The words that decided :attr:`value`, as they stand in ``text``."""
+    confidence: str = "high"
+    """``low`` where it is a guess or a possibility; :attr:`note` says why."""
+    note: str = ""
+
+
+_FACT_KEYS = ("kind", "value", "text", "line", "form", "label", "matched", "confidence", "note")
+
+
+def fact_to_dict(f: RecipientFact) -> dict[str, object]:
+    """A fact as JSON-ready data (the registry file's and the database's form)."""
+    return {k: getattr(f, k) for k in _FACT_KEYS}
+
+
+def fact_from_dict(d: dict[str, object]) -> RecipientFact:
+    """A fact from :func:`fact_to_dict`'s data; a missing or mistyped key raises KeyError/TypeError."""
+    if not isinstance(d, dict):
+        raise TypeError("a recipient fact must be a mapping")
+    vals = {k: d[k] for k in _FACT_KEYS[:5]}
+    vals.update({k: d[k] for k in _FACT_KEYS[5:] if k in d})
+    for k, v in vals.items():
+        if type(v) is not (int if k == "line" else str):
+            raise TypeError(f"recipient fact {k}: {v!r}")
+    return RecipientFact(**vals)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
 class Recipient:
     name: str
     """Canonical name: the legal entity, or the text as written for brands and categories."""
@@ -101,6 +150,9 @@ class Recipient:
     onward_of: str | None = None
     """For an onward processor: the recipient that entrusts it."""
     contact: str | None = None
+    facts: tuple[RecipientFact, ...] = ()
+    """What the policy says of it beyond the data: contact, relationship, legal basis, cross-border
+    (:mod:`registry.recipient_facts`). Empty in a registry written before they were read."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,8 @@ from registry.model import (
     Registry,
     Scenario,
     Source,
+    fact_from_dict,
+    fact_to_dict,
 )
 
 FORMAT = "sharegraph-registry"
@@ -107,7 +109,7 @@ def policy_to_dict(p: Policy) -> dict[str, Any]:
         "recipients": [
             {"name": r.name, "kind": r.kind.value, "as_written": list(r.as_written),
              "legal_entity": r.legal_entity, "resolution": r.resolution, "onward_of": r.onward_of,
-             "contact": r.contact}
+             "contact": r.contact, **({"facts": [fact_to_dict(f) for f in r.facts]} if r.facts else {})}
             for r in p.recipients
         ],
         "flows": [
@@ -280,7 +282,8 @@ def policy_from_dict(d: dict[str, Any]) -> Policy:
         ),
         recipients=tuple(
             Recipient(_t(r["name"]), RecipientKind(r["kind"]), _names(r["as_written"]),
-                      _ot(r["legal_entity"]), _ot(r["resolution"]), _ot(r["onward_of"]), _ot(r["contact"]))
+                      _ot(r["legal_entity"]), _ot(r["resolution"]), _ot(r["onward_of"]), _ot(r["contact"]),
+                      tuple(fact_from_dict(f) for f in _list(r.get("facts", []))))
             for r in _list(d.get("recipients", []))
         ),
         flows=tuple(

@@ -398,7 +398,8 @@ def _comparable(p):
         "sdks": [dataclasses.replace(s, evidence=None, data_text="") for s in p.sdks],
         "permissions": [dataclasses.replace(x, evidence=None) for x in p.permissions],
         "fields": list(p.fields),
-        "recipients": [dataclasses.replace(r, resolution=lines.sub("(line N)", r.resolution or ""))
+        # facts quote the source's own lines (registry.recipient_facts): registry-as-code keeps none
+        "recipients": [dataclasses.replace(r, resolution=lines.sub("(line N)", r.resolution or ""), facts=())
                        for r in p.recipients],
         # evidence and form say where and how the source wrote a fact: the YAML is another source
         "flows": [dataclasses.replace(f, evidence=None, recipient_line=0, form="") for f in p.flows],
