@@ -421,6 +421,12 @@ def _attrs(attributes: tuple[tuple[str, str], ...]) -> str | None:
     return _json([list(a) for a in attributes]) if attributes else None
 
 
+def _has_facts_column(con: sqlite3.Connection) -> bool:
+    """Whether the recipients table has the ``facts`` column: a schema-2 file written before the
+    column was added has not (the writer adds it; the reader reads no facts from it)."""
+    return "facts" in {r[1] for r in con.execute("PRAGMA table_info(recipients)")}
+
+
 def _facts_json(facts: tuple[RecipientFact, ...]) -> str | None:
     """A recipient's facts as the ``recipients.facts`` column holds them (NULL when none)."""
     return _json([fact_to_dict(f) for f in facts]) if facts else None
@@ -495,6 +501,8 @@ class Writer:
             "INSERT INTO fields VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(aid, i, f.name, f.category, int(f.sensitive), f.parent, int(f.resolved), _json(list(f.aliases_seen)))
              for i, f in enumerate(p.fields)])
+        if not _has_facts_column(con):
+            con.execute("ALTER TABLE recipients ADD COLUMN facts TEXT")
         con.executemany(
             "INSERT INTO recipients (app_id, position, name, kind, as_written, legal_entity, resolution,"
             " onward_of, contact, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -669,7 +677,8 @@ def _build_policy(con: sqlite3.Connection, app_id: int) -> Policy:
                 "SELECT name, category, sensitive, parent, resolved, aliases_seen FROM fields "
                 "WHERE app_id = ? ORDER BY position", (app_id,))),
         recipients=tuple(map(_recipient, q(
-            f"SELECT {_RECIPIENT_COLUMNS} FROM recipients WHERE app_id = ? ORDER BY position", (app_id,)))),
+            f"SELECT {_RECIPIENT_COLUMNS if _has_facts_column(con) else _RECIPIENT_COLUMNS.replace(', facts', ', NULL')} "
+            "FROM recipients WHERE app_id = ? ORDER BY position", (app_id,)))),
         flows=tuple(_flow(row, evs) for row in q(
             f"SELECT {_FLOW_COLUMNS} FROM flows WHERE app_id = ? ORDER BY flow_id", (app_id,))),
         **kw,
@@ -679,7 +688,7 @@ def _build_policy(con: sqlite3.Connection, app_id: int) -> Policy:
 def _add_edge_tables(con: sqlite3.Connection) -> None:
     """Schema 1 → 2: the edge tables, filled from each app's flows; indexes for the names; the
     recipients' facts column (NULL: a registry imported before they were read has none)."""
-    if "facts" not in {r[1] for r in con.execute("PRAGMA table_info(recipients)")}:
+    if not _has_facts_column(con):
         con.execute("ALTER TABLE recipients ADD COLUMN facts TEXT")
     for index in ("flows_by_field", "flows_by_implied_via", "flows_by_recipient", "flows_by_via",
                   "fields_by_name", "recipients_by_name"):

@@ -368,3 +368,20 @@ def test_a_bad_pattern_in_the_words_is_one_line(tmp_path):
     with pytest.raises(VocabularyError) as e:
         load_words(bad)
     assert "受托方(" in str(e.value) and "\n" not in str(e.value)
+
+
+def test_a_version_2_database_written_before_the_facts_column_reads_and_takes_new_imports(tmp_path, seed):
+    db = tmp_path / "v2.db"
+    with writer(db) as w:
+        w.put(seed.policies["你我贷"])
+    con = sqlite3.connect(db)
+    con.execute("DROP VIEW recipients_readable")
+    con.execute("ALTER TABLE recipients DROP COLUMN facts")
+    con.commit()
+    con.close()
+    r = open_database(db).policies["你我贷"].recipient("北京旷视科技有限公司")
+    assert r.facts == () and r.contact == "400-6700-866"
+    with writer(db) as w:  # a new import adds the column and writes the facts
+        w.put(seed.policies["你我贷"])
+    again = open_database(db).policies["你我贷"].recipient("北京旷视科技有限公司")
+    assert again == seed.policies["你我贷"].recipient("北京旷视科技有限公司")
