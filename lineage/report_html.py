@@ -39,9 +39,12 @@ MAX_LINKS = 2000
 FLOW_COLUMNS = (
     "app", "field", "field_as_written", "category", "sensitive", "channel", "via",
     "purpose", "frequency", "recipient", "recipient_as_written", "recipient_kind",
-    "implied_via", "file", "line", "evidence",
+    "onward_of", "implied_via", "heading", "file", "line", "evidence",
 )  # fmt: skip
-RAW_COLUMNS = ("sensitive", "line")
+"""``onward_of``: the recipient that entrusts an onward processor (the diagram's fourth
+column); ``heading``: the flow names a group whose members the same cell lists, so it is
+no field of its own in the counts (docs/counts.md)."""
+RAW_COLUMNS = ("sensitive", "heading", "line")
 LAYERS = ("field", "via", "recipient")
 
 
@@ -79,7 +82,7 @@ def _pack_flows(flows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         for col in FLOW_COLUMNS:
             value = flow.get(col)
             if col in RAW_COLUMNS:
-                row.append(bool(value) if col == "sensitive" else value)
+                row.append(value if col == "line" else bool(value))
             elif value is None:
                 row.append(-1)
             else:
@@ -94,8 +97,11 @@ def _pack_flows(flows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def _ranks(flows: Sequence[Mapping[str, Any]], key: str) -> dict[str, int]:
-    """0-based rank of each name by number of flows (ties broken by name)."""
+    """0-based rank of each name by number of flows (ties broken by name); a recipient that
+    entrusts an onward processor counts its processor's flows too."""
     counts = Counter(str(f.get(key)) for f in flows)
+    if key == "recipient":
+        counts.update(str(f["onward_of"]) for f in flows if f.get("onward_of"))
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return {name: rank for rank, (name, _) in enumerate(ordered)}
 
@@ -103,26 +109,41 @@ def _ranks(flows: Sequence[Mapping[str, Any]], key: str) -> dict[str, int]:
 def plan_diagram(flows: Sequence[Mapping[str, Any]], max_links: int = MAX_LINKS) -> dict[str, Any]:
     """Decide how the unfiltered Sankey is drawn.
 
-    Links are the distinct (field, via) and (via, recipient) pairs. If there are
-    more than ``max_links``, keep the top ``top_n`` names of every layer by flow
-    count and merge the others of each layer into one "other (N)" node, with the
-    largest ``top_n`` that fits (found by bisection; merging never adds links).
-    ``grouped`` maps each merged name to its "other (N)" label, per layer.
+    Links are the distinct (field, via), (via, recipient) and (recipient, onward processor)
+    pairs (:func:`lineage.diagram.diagram_links`); a group's heading row is drawn as its
+    members. If there are more than ``max_links``, keep
+    the top ``top_n`` names of every layer by flow count and merge the others of each layer
+    into one "other (N)" node, with the largest ``top_n`` that fits (found by bisection;
+    merging never adds links). ``grouped`` maps each merged name to its "other (N)" label,
+    per layer (onward processors are recipients here). ``order`` is each column's node order,
+    top to bottom (:func:`lineage.diagram.order_columns`).
     """
+    from lineage.diagram import order_columns
+
     ranks = {layer: _ranks(flows, layer) for layer in LAYERS}
-    fv = {(ranks["field"][str(f.get("field"))], ranks["via"][str(f.get("via"))]) for f in flows}
-    vr = {
-        (ranks["via"][str(f.get("via"))], ranks["recipient"][str(f.get("recipient"))])
-        for f in flows
-    }
+    fv: set[tuple[int, int]] = set()
+    vr: set[tuple[int, int]] = set()
+    ro: set[tuple[int, int]] = set()
+    for f in flows:
+        if f.get("heading"):  # drawn as its members (lineage.diagram)
+            continue
+        field, via = ranks["field"][str(f.get("field"))], ranks["via"][str(f.get("via"))]
+        recipient = ranks["recipient"][str(f.get("recipient"))]
+        fv.add((field, via))
+        if f.get("onward_of"):
+            base = ranks["recipient"][str(f["onward_of"])]
+            ro.add((base, recipient))
+            vr.add((via, base))
+        else:
+            vr.add((via, recipient))
 
     def links_at(k: int) -> int:
         def merged(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
             return {(min(a, k), min(b, k)) for a, b in pairs}
 
-        return len(merged(fv)) + len(merged(vr))
+        return len(merged(fv)) + len(merged(vr)) + len(merged(ro))
 
-    total = len(fv) + len(vr)
+    total = len(fv) + len(vr) + len(ro)
     plan: dict[str, Any] = {
         "max_links": max_links,
         "total_links": total,
@@ -132,9 +153,10 @@ def plan_diagram(flows: Sequence[Mapping[str, Any]], max_links: int = MAX_LINKS)
         "grouped": {"f": {}, "v": {}, "r": {}},
     }
     if total <= max_links:
+        plan["order"] = order_columns(flows)
         return plan
-    # With k kept names per layer there are at most 2 * (k + 1)**2 links.
-    lo, hi = max(0, isqrt(max_links // 2) - 1), max(len(r) for r in ranks.values())
+    # With k kept names per layer there are at most 3 * (k + 1)**2 links.
+    lo, hi = max(0, isqrt(max_links // 3) - 1), max(len(r) for r in ranks.values())
     while lo < hi:
         mid = (lo + hi + 1) // 2
         lo, hi = (mid, hi) if links_at(mid) <= max_links else (lo, mid - 1)
@@ -143,6 +165,12 @@ def plan_diagram(flows: Sequence[Mapping[str, Any]], max_links: int = MAX_LINKS)
         rest = [name for name, rank in ranks[layer].items() if rank >= lo]
         grouped[short] = {name: f"other ({len(rest)})" for name in rest}
     plan.update(aggregated=True, top_n=lo, links=links_at(lo), grouped=grouped)
+    others = {label for g in grouped.values() for label in g.values()}
+
+    def name(col: str, text: str) -> str:
+        return grouped["r" if col == "o" else col].get(text, text)
+
+    plan["order"] = order_columns(flows, name, others)
     return plan
 
 

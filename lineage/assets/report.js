@@ -6,7 +6,13 @@
 
   var PAGE_SIZE = 50;        // table rows per page
   var LIST_CAP = 8;          // list items shown in a cell before "N more"
-  var LAYER_COLORS = { f: '#4e79a7', v: '#9c755f', r: '#59a14f', sensitive: '#c62828', other: '#9e9e9e' };
+  var QUOTE_CAP = 3;         // quoted lines shown per audit finding before "N more" (printed: these only)
+  var COLORS = {
+    f: '#4e79a7', sensitive: '#c62828', v: '#9c755f', other: '#9e9e9e',
+    company: '#59a14f', affiliate: '#59a14f', unnamed: '#f28e2b', brand: '#9c5fa0', onward: '#3f9f99'
+  };
+  var LAYERS = ['f', 'v', 'r', 'o'];   // field, scenario/SDK, recipient, onward processor
+  var LABEL_FONT = 11;
   var LEVEL_ORDER = ['error', 'warning', 'note'];
 
   var raw = JSON.parse(document.getElementById('report-data').textContent);
@@ -17,6 +23,11 @@
     v: new Map(Object.entries(diagram.grouped.v)),
     r: new Map(Object.entries(diagram.grouped.r))
   };
+  grouped.o = grouped.r;   // onward processors are recipients when names are merged
+  var orderIndex = {};     // each column's node order, computed in Python (lineage/diagram.py)
+  LAYERS.forEach(function (layer) {
+    orderIndex[layer] = new Map(((diagram.order || {})[layer] || []).map(function (name, i) { return [name, i]; }));
+  });
   var state = { field: '', recipient: '', query: '', pages: { field: 0, recipient: 0 } };
   var chart = null;
 
@@ -89,9 +100,10 @@
 
   function renderSummary() {
     var s = raw.summary || {};
+    var counted = flows.filter(function (f) { return !f.heading; });
     var computed = {
       flows: flows.length,
-      fields: countBy(flows, 'field').size,
+      fields: countBy(counted, 'field').size,
       recipients: countBy(flows, 'recipient').size,
       scenarios: uniq(flows.filter(function (f) { return f.channel !== 'sdk'; }).map(function (f) { return f.via; })).length,
       sdks: uniq(flows.filter(function (f) { return f.channel === 'sdk'; }).map(function (f) { return f.via; })).length
@@ -101,7 +113,7 @@
     function ofKind(kind) {
       return uniq(flows.filter(function (f) { return f.recipient_kind === kind; }).map(function (f) { return f.recipient; }));
     }
-    var sensitive = s.sensitive_fields || uniq(flows.filter(function (f) { return f.sensitive; }).map(function (f) { return f.field; }));
+    var sensitive = s.sensitive_fields || uniq(counted.filter(function (f) { return f.sensitive; }).map(function (f) { return f.field; }));
     computed.sensitive = sensitive.length;
     computed.permissions = null;
     var counts = Object.assign({}, s, { sensitive: sensitive.length });
@@ -153,21 +165,133 @@
     });
     sec.appendChild(txt('p', 'audit-counts', levels.map(function (l) { return l + ': ' + byLevel.get(l).length; }).join(' · ')));
     levels.forEach(function (lvl) {
+      var list = byLevel.get(lvl);
       var group = el('div', 'audit-level level-' + lvl.replace(/[^a-z]/gi, ''));
       group.setAttribute('data-level', lvl);
-      group.appendChild(txt('h3', '', lvl + ' (' + byLevel.get(lvl).length + ')'));
+      group.appendChild(txt('h3', '', lvl + ' (' + list.length + ')'));
       var ul = el('ul', 'findings');
-      byLevel.get(lvl).forEach(function (f) {
+      list.forEach(function (f) {
         var li = el('li', '', [txt('span', 'rule', f.rule), ' ', txt('span', 'reason', f.reason)]);
         if (f.clause) li.appendChild(txt('span', 'clause', f.clause));
         li.appendChild(evidenceList((f.evidence || []).map(function (e) {
           return { file: e.file, line: e.line, text: e.text };
-        })));
+        }), QUOTE_CAP));
         ul.appendChild(li);
       });
-      group.appendChild(ul);
+      if (lvl === 'note') {
+        /* Notes collapse to their counts by rule; the list opens on demand (and is not printed). */
+        var rules = byCountThenName(countBy(list, 'rule')).map(function (kv) { return kv[0] + ' ×' + kv[1]; });
+        var det = el('details', 'notes', [el('summary', 'notes-by-rule', ['By rule: ' + rules.join(', ') + ' ',
+          txt('span', 'screen-only', '(show all)')]), ul]);
+        group.appendChild(det);
+      } else {
+        group.appendChild(ul);
+      }
       sec.appendChild(group);
     });
+  }
+
+  /* ---------- sensitive flows and recipients (the printed report's core) ---------- */
+
+  function recipientName(name, kind, onwardOf) {
+    var span = txt('span', 'rcpt kind-' + String(kind || 'company').replace(/[^a-z]/gi, ''), name);
+    span.title = name + ' (' + (kind || 'company') + (onwardOf ? ', entrusted by ' + onwardOf : '') + ')';
+    return span;
+  }
+
+  function nameList(items) {
+    var box = el('span', 'names');
+    items.forEach(function (node, i) {
+      if (i) box.appendChild(txt('span', 'sep', '、'));
+      box.appendChild(node);
+    });
+    return box;
+  }
+
+  function renderSensitive() {
+    var sec = document.getElementById('sensitive-section');
+    var apps = uniq(flows.map(function (f) { return f.app; }));
+    var rows = new Map();
+    flows.forEach(function (f) {
+      if (!f.sensitive || f.heading) return;
+      var key = f.app + '\u0000' + f.channel + '\u0000' + f.via;
+      var r = rows.get(key);
+      if (!r) {
+        r = { app: f.app, channel: f.channel, via: f.via, purpose: f.purpose, fields: new Set(),
+          recipients: new Map(), where: new Set(), flows: 0 };
+        rows.set(key, r);
+      }
+      r.flows += 1;
+      r.fields.add(f.field);
+      r.recipients.set(f.recipient, [f.recipient_kind, f.onward_of]);
+      r.where.add((f.file || '?') + ':' + (f.line == null ? '?' : f.line));
+    });
+    var list = Array.from(rows.values()).sort(function (a, b) {
+      return b.flows - a.flows || (a.via < b.via ? -1 : a.via > b.via ? 1 : 0);
+    });
+    if (!list.length) {
+      sec.appendChild(txt('p', 'muted', 'No sensitive field reaches a recipient in this scope.'));
+      return;
+    }
+    var fields = new Set(), recipients = new Set(), n = 0;
+    list.forEach(function (r) { n += r.flows; r.fields.forEach(function (x) { fields.add(x); }); r.recipients.forEach(function (_, x) { recipients.add(x); }); });
+    sec.appendChild(txt('p', 'caption', fmt(n) + ' sensitive flows: ' + fields.size + ' sensitive fields reach ' +
+      recipients.size + ' recipients through ' + list.length + ' scenarios and SDKs (one row each).'));
+    var table = el('table', '', [el('thead', '', [el('tr', '', [txt('th', '', 'Scenario / SDK'),
+      txt('th', '', 'Sensitive fields'), txt('th', '', 'Recipients'), txt('th', '', 'Where')])])]);
+    table.id = 'sensitive-table';
+    var body = el('tbody');
+    list.forEach(function (r) {
+      var head = el('td', '', [txt('strong', '', r.via), txt('span', 'tag', r.channel === 'sdk' ? 'SDK' : 'sharing')]);
+      if (apps.length > 1) head.appendChild(txt('div', 'muted', r.app));
+      if (r.purpose) head.appendChild(txt('div', 'purpose', r.purpose));
+      var fieldCell = el('td', '', [txt('div', 'muted', r.fields.size + ' field' + (r.fields.size === 1 ? '' : 's')),
+        txt('span', 'names sensitive-text', Array.from(r.fields).sort().join('、'))]);
+      var names = Array.from(r.recipients.entries()).sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; })
+        .map(function (kv) { return recipientName(kv[0], kv[1][0], kv[1][1]); });
+      var rcell = el('td', '', [txt('div', 'muted', names.length + ' recipient' + (names.length === 1 ? '' : 's')), nameList(names)]);
+      body.appendChild(el('tr', '', [head, fieldCell, rcell, txt('td', 'where', Array.from(r.where).join(' '))]));
+    });
+    table.appendChild(body);
+    sec.appendChild(table);
+  }
+
+  function renderRecipientSummary() {
+    var acc = new Map();
+    flows.forEach(function (f) {
+      var a = acc.get(f.recipient);
+      if (!a) {
+        a = { name: f.recipient, kind: f.recipient_kind, written: new Set(), of: new Set(), fields: new Set(),
+          sensitive: new Set(), vias: new Set() };
+        acc.set(f.recipient, a);
+      }
+      if (f.recipient_as_written && f.recipient_as_written !== f.recipient) a.written.add(f.recipient_as_written);
+      if (f.onward_of) a.of.add(f.onward_of);
+      a.vias.add(f.via);
+      if (f.heading) return;   // a group listed with its members: the members are the fields
+      a.fields.add(f.field);
+      if (f.sensitive) a.sensitive.add(f.field);
+    });
+    var list = Array.from(acc.values()).sort(function (a, b) {
+      return b.sensitive.size - a.sensitive.size || b.fields.size - a.fields.size || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    });
+    var body = document.querySelector('#recipient-summary tbody');
+    list.forEach(function (a) {
+      var head = el('td', '', [el('strong', '', [recipientName(a.name, a.kind, Array.from(a.of).join('、'))])]);
+      if (a.kind && a.kind !== 'company') {
+        head.appendChild(txt('span', 'tag kind-' + String(a.kind).replace(/[^a-z]/gi, ''), a.kind === 'brand' ? 'brand only' : a.kind));
+      }
+      if (a.written.size) head.appendChild(txt('div', 'muted', 'as written: ' + Array.from(a.written).join(', ')));
+      if (a.of.size) head.appendChild(txt('div', 'muted', 'entrusted by ' + Array.from(a.of).join(', ')));
+      body.appendChild(el('tr', '', [head, txt('td', 'num', a.fields.size), txt('td', 'num', a.sensitive.size),
+        txt('td', 'names sensitive-text', Array.from(a.sensitive).sort().join('、')),
+        txt('td', 'names', Array.from(a.vias).sort().join('、'))]));
+    });
+    if (!list.length) {
+      var td = txt('td', 'muted', 'No recipients in this scope.');
+      td.colSpan = 5;
+      body.appendChild(el('tr', 'empty', [td]));
+    }
   }
 
   /* ---------- filters ---------- */
@@ -191,19 +315,28 @@
 
   /* ---------- diagram ---------- */
 
-  /* Node ids carry the layer ("f:", "v:", "r:") so that a name used in two
-   * layers (a field that is also a recipient, a scenario named like an SDK)
-   * stays two nodes and the graph stays acyclic; labels drop the prefix. */
+  /* Node ids carry the column ("f:", "v:", "r:", "o:") so that a name used in two
+   * columns (a field that is also a recipient, a scenario named like an SDK)
+   * stays two nodes and the graph stays acyclic; labels drop the prefix.
+   * An onward processor's flow runs via -> the recipient entrusting it -> the processor
+   * (the fourth column); a group's heading row is drawn as its members. */
   function buildGraph(subset, aggregate) {
     var nodes = new Map();
     var links = new Map();
-    function node(layer, name, sensitive) {
-      var isOther = aggregate && grouped[layer].has(name);
-      var label = isOther ? grouped[layer].get(name) : name;
+    function node(layer, name, flow) {
+      var g = grouped[layer];
+      var isOther = aggregate && g.has(name);
+      var label = isOther ? g.get(name) : name;
       var id = layer + ':' + label;
       var n = nodes.get(id);
-      if (!n) { n = { id: id, label: label, layer: layer, other: isOther, sensitive: false, flows: 0 }; nodes.set(id, n); }
-      n.sensitive = n.sensitive || (!isOther && !!sensitive);
+      if (!n) {
+        n = { id: id, label: label, layer: layer, other: isOther, sensitive: false, kind: null, category: null, flows: 0 };
+        nodes.set(id, n);
+      }
+      if (flow && !isOther) {
+        if (layer === 'f') { n.sensitive = n.sensitive || !!flow.sensitive; n.category = n.category || flow.category; }
+        if (layer === 'r' || layer === 'o') n.kind = n.kind || flow.recipient_kind;
+      }
       return n;
     }
     function link(a, b, implied) {
@@ -213,39 +346,111 @@
       l.value += 1;
       if (implied) l.implied += 1;
     }
+    var own = new Set();
+    var through = [];
     subset.forEach(function (f) {
-      var a = node('f', f.field, f.sensitive), b = node('v', f.via), c = node('r', f.recipient);
-      a.flows += 1; b.flows += 1; c.flows += 1;
+      if (f.heading) return;
+      var a = node('f', f.field, f), b = node('v', f.via, f);
+      a.flows += 1; b.flows += 1;
       link(a, b, f.implied_via);
-      link(b, c, f.implied_via);
+      if (f.onward_of) {
+        var base = node('r', f.onward_of, null), o = node('o', f.recipient, f);
+        o.flows += 1;
+        link(base, o, f.implied_via);
+        through.push([f.field + '\u0000' + b.id + '\u0000' + base.id, b, base, f.implied_via]);
+      } else {
+        var c = node('r', f.recipient, f);
+        c.flows += 1;
+        link(b, c, f.implied_via);
+        own.add(f.field + '\u0000' + b.id + '\u0000' + c.id);
+      }
     });
-    /* Largest first, "other" last: big graphs skip the layout iterations, so this
-     * order is what the reader sees (a ranking, top to bottom). */
+    through.forEach(function (t) {   // the entrusting recipient's own flow is not shown: keep the path whole
+      if (own.has(t[0])) return;
+      own.add(t[0]);
+      t[2].flows += 1;
+      link(t[1], t[2], t[3]);
+    });
+    function rank(n) {
+      var i = orderIndex[n.layer].get(n.label);
+      return i == null ? Infinity : i;
+    }
+    /* Columns in the order lineage/diagram.py computed (fields by category, sensitive first,
+     * few crossings); a node it did not see goes below, largest first; "other" last. */
     var ordered = Array.from(nodes.values()).sort(function (a, b) {
-      return (a.other - b.other) || (b.flows - a.flows) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
+      return LAYERS.indexOf(a.layer) - LAYERS.indexOf(b.layer) || (a.other - b.other) ||
+        (rank(a) - rank(b)) || (b.flows - a.flows) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
     });
     return { nodes: ordered, links: Array.from(links.values()) };
   }
 
   function nodeColor(n) {
-    if (n.other) return LAYER_COLORS.other;
-    if (n.layer === 'f' && n.sensitive) return LAYER_COLORS.sensitive;
-    return LAYER_COLORS[n.layer];
+    if (n.other) return COLORS.other;
+    if (n.layer === 'f') return n.sensitive ? COLORS.sensitive : COLORS.f;
+    if (n.layer === 'v') return COLORS.v;
+    if (n.layer === 'o') return COLORS.onward;
+    return COLORS[n.kind] || COLORS.company;
   }
 
-  function tooltipFor(params, labels) {
+  function kindText(n) {
+    if (n.other) return 'merged names';
+    if (n.layer === 'f') return (n.sensitive ? 'sensitive field' : 'field') + (n.category ? ' · ' + n.category : '');
+    if (n.layer === 'v') return 'scenario or SDK';
+    if (n.layer === 'o') return 'onward processor';
+    return { unnamed: 'unnamed recipient', brand: 'brand only: no company named', affiliate: 'affiliate' }[n.kind] || 'recipient';
+  }
+
+  function tooltipFor(params, byId) {
     var box = el('div', 'tip');
     if (params.dataType === 'edge') {
       var d = params.data;
-      box.appendChild(txt('div', 'tip-title', labels.get(d.source) + ' → ' + labels.get(d.target)));
+      box.appendChild(txt('div', 'tip-title', byId.get(d.source).label + ' → ' + byId.get(d.target).label));
       box.appendChild(txt('div', '', d.value + ' flow' + (d.value === 1 ? '' : 's') +
         (d.implied ? ' (' + d.implied + ' implied by a group name)' : '')));
     } else {
-      var n = params.data;
-      box.appendChild(txt('div', 'tip-title', labels.get(n.name)));
-      box.appendChild(txt('div', '', n.flows + ' flow' + (n.flows === 1 ? '' : 's') + (n.sensitive ? ' · sensitive' : '')));
+      var n = byId.get(params.data.name);
+      box.appendChild(txt('div', 'tip-title', n.label));
+      box.appendChild(txt('div', '', kindText(n) + ' · ' + n.flows + ' flow' + (n.flows === 1 ? '' : 's')));
     }
     return box;
+  }
+
+  var measure = null;
+  function labelWidth(text) {
+    if (!measure) {
+      measure = document.createElement('canvas').getContext('2d');
+      measure.font = LABEL_FONT + 'px ' + getComputedStyle(document.body).fontFamily;
+    }
+    return Math.ceil(measure.measureText(text).width);
+  }
+
+  /* ECharts stacks each column from the top, so the few onward processors would sit at the
+   * top however low the recipients entrusting them are: move each level with the first of
+   * its recipients (ECharts' localY, a fraction of the series' height), one below another. */
+  function alignOnward(graph) {
+    var onward = graph.nodes.filter(function (n) { return n.layer === 'o'; });
+    if (!onward.length) return;
+    var series = chart.getModel().getSeriesByIndex(0);
+    var g = series.getGraph();
+    var height = series.layoutInfo && series.layoutInfo.height;
+    if (!g || !height) return;
+    var baseOf = new Map();
+    graph.links.forEach(function (l) { if (l.target.charAt(0) === 'o' && !baseOf.has(l.target)) baseOf.set(l.target, l.source); });
+    var placed = onward.map(function (n) {
+      var base = g.getNodeById(baseOf.get(n.id)), self = g.getNodeById(n.id);
+      return { id: n.id, y: base ? base.getLayout().y : self.getLayout().y, dy: self.getLayout().dy };
+    }).sort(function (a, b) { return a.y - b.y; });
+    var floor = 0;
+    var localY = new Map();
+    placed.forEach(function (p) {
+      var y = Math.min(Math.max(p.y, floor), Math.max(0, height - p.dy));
+      localY.set(p.id, y / height);
+      floor = y + p.dy + 10;
+    });
+    var option = chart.getOption().series[0];
+    chart.setOption({ series: [{ data: option.data.map(function (d) {
+      return localY.has(d.name) ? Object.assign({}, d, { localY: localY.get(d.name) }) : d;
+    }) }] });
   }
 
   function renderDiagram(subset) {
@@ -266,10 +471,18 @@
         '"other (N)" nodes. The tables below still list every flow.'
       : '';
 
-    var perLayer = { f: 0, v: 0, r: 0 };
+    var perLayer = { f: 0, v: 0, r: 0, o: 0 };
     graph.nodes.forEach(function (n) { perLayer[n.layer] += 1; });
-    var tallest = Math.max(perLayer.f, perLayer.v, perLayer.r);
+    var tallest = Math.max(perLayer.f, perLayer.v, perLayer.r, perLayer.o);
     container.style.height = Math.min(8000, Math.max(320, tallest * 22 + 40)) + 'px';
+    /* Whole labels, never cut: the first column's to the left of its nodes, the others to the
+     * right; the margins fit the longest label of the first and of the last column. */
+    var lastLayer = perLayer.o ? 'o' : 'r';
+    var leftPad = 8, rightPad = 8;
+    graph.nodes.forEach(function (n) {
+      if (n.layer === 'f') leftPad = Math.max(leftPad, labelWidth(n.label) + 14);
+      if (n.layer === lastLayer) rightPad = Math.max(rightPad, labelWidth(n.label) + 14);
+    });
 
     if (!chart) {
       chart = echarts.init(container, null, { renderer: 'svg' });
@@ -277,28 +490,31 @@
     } else {
       chart.resize();
     }
-    var labels = new Map(graph.nodes.map(function (n) { return [n.id, n.label]; }));
+    var byId = new Map(graph.nodes.map(function (n) { return [n.id, n]; }));
     var empty = !graph.links.length;
     chart.setOption({
       animation: false,
       aria: { enabled: false },
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
       title: empty ? { text: 'No flows match the filter.', left: 'center', top: 'middle', textStyle: { fontSize: 14, color: '#666' } } : { show: false },
-      tooltip: { trigger: 'item', confine: true, formatter: function (p) { return tooltipFor(p, labels); } },
+      tooltip: { trigger: 'item', confine: true, formatter: function (p) { return tooltipFor(p, byId); } },
       series: [{
         type: 'sankey',
-        left: 8, right: 200, top: 12, bottom: 12,
-        nodeWidth: 12, nodeGap: 12, draggable: true,
-        layoutIterations: graph.links.length > 600 ? 0 : 32,
+        left: leftPad, right: rightPad, top: 12, bottom: 12,
+        nodeWidth: 12, nodeGap: 10, draggable: true, nodeAlign: 'left',
+        layoutIterations: 0,   // keep the computed order (lineage/diagram.py)
         emphasis: { focus: 'adjacency' },
         label: {
-          fontSize: 11, width: 190, overflow: 'truncate', color: '#1f2328',
-          textBorderColor: '#ffffff', textBorderWidth: 2,
-          formatter: function (p) { return labels.get(p.name); }
+          fontSize: LABEL_FONT, color: '#1f2328', textBorderColor: '#ffffff', textBorderWidth: 2,
+          formatter: function (p) { return byId.get(p.name).label; }
         },
         lineStyle: { color: 'source', curveness: 0.5, opacity: 0.35 },
         data: graph.nodes.map(function (n) {
-          return { name: n.id, flows: n.flows, sensitive: n.sensitive, itemStyle: { color: nodeColor(n), borderWidth: 0 } };
+          return {
+            name: n.id, depth: LAYERS.indexOf(n.layer),
+            itemStyle: { color: nodeColor(n), borderWidth: 0 },
+            label: { position: n.layer === 'f' ? 'left' : 'right' }
+          };
         }),
         links: graph.links.map(function (l) {
           return { source: l.source, target: l.target, value: l.value, implied: l.implied,
@@ -306,14 +522,16 @@
         })
       }]
     }, { notMerge: true });
+    alignOnward(graph);
     container.setAttribute('data-links', String(graph.links.length));
     container.setAttribute('data-nodes', String(graph.nodes.length));
+    container.setAttribute('data-columns', String(LAYERS.filter(function (l) { return perLayer[l]; }).length));
     container.setAttribute('data-aggregated', aggregate ? '1' : '0');
   }
 
   /* ---------- tables ---------- */
 
-  function evidenceList(items) {
+  function evidenceList(items, cap) {
     var seen = new Set();
     var unique = items.filter(function (e) {
       var k = e.file + ':' + e.line + '\u0000' + e.text;
@@ -325,15 +543,16 @@
     function add(parent, e) {
       parent.appendChild(el('blockquote', '', [txt('cite', '', (e.file || '?') + ':' + (e.line == null ? '?' : e.line)), ' ', txt('span', '', e.text)]));
     }
-    capped(wrap, unique, add, 'more evidence lines');
+    capped(wrap, unique, add, 'more evidence lines', cap);
     return wrap;
   }
 
-  function capped(parent, items, add, moreLabel) {
-    items.slice(0, LIST_CAP).forEach(function (x) { add(parent, x); });
-    if (items.length > LIST_CAP) {
-      var det = el('details', '', [txt('summary', '', (items.length - LIST_CAP) + ' ' + moreLabel)]);
-      items.slice(LIST_CAP).forEach(function (x) { add(det, x); });
+  function capped(parent, items, add, moreLabel, cap) {
+    cap = cap || LIST_CAP;
+    items.slice(0, cap).forEach(function (x) { add(parent, x); });
+    if (items.length > cap) {
+      var det = el('details', '', [txt('summary', '', (items.length - cap) + ' ' + moreLabel)]);
+      items.slice(cap).forEach(function (x) { add(det, x); });
       parent.appendChild(det);
     }
   }
@@ -448,6 +667,8 @@
   function main() {
     renderProvenance();
     renderSummary();
+    renderSensitive();
+    renderRecipientSummary();
     renderAudit();
     fillSelect('filter-field', 'field');
     fillSelect('filter-recipient', 'recipient');

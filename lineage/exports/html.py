@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from lineage.exports.common import ExportError, Selection, permissions, provenance, write_text
+from registry.stats import row_headings
 
 REPORT_FORMAT = "sharegraph-report"
 REPORT_VERSION = 1
@@ -49,15 +50,17 @@ def generated_at() -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def report_flow(row: dict[str, Any]) -> dict[str, Any]:
-    """A flow row in the keys render_html packs (lineage.report_html.FLOW_COLUMNS)."""
+def report_flow(row: dict[str, Any], heading: bool = False) -> dict[str, Any]:
+    """A flow row in the keys render_html packs (lineage.report_html.FLOW_COLUMNS); ``heading``:
+    the row names a group whose members its cell lists (registry.stats.row_headings)."""
     ev = row["evidence"]
     return {
         "app": row["app"], "field": row["field"], "field_as_written": row["field_as_written"],
         "category": row["category"], "sensitive": bool(row["sensitive"]), "channel": row["channel"],
         "via": row["via"], "purpose": row["purpose"], "frequency": row["frequency"],
         "recipient": row["recipient"], "recipient_as_written": row["recipient_as_written"],
-        "recipient_kind": row["recipient_kind"], "implied_via": row["implied_via"],
+        "recipient_kind": row["recipient_kind"], "onward_of": row.get("onward_of"),
+        "implied_via": row["implied_via"], "heading": heading,
         "file": ev["file"], "line": ev["line"], "evidence": ev["text"],
     }  # fmt: skip
 
@@ -124,7 +127,7 @@ def build_report(sel: Selection) -> dict[str, Any]:
         "generated_at": generated_at(), "title": title(scope, sel.apps), "scope": scope,
         "sources": prov["sources"], "summary": summary(sel.rows, len(perms)),
         "permissions": perms,
-        "flows": [report_flow(r) for r in sel.rows],
+        "flows": [report_flow(r, h) for r, h in zip(sel.rows, row_headings(sel.rows), strict=True)],
     }  # fmt: skip
     findings = audit_findings(sel)
     if findings is not None:
