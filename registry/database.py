@@ -197,7 +197,7 @@ CREATE TABLE flow_edges (                 -- a field flows into a scenario or SD
     field_as_written TEXT NOT NULL,       -- as its first flow wrote it
     evidence_id      INTEGER NOT NULL,
     qualifiers       TEXT,                -- JSON list or NULL
-    PRIMARY KEY (app_id, seq)
+    PRIMARY KEY (app_id, channel, via, seq)   -- a scenario's or SDK's fields sit together
 ) WITHOUT ROWID;
 CREATE TABLE recipient_edges (            -- a scenario or SDK received by a recipient, or entrusted onward
     app_id      INTEGER NOT NULL REFERENCES apps(app_id),
@@ -215,7 +215,6 @@ CREATE TABLE recipient_edges (            -- a scenario or SDK received by a rec
     PRIMARY KEY (app_id, channel, via, seq)
 ) WITHOUT ROWID;
 CREATE INDEX flow_edges_by_field ON flow_edges (field, implied_via);
-CREATE INDEX flow_edges_by_via ON flow_edges (app_id, channel, via, implied_via);
 CREATE INDEX recipient_edges_by_recipient ON recipient_edges (recipient);
 CREATE INDEX flows_by_app ON flows (app_id);
 CREATE INDEX scenarios_by_name ON scenarios (app_id, name, position, purpose, frequency);
