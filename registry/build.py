@@ -31,6 +31,7 @@ from registry.normalize import (
     resolve_field,
 )
 from registry.splitting import Item, split_enumerations, split_lines
+from registry.stats import IMPORT_COUNTS, policy_stats
 from registry.tables import Cell, RawRow, RawTable
 from registry.vocabulary import FieldEntry, Vocabulary
 
@@ -318,15 +319,9 @@ def build_policy(
         flows=tuple(b.flows),
         notes=tuple(report.left_out + report.guesses + report.info),
     )
-    report.counts = {
-        "tables": len(tables),
-        "sharing_rows": len(scenarios),
-        "sdks": len(sdks),
-        "permissions": len(permissions),
-        "recipients": len(recipients),
-        "fields": len(fields),
-        "flows": len(b.flows),
-    }
+    # the counts as registry.stats defines them (docs/counts.md), so import and stats agree
+    counted = policy_stats(policy)
+    report.counts = {"tables": len(tables), **{k: counted[k] for k in IMPORT_COUNTS}}
     return policy, report
 
 

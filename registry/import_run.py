@@ -63,8 +63,9 @@ def report_sections(report: ImportReport, written: str | None = None,
     """One document's import for people: the counts, then each table, problem and replacement."""
     c = report.counts
     out = [f"imported {report.app}: {c.get('sharing_rows', 0)} sharing rows, {c.get('sdks', 0)} SDKs, "
-           f"{c.get('permissions', 0)} permission rows, {c.get('recipients', 0)} recipients, "
-           f"{c.get('fields', 0)} fields, {c.get('flows', 0)} flows"]
+           f"{c.get('permissions', 0)} permissions ({c.get('permission_rows', 0)} rows), "
+           f"{c.get('recipients', 0)} recipients, {c.get('fields', 0)} fields "
+           f"({c.get('sensitive_fields', 0)} sensitive), {c.get('flows', 0)} flows"]
     out += [f"  table at line {t['line']}: {t['kind']}, {t['rows']} rows" for t in report.tables]
     for title, items in (("left out", report.left_out), ("guessed", report.guesses)):
         out.extend(f"  {title}: {x}" for x in items)

@@ -157,6 +157,10 @@ def policy_stats(p: Policy) -> dict[str, Any]:
     }
 
 
+IMPORT_COUNTS = ("sharing_rows", "sdks", "permissions", "permission_rows", "recipients", "fields",
+                 "sensitive_fields", "flows")
+"""What ``sharegraph import`` reports of each document: the same counts as ``stats``."""
+
 SUMMED = ("sharing_rows", "sdks", "permissions", "permission_rows", "flows", "group_flows", "implied_flows")
 """The counts that add up over apps (a row, a permission or a flow of each app is its own)."""
 

@@ -137,3 +137,15 @@ def test_caption_is_one_sentence(counts: dict[str, int]) -> None:
     assert text.startswith("Counted (docs/counts.md): ") and text.endswith(".") and "\n" not in text
     assert ("3 of them a group's own row" in text) == bool(counts)
     assert ("2 more only read through a device permission" in text) == bool(counts)
+
+
+def test_import_reports_the_counts_stats_reports():
+    """Issue 14 item 7: `import` said 137 fields and 20 permission rows where `stats` says 126 and 12."""
+    from registry import import_document, open_registry
+    from registry.stats import stats
+
+    _, report = import_document(Path(__file__).resolve().parent.parent / "data" / "seed_policy.txt")
+    s = stats(open_registry())
+    for k in ("sharing_rows", "sdks", "permissions", "permission_rows", "fields", "sensitive_fields", "flows"):
+        assert report.counts[k] == s[k], k
+    assert (report.counts["fields"], report.counts["permissions"]) == (126, 12)

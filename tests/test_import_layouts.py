@@ -425,7 +425,8 @@ def test_seed_round_trip_keeps_counts_and_brand_resolution(tmp_path):
     out = tmp_path / "seed.yaml"
     out.write_text(text, encoding="utf-8")
     _, report = imp(out)
-    assert (report.counts["sharing_rows"], report.counts["sdks"], report.counts["permissions"]) == (13, 15, 20)
+    assert (report.counts["sharing_rows"], report.counts["sdks"], report.counts["permissions"],
+            report.counts["permission_rows"]) == (13, 15, 12, 20)  # 12 permissions, iOS and Android rows: docs/counts.md
 
 
 # -- layout detection ---------------------------------------------------------------------------
