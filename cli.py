@@ -294,10 +294,9 @@ def diff_cmd(old: Annotated[Path, Arg(help="The older registry file.", dir_okay=
 def top_recipients_cmd(field: FieldArg, registry: RegistryOpt = None, limit: LimitOpt = None,
                        backend: BackendOpt = NX) -> Outcome:
     """Cross-app: the recipients of a field, ranked by how many apps give it to them."""
-    from registry.sections import table
+    from lineage.reports import top_recipients_outcome
 
-    rows = _backend(backend, registry).recipients_by_apps(field, limit=limit)
-    return table(rows, ["recipient", "kind", "apps", "app_list"], f"recipients of {field} by apps")
+    return top_recipients_outcome(_backend(backend, registry), field, limit=limit)
 
 
 @command("sensitive-unnamed", csv=True)

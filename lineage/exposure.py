@@ -29,10 +29,12 @@ from lineage.names import (
     Answer,
     FieldMatch,
     check_app,
+    field_index,
     resolve_field_name,
     resolve_fields,
     resolve_recipient,
 )
+from lineage.related import explain
 
 UNNAMED_KINDS = ("unnamed", "onward")
 
@@ -92,10 +94,37 @@ def who_receives(
       :func:`possible_count` says how many were left out.
 
     With ``include_implied=False`` only explicit rows are returned.
+
+    An answer with no rows says why and lists the related fields that have recipients
+    (``why`` and ``related``: :func:`lineage.related.explain`); one with rows lists in
+    ``related`` the wholes the field is part of.
     """
     check_app(G, app)
-    return rows_for_match(G, resolve_fields(G, field), app=app, include_implied=include_implied,
-                          include_possible=include_possible)
+    match = resolve_fields(G, field)
+    rows = rows_for_match(G, match, app=app, include_implied=include_implied, include_possible=include_possible)
+    return explain(rows, field_index(G), lambda: permission_grants(G, app),
+                   lambda names: recipient_counts(G, names, app), app=app,
+                   wider=None if include_implied else lambda: rows_for_match(G, match, app=app))
+
+
+def recipient_counts(G: nx.MultiDiGraph, names: list[str], app: str | None = None) -> dict[str, int]:
+    """How many recipients each field's own flows reach (of ``app``): what a related field shows."""
+    out = {}
+    for n in names:
+        node = ids.field_id(n)
+        if G.has_node(node):
+            out[n] = len({ref.recipient for ref in flows_from_field(G, node, app)})
+    return out
+
+
+def permission_grants(G: nx.MultiDiGraph, app: str | None = None) -> list[tuple[str, str]]:
+    """(permission, field) for every field a permission row (of ``app``) collects."""
+    out = set()
+    for n, d in G.nodes(data=True):
+        if d["kind"] == ids.PERMISSION and (app is None or d.get("app") == app):
+            out |= {(d["name"], G.nodes[f]["name"]) for _, f, e in G.out_edges(n, data=True)
+                    if e["kind"] == ids.GRANTS}
+    return sorted(out)
 
 
 def rows_for_match(G: nx.MultiDiGraph, match: FieldMatch, *, app: str | None = None,

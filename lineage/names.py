@@ -590,6 +590,11 @@ class Answer(list):  # type: ignore[type-arg]
         self.match = match
         self.possible = 0
         """Rows left out because the vocabulary, not the policy, puts the field there."""
+        self.why: str | None = None
+        """For an answer with no rows, why (:func:`lineage.related.explain`)."""
+        self.related: list[Any] = []
+        """:class:`lineage.related.Related` fields: with no rows, those near the one asked that
+        have recipients; with rows, the wholes it is part of ("see also")."""
 
     @property
     def resolved(self) -> dict[str, str | list[str]]:

@@ -328,11 +328,15 @@ def question_outcome(rows: Any, columns: list[str], title: str, *, evidence: boo
     cols = columns + (["evidence"] if evidence else [])
     notes = []
     match = getattr(rows, "match", None)
-    if match is not None and not match.is_plain():
-        notes.append(match.describe())
-    if getattr(rows, "possible", 0):
+    if match is not None and not match.is_plain() and (rows or not getattr(rows, "why", None)):
+        notes.append(match.describe())  # (an empty answer's why names what the query matched)
+    if getattr(rows, "possible", 0) and rows:
         notes.append(f"{rows.possible} more row(s) where a recipient gets a group that the vocabulary "
                      "puts this field in, the policy not saying the field itself; --possible lists them")
+    if match is not None:
+        from lineage.related import notes as related_notes
+
+        notes += related_notes(rows, match.query)
     marks = [("prose" if r.get("form") == "prose" else "") + ("?" if r.get("confidence") == "low" else "")
              for r in rows]
     shown = rows
@@ -343,6 +347,22 @@ def question_outcome(rows: Any, columns: list[str], title: str, *, evidence: boo
     table = Section(title, rows=shown, columns=cols + (["read"] if any(marks) else []),
                     csv_columns=[*columns, "evidence", *READ_COLUMNS])
     return Outcome(rows, [table], notes=notes)
+
+
+def top_recipients_outcome(backend: Any, field: str, *, limit: int | None = None) -> Outcome:
+    """``top-recipients``: the recipients of a field ranked by apps; with none, why (as who-receives
+    says it: the related fields that have recipients, or the rows of its members)."""
+    rows = backend.recipients_by_apps(field, limit=limit)
+    notes = []
+    if not rows:
+        from lineage.related import notes as related_notes
+
+        who = backend.who_receives(field)
+        if who:
+            notes.append(f"no flow of {field.strip()} itself; who-receives {field.strip()} lists {len(who)} row(s) "
+                         "of the fields in it or of the groups it is in")
+        notes += related_notes(who, field)
+    return table(rows, ["recipient", "kind", "apps", "app_list"], f"recipients of {field} by apps", notes=notes)
 
 
 def exposure_outcome(data: dict[str, Any]) -> Outcome:

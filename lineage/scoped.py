@@ -22,8 +22,15 @@ from lineage.exposure import dedupe_rows
 from lineage.flows import sort_rows, walk_order
 from lineage.graph import build_graph, names_graph
 from lineage.names import Answer, FieldMatch, field_index, resolve_fields
+from lineage.related import explain
 from registry.database import StoredPolicies, field_catalogue
-from registry.edge_rows import field_records, recipient_kinds, unnamed_records
+from registry.edge_rows import (
+    field_records,
+    permission_grants,
+    recipient_counts,
+    recipient_kinds,
+    unnamed_records,
+)
 from registry.model import Registry
 
 
@@ -86,7 +93,12 @@ def who_receives(reg: Registry, field: str, *, include_implied: bool = True,
         for r in rows:
             r["matched"] = match.matched(name)
         per_field.append(rows)
-    return exposure.stated_only(Answer(exposure.merge_answers(per_field), match), include_possible)
+    answer = exposure.stated_only(Answer(exposure.merge_answers(per_field), match), include_possible)
+    stored = reg.policies
+    assert isinstance(stored, StoredPolicies)
+    wider = None if include_implied else lambda: who_receives(reg, field)
+    return explain(answer, field_index(names), lambda: permission_grants(stored),
+                   lambda fields: recipient_counts(stored, fields), wider=wider)
 
 
 def recipients_by_apps(reg: Registry, field: str, *, limit: int | None = None) -> list[dict[str, Any]]:

@@ -98,6 +98,23 @@ def unnamed_records(stored: StoredPolicies, fields: Iterable[str], recipients: I
     return out
 
 
+def permission_grants(stored: StoredPolicies) -> list[tuple[str, str]]:
+    """(permission, field) for every field a permission row of any app collects."""
+    try:
+        rows = stored.con.execute("SELECT DISTINCT name, fields FROM permissions").fetchall()
+    except sqlite3.Error as e:
+        raise _fail(stored.path, e) from None
+    return sorted({(name, f) for name, fields in rows for f in json.loads(fields or "[]")})
+
+
+def recipient_counts(stored: StoredPolicies, fields: Iterable[str]) -> dict[str, int]:
+    """How many recipients each field's own flows reach, across apps (a related field's count)."""
+    out: dict[str, set[str]] = {}
+    for rec in field_records(stored, [(f, 0) for f in sorted(set(fields))]):
+        out.setdefault(rec["field"], set()).update(x[0] for x in rec["recipients"])
+    return {f: len(rs) for f, rs in out.items()}
+
+
 def recipient_kinds(stored: StoredPolicies, names: Iterable[str] | None = None) -> dict[str, str]:
     """Each recipient's kind as the first app (by name) that names it has it, as the graph does."""
     if names is None:

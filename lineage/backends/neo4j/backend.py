@@ -53,6 +53,7 @@ from lineage.names import (
     resolve_category,
 )
 from lineage.paths import matched_tree, unique_collectors
+from lineage.related import explain
 from registry.suggest import NameMatch, check_app, resolve_app
 from registry.vocabulary import load_vocabulary
 
@@ -118,15 +119,19 @@ class Neo4jBackend:
             check_app(names, app)
         return rec["hidden"]
 
-    def _fields(self, tx: Any, text: str, hidden: list[str]) -> FieldMatch:
-        """lineage.names.resolve_fields against the server: the same rules on its names."""
-        # every name, even for an exact one: 位置信息 also matches 位置信息（可选）
+    def _index(self, tx: Any, hidden: list[str]) -> FieldIndex:
+        """The server's field names, and their spellings on demand (lineage.names.field_index)."""
         names = [r["name"] for r in self._rows(tx, Q.FIELD_NAMES, hidden=hidden)]
 
         def spellings() -> list[tuple[str, str]]:
             return [(r["name"], r["written"]) for r in self._rows(tx, FIELD_SPELLINGS, hidden=hidden)]
 
-        return match_field(FieldIndex(names, spellings), text.strip())
+        return FieldIndex(names, spellings)
+
+    def _fields(self, tx: Any, text: str, hidden: list[str], index: FieldIndex | None = None) -> FieldMatch:
+        """lineage.names.resolve_fields against the server: the same rules on its names."""
+        # every name, even for an exact one: 位置信息 also matches 位置信息（可选）
+        return match_field(index or self._index(tx, hidden), text.strip())
 
     def _field(self, tx: Any, text: str, hidden: list[str]) -> str:
         """lineage.names.resolve_field_name against the server."""
@@ -161,8 +166,8 @@ class Neo4jBackend:
         return resolve_app(names, app)
 
     def _who(self, tx: Any, field: str, app: str | None, include_implied: bool,
-             hidden: list[str]) -> tuple[FieldMatch, Answer]:
-        match = self._fields(tx, field, hidden)
+             hidden: list[str], index: FieldIndex | None = None) -> tuple[FieldMatch, Answer]:
+        match = self._fields(tx, field, hidden, index)
         per_field = []
         for name in match.fields:
             rows = self._who_one(tx, name, app, include_implied, hidden)
@@ -191,9 +196,27 @@ class Neo4jBackend:
 
     def who_receives(self, field: str, *, app: str | None = None,
                      include_implied: bool = True, include_possible: bool = False) -> Answer:
-        """Every recipient of a field (see :func:`lineage.exposure.who_receives`)."""
-        rows = self._read(lambda tx: self._who(tx, field, app, include_implied, self._state(tx, app)))[1]
-        return stated_only(rows, include_possible)
+        """Every recipient of a field (see :func:`lineage.exposure.who_receives`): with no rows,
+        why, and the related fields that have recipients."""
+        def work(tx: Any) -> Answer:
+            hidden = self._state(tx, app)
+            index = self._index(tx, hidden)
+            rows = stated_only(self._who(tx, field, app, include_implied, hidden, index)[1], include_possible)
+
+            def grants() -> list[tuple[str, str]]:
+                return [(r["permission"], r["field"]) for r in self._rows(tx, Q.PERMISSION_GRANTS, app=app,
+                                                                         hidden=hidden)]
+
+            def count(names: list[str]) -> dict[str, int]:
+                return {r["field"]: r["recipients"] for r in self._rows(
+                    tx, Q.RECIPIENT_COUNTS, keys=[ids.field_id(n) for n in names], app=app, hidden=hidden)}
+
+            def wider() -> Answer:
+                return stated_only(self._who(tx, field, app, True, hidden, index)[1], False)
+
+            return explain(rows, index, grants, count, app=app, wider=None if include_implied else wider)
+
+        return self._read(work)
 
     def fields_of(self, recipient: str, *, app: str | None = None) -> Answer:
         """What one recipient receives (see :func:`lineage.exposure.fields_of`)."""

@@ -228,6 +228,22 @@ RECIPIENTS_BY_APPS = (
     "RETURN to.name AS recipient, to.recipient_kind AS kind, apps"
 )
 
+# lineage.exposure.recipient_counts: how many recipients each field's own flows reach (related fields)
+RECIPIENT_COUNTS = (
+    "UNWIND $keys AS k MATCH (src:Field {key: k}) WHERE any(x IN src.in_apps WHERE NOT x IN $hidden) "
+    f"MATCH (src)-[fe:FLOWS_INTO]->(v) WHERE {_IN_SCOPE.format(r='fe')} "
+    + _VIA_RECIPIENTS +
+    "WITH src, fe, v, direct + onward AS rs "
+    f"UNWIND {_FOR_FIELD} AS x "
+    "RETURN src.name AS field, count(DISTINCT x.to) AS recipients"
+)
+# lineage.exposure.permission_grants: the fields each permission row collects
+PERMISSION_GRANTS = (
+    "MATCH (p:Permission)-[g:GRANTS]->(f:Field) "
+    f"WHERE {_IN_SCOPE.format(r='g')} "
+    "RETURN DISTINCT p.name AS permission, f.name AS field"
+)
+
 # lineage.exposure.sensitive_to_unnamed
 SENSITIVE_TO_UNNAMED = (
     _ALL_VIAS
