@@ -178,13 +178,14 @@ def render_html(report: dict[str, Any], *, max_links: int = MAX_LINKS) -> str:
     """Return the report as one self-contained HTML document (see module doc).
 
     ``report`` is the ``sharegraph-report`` dict (format, version, title, scope,
-    sources, summary, flows, optional audit). ``max_links`` is the diagram size
+    sources, summary, flows, optional audit, optional records: each recipient's record
+    cells, :func:`lineage.exports.html.report_records`). ``max_links`` is the diagram size
     above which the overview is aggregated.
     """
     flows = report.get("flows") or []
     data = {key: report.get(key) for key in (
         "format", "version", "tool_version", "generated_at", "title", "scope", "sources",
-        "summary", "audit")}  # fmt: skip
+        "summary", "audit", "records")}  # fmt: skip
     data["flows"] = _pack_flows(flows)
     data["diagram"] = plan_diagram(flows, max_links)
 

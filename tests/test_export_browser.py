@@ -41,6 +41,8 @@ ID_LINKS, ID_NODES = 7 + 46, 1 + 7 + 45
 BAIHANG = "百行征信有限公司"
 # 百行征信 gets 身份证号码 through 风控审核、信用初审 only: 1 + 1 links, 3 nodes
 BAIHANG_LINKS = 2
+MEGVII = "北京旷视科技有限公司"
+GUANGMU_ONWARD = "广西广木资产管理有限公司委托的外包服务机构"
 
 
 @pytest.fixture
@@ -127,6 +129,19 @@ def test_whole_seed_report_renders(open_export: Any, seed_registry: Registry, tm
     assert s.page.locator("#flow-diagram svg").count() >= 1
     audit = s.page.text_content("#audit-section")
     assert "No audit was run" not in audit  # lineage.audit is installed: its findings are shown
+    # each recipient's record: 旷视's 沟通反馈渠道 (seed line 892), 广西广木's outsourcing
+    # institutions entrusted by name (line 2390); the text as written on hover
+    contact = s.page.locator(f"#recipient-summary tr[data-recipient='{MEGVII}'] td[data-kind='contact']")
+    assert contact.text_content() == "400-6700-866l. 892"
+    assert contact.get_attribute("title") == "line 892: 400-6700-866"
+    legal = s.page.locator(f"#recipient-summary tr[data-recipient='{MEGVII}'] td[data-kind='legal_basis']")
+    assert legal.text_content() == "not stated"
+    rel = s.page.locator(f"#recipient-summary tr[data-recipient='{GUANGMU_ONWARD}'] td[data-kind='relationship']")
+    assert rel.text_content() == "entrusted processor (受托方)l. 2390"
+    assert "line 2390: 广西广木资产管理有限公司、广西嘉数信息科技有限公司及其委托的外包服务机构" in rel.get_attribute("title")
+    low = s.page.locator(f"#recipient-summary tr[data-recipient='{MEGVII}'] td[data-kind='relationship'] .low-mark")
+    n = int(low.text_content().lstrip("?"))  # a low reading is marked ?N, N its note below the table
+    assert "sharing list" in s.page.locator("#record-notes li").nth(n - 1).text_content()
     s.assert_clean()
 
 
@@ -259,9 +274,10 @@ def pdf_pages(data: bytes) -> list[str]:
 
 MAX_PRINTED_PAGES = 16
 """The seed's printout holds, at 9 pt on A4: the header and summary (1 page); the sensitive
-flows, one row per scenario or SDK (21 rows, 2 pages); the recipients, one row each (72 rows,
-3 pages); the audit's 4 errors and 61 warnings with at most 3 quoted lines each, the 108
-notes as one line of counts (7 pages). Measured: 13 pages. The bound leaves room for other
+flows, one row per scenario or SDK (21 rows, 2 pages); the recipients, one row each with its
+record as a second band (72 rows, 4 pages; 3 before the record, 12 with it as four more narrow
+columns); the audit's 4 errors and 61 warnings with at most 3 quoted lines each, the 108
+notes as one line of counts (7 pages). Measured: 14 pages. The bound leaves room for other
 fonts' metrics and is an eighth of the 112 pages the report printed to before."""
 
 
@@ -288,6 +304,13 @@ def test_printed_report_is_concise(seed_registry: Registry, tmp_path: Path) -> N
     whole = "\n".join(pages)
     for text in ("Sensitive flows", "百融云创科技股份有限公司", "Recipients", "Audit"):
         assert text in whole, text
+    # the records print: values, lines (l. 892) and the notes of the low ones (a run of text
+    # ends where the font changes, Latin to CJK: compared without the line breaks)
+    joined = whole.replace("\n", "")
+    for text in ("Contact", "Relationship", "Legal basis", "Cross-border", "400-6700-866l. 892",
+                 "entrusted processor (受托方)l. 2390", "not stated",
+                 "said of all personal information the policy covers"):
+        assert text in joined, text
     from lineage.audit import audit, counts
 
     n = counts(audit(seed_registry))

@@ -10,13 +10,21 @@ whose data cell lists 借款相关信息（银行卡号、借款金额、…）:
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from lineage.diagram import crossings, diagram_links, order_columns
-from lineage.exports import select
+from lineage.exports import export, select
 from lineage.exports.html import build_report
+from lineage.exports.records import NOT_IN_GRAPH, NOT_STATED
+from lineage.graph import build_graph
 from lineage.report_html import plan_diagram
-from registry.model import Registry
+from registry.model import RecipientFact, Registry
+
+SEED = Path(__file__).resolve().parent.parent / "data" / "seed_policy.txt"
+MEGVII = "北京旷视科技有限公司"
+GUANGMU_ONWARD = "广西广木资产管理有限公司委托的外包服务机构"
 
 ONWARD = {"广西嘉数信息科技有限公司委托的外包服务机构", "广西广木资产管理有限公司委托的外包服务机构"}
 
@@ -98,3 +106,65 @@ def test_aggregated_other_is_last() -> None:
         others = [n for n in names if n.startswith("other (")]
         assert len(others) == 1 and names[-1] == others[0], col
     assert order_columns(flows[:0]) == {"f": [], "v": [], "r": [], "o": []}
+
+
+# -- recipient records (docs/recipient-records.md) --------------------------------------------
+
+def seed_line(n: int) -> str:
+    return SEED.read_text(encoding="utf-8").splitlines()[n - 1].strip()
+
+
+def test_report_carries_each_recipients_record(seed_registry: Registry) -> None:
+    records = build_report(select(seed_registry))["records"]
+    assert records["headings"] == ["Contact", "Relationship", "Legal basis", "Cross-border"]
+    assert records["empty"] == NOT_STATED and records["caption"] is None
+    contact, relationship, legal_basis, _ = records["cells"][MEGVII]
+    assert seed_line(892) == "400-6700-866"
+    assert (contact["text"], contact["lines"], contact["low"]) == ("400-6700-866", [892], False)
+    assert contact["evidence"] == [{"file": "seed_policy.txt", "line": 892, "text": "400-6700-866"}]
+    assert relationship["low"] and relationship["note"]  # said of the sharing list, not of 旷视: a guess
+    assert legal_basis is None  # the policy is silent: the page writes "not stated"
+    _, rel, _, _ = records["cells"][GUANGMU_ONWARD]
+    assert "及其委托的外包服务机构" in seed_line(2390) and "广西广木资产管理有限公司" in seed_line(2390)
+    assert (rel["text"], rel["lines"], rel["low"]) == ("entrusted processor (受托方)", [2390], False)
+    assert rel["evidence"][0]["text"] == seed_line(2390)
+
+
+def test_report_from_a_graph_says_the_records_are_not_in_it(seed_registry: Registry) -> None:
+    records = build_report(select(build_graph(seed_registry)))["records"]
+    assert records["caption"] == NOT_IN_GRAPH and records["empty"] != NOT_STATED
+    contact, relationship, legal_basis, cross_border = records["cells"][MEGVII]
+    assert contact["text"] == "400-6700-866" and contact["lines"] == []  # the node keeps it, no line
+    assert relationship is legal_basis is cross_border is None
+
+
+def test_markdown_recipients_table_shows_records(seed_registry: Registry, tmp_path: Path) -> None:
+    out = tmp_path / "seed.md"
+    export(seed_registry, "markdown", out)
+    text = out.read_text(encoding="utf-8")
+    header = next(line for line in text.splitlines() if line.startswith("| Recipient | Kind"))
+    assert header.endswith("| Contact | Relationship | Legal basis | Cross-border |")
+    row = next(line for line in text.splitlines() if line.startswith(f"| {GUANGMU_ONWARD} |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[5:8] == [NOT_STATED, "entrusted processor (受托方) (l. 2390)", NOT_STATED]
+    # the cross-border is said of all personal information: low, marked ?N, its note below the table
+    mark = cells[8].split("?")[1].split(" ")[0]
+    assert cells[8].startswith("not transferred abroad (不出境) ?")
+    assert f"- ?{mark}: said of all personal information the policy covers" in text
+
+
+def test_record_text_stays_text(seed_registry: Registry, tmp_path: Path) -> None:
+    """A contact as hostile as a policy could write one: escaped in HTML and Markdown."""
+    xss = "<img src=x onerror=alert(1)>|`x`"
+    p = seed_registry.policies["你我贷"]
+    fact = RecipientFact("contact", xss, xss, 2390, "column", "联系方式")
+    recipients = tuple(replace(r, facts=(*r.facts, fact)) if r.name == GUANGMU_ONWARD else r
+                       for r in p.recipients)
+    reg = Registry({p.app: replace(p, recipients=recipients)})
+    html, md = tmp_path / "r.html", tmp_path / "r.md"
+    export(reg, "html", html, recipient=GUANGMU_ONWARD)
+    export(reg, "markdown", md)
+    page = html.read_text(encoding="utf-8")
+    assert "<img src=x" not in page and "\\u003cimg src=x onerror=alert(1)\\u003e|`x`" in page
+    row = next(line for line in md.read_text(encoding="utf-8").splitlines() if line.startswith(f"| {GUANGMU_ONWARD} |"))
+    assert "<img" not in row and "&lt;img src=x onerror=alert(1)&gt;\\|\\`x\\` (l. 2390)" in row

@@ -257,6 +257,8 @@
   }
 
   function renderRecipientSummary() {
+    var records = raw.records || null, notes = new Map();
+    if (records) recordHeader(records);
     var acc = new Map();
     flows.forEach(function (f) {
       var a = acc.get(f.recipient);
@@ -283,15 +285,74 @@
       }
       if (a.written.size) head.appendChild(txt('div', 'muted', 'as written: ' + Array.from(a.written).join(', ')));
       if (a.of.size) head.appendChild(txt('div', 'muted', 'entrusted by ' + Array.from(a.of).join(', ')));
-      body.appendChild(el('tr', '', [head, txt('td', 'num', a.fields.size), txt('td', 'num', a.sensitive.size),
+      var row = el('tr', '', [head, txt('td', 'num', a.fields.size), txt('td', 'num', a.sensitive.size),
         txt('td', 'names sensitive-text', Array.from(a.sensitive).sort().join('、')),
-        txt('td', 'names', Array.from(a.vias).sort().join('、'))]));
+        txt('td', 'names', Array.from(a.vias).sort().join('、'))]);
+      if (records) {
+        row.setAttribute('data-recipient', a.name);
+        (records.cells[a.name] || records.kinds.map(function () { return null; })).forEach(function (c, i) {
+          row.appendChild(recordCell(c, records.kinds[i], notes));
+        });
+      }
+      body.appendChild(row);
     });
     if (!list.length) {
       var td = txt('td', 'muted', 'No recipients in this scope.');
-      td.colSpan = 5;
+      td.colSpan = 5 + (records ? records.kinds.length : 0);
       body.appendChild(el('tr', 'empty', [td]));
     }
+    if (records) renderRecordNotes(records, notes);
+  }
+
+  /* Each recipient's record (lineage/exports/records.py): the value in words; a low one marked
+   * "?N", N its note below the table; "l. 892" the policy's line; the statements as written on
+   * hover (title). Printed, the marks, lines and notes stay: only the hover text is screen-only. */
+  function recordHeader(records) {
+    document.getElementById('recipient-summary').classList.add('with-records');
+    var tr = document.querySelector('#recipient-summary thead tr');
+    records.headings.forEach(function (h) { tr.appendChild(txt('th', 'record', h)); });
+  }
+
+  function recordCell(c, kind, notes) {
+    if (!c) {
+      var none = txt('td', 'record empty-fact', raw.records.empty);
+      none.setAttribute('data-kind', kind);
+      return none;
+    }
+    var td = el('td', 'record' + (c.low ? ' low' : ''), [txt('span', 'fact', c.text)]);
+    td.setAttribute('data-kind', kind);
+    var tip = [];
+    if (c.low) {
+      var n = 0;
+      if (c.note) {
+        if (!notes.has(c.note)) notes.set(c.note, notes.size + 1);
+        n = notes.get(c.note);
+      }
+      td.appendChild(txt('sup', 'low-mark', '?' + (n || '')));
+      tip.push('low confidence' + (c.note ? ': ' + c.note : ''));
+    } else if (c.note) {
+      tip.push(c.note);
+    }
+    if (c.lines && c.lines.length) td.appendChild(txt('span', 'ln', 'l. ' + c.lines.join(', ')));
+    var files = (raw.sources || []).length > 1;
+    (c.evidence || []).forEach(function (e) {
+      tip.push((files && e.file ? e.file + ' ' : '') + (e.line ? 'line ' + e.line : 'no line') + ': ' + e.text);
+    });
+    if (tip.length) td.title = tip.join('\n');
+    return td;
+  }
+
+  function renderRecordNotes(records, notes) {
+    var sec = document.getElementById('recipients-section');
+    if (records.caption) sec.appendChild(txt('p', 'caption records-caption', records.caption));
+    var key = 'Contact, relationship, legal basis, cross-border: as the policy states them; l. N is the line ' +
+      'of the policy they are read from (hover a cell for the text as written)';
+    sec.appendChild(txt('p', 'caption', key + (notes.size ? '; ?N marks a low-confidence reading, N its note:' : '.')));
+    if (!notes.size) return;
+    var ol = el('ol', 'record-notes');
+    ol.id = 'record-notes';
+    notes.forEach(function (n, note) { ol.appendChild(txt('li', '', note)); });
+    sec.appendChild(ol);
   }
 
   /* ---------- filters ---------- */

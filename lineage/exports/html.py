@@ -129,10 +129,23 @@ def build_report(sel: Selection) -> dict[str, Any]:
         "permissions": perms,
         "flows": [report_flow(r, h) for r, h in zip(sel.rows, row_headings(sel.rows), strict=True)],
     }  # fmt: skip
+    report["records"] = report_records(sel)
     findings = audit_findings(sel)
     if findings is not None:
         report["audit"] = findings
     return report
+
+
+def report_records(sel: Selection) -> dict[str, Any]:
+    """Each recipient's record for the report's Recipients table (:mod:`lineage.exports.records`):
+    ``kinds``, ``headings``, ``empty`` (what an empty cell reads), ``caption`` (why the cells are
+    empty, when the export was given a graph) and ``cells`` (per recipient, one cell a kind)."""
+    from lineage.exports import records
+
+    cells = records.record_cells(sel)
+    return {"kinds": list(records.KINDS), "headings": list(records.HEADINGS), "empty": records.empty(sel),
+            "caption": records.caption(sel),
+            "cells": {name: [c[k] for k in records.KINDS] for name, c in cells.items()}}
 
 
 def write_html(sel: Selection, path: str | Path, *, max_flows: int | None = None) -> dict[str, Any]:

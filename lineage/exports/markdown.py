@@ -1,7 +1,8 @@
 """Markdown: a short summary of the lineage for a ticket or a wiki page.
 
-Provenance, counts, the sensitive fields and who gets them, the unnamed and onward
-recipients, and the fields that reach the most recipients. Every string that comes
+Provenance, counts, the sensitive fields and who gets them, the unnamed, brand-only and onward
+recipients with their records (contact, relationship, legal basis, cross-border:
+:mod:`lineage.exports.records`), and the fields that reach the most recipients. Every string that comes
 from a policy is escaped (:func:`md`): it cannot close a table cell, open a code
 span, a link or an emphasis, or inject HTML.
 """
@@ -14,6 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from lineage.exports import records
 from lineage.exports.common import Selection, permissions, provenance, write_text
 from lineage.exports.html import summary, title
 from registry.stats import row_headings
@@ -41,6 +43,32 @@ def _names(items: list[str]) -> str:
     shown = ", ".join(md(x) for x in items[:NAMES])
     rest = len(items) - NAMES
     return shown + (f" … and {rest} more" if rest > 0 else "")
+
+
+def _fact(cell: dict[str, Any] | None, notes: dict[str, int], empty: str) -> str:
+    """A record cell (:mod:`lineage.exports.records`): the value in words, ``?N`` where it is low
+    (N its note below the table), ``l. 892`` the policy's line."""
+    if cell is None:
+        return empty
+    text = md(cell["text"])
+    if cell["low"]:
+        n = notes.setdefault(cell["note"], len(notes) + 1) if cell["note"] else None
+        text += f" ?{n or ''}"
+    lines = ", ".join(str(n) for n in cell["lines"] if n)
+    return text + (f" (l. {lines})" if lines else "")
+
+
+def _record_key(sel: Selection, notes: dict[str, int]) -> list[str]:
+    out = [""]
+    caption = records.caption(sel)
+    if caption:
+        out += [f"_{md(caption)}_", ""]
+    out.append("Contact, relationship, legal basis, cross-border: as the policy states them; l. N is the line of "
+               "the policy they are read from" + ("; ?N marks a low-confidence reading, N its note:" if notes else "."))
+    if notes:
+        out.append("")
+        out += [f"- ?{n}: {md(note)}" for note, n in notes.items()]
+    return out
 
 
 def render_markdown(sel: Selection) -> str:
@@ -99,11 +127,16 @@ def render_markdown(sel: Selection) -> str:
     out += ["", "## Unnamed, brand-only and onward recipients", "",
             "The policy names a category, a brand it ties to no company, or an unnamed processor.", ""]
     if per_recipient:
-        out += ["| Recipient | Kind | Entrusted by | Fields | Through |", "|---|---|---|---:|---|"]
+        cells = records.record_cells(sel, sorted(per_recipient))
+        notes: dict[str, int] = {}
+        out += ["| Recipient | Kind | Entrusted by | Fields | Through | " + " | ".join(records.HEADINGS) + " |",
+                "|---|---|---|---:|---|" + "---|" * len(records.KINDS)]
         for name in sorted(per_recipient):
             rec = per_recipient[name]
+            facts = " | ".join(_fact(cells[name][k], notes, records.empty(sel)) for k in records.KINDS)
             out.append(f"| {md(name)} | {rec['kind']} | {_names(sorted(rec['of'])) or '—'} | "
-                       f"{len(rec['fields'])} | {_names(sorted(rec['vias']))} |")
+                       f"{len(rec['fields'])} | {_names(sorted(rec['vias']))} | {facts} |")
+        out += _record_key(sel, notes)
     else:
         out.append("None in this scope.")
 

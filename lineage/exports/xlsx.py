@@ -1,7 +1,7 @@
 """XLSX: the flows and six views of them in one workbook, for an auditor's Excel.
 
 Sheets: ``flows`` (the CSV's rows, folded with ``--group-by``), ``recipients``
-(what each receives), ``fields`` (who receives each), ``sdks`` (the SDK rows in
+(what each receives, and its record: contact, relationship, legal basis, cross-border), ``fields`` (who receives each), ``sdks`` (the SDK rows in
 scope and what they collect), ``permissions`` (the device permissions, platforms
 together), ``audit`` (the disclosure audit's findings) and ``summary`` (counts and
 provenance). Each sheet has its header row frozen, an autofilter and column widths
@@ -62,8 +62,35 @@ def _join(values: Any) -> str:
     return SEP.join(sorted({str(v) for v in values if v not in (None, "")}))
 
 
-def recipients_sheet(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
-    """(columns, rows) of the workbook's sheet with one row per recipient."""
+RECORD_COLUMNS = ["contact", "relationship", "legal_basis", "cross_border", "record_notes", "record_evidence"]
+"""The recipients sheet's record columns (:mod:`lineage.exports.records`)."""
+WRAPPED = ("quotes", "record_notes", "record_evidence")
+"""Columns that hold one item a line."""
+
+
+def _record_row(cells: dict[str, Any], empty: str) -> list[Any]:
+    """A recipient's record as the recipients sheet's :data:`RECORD_COLUMNS`: each fact in words
+    with ``(low)`` where it is low; its notes and the statements it is read from (``kind, line N:
+    text as written``), one a line."""
+    from lineage.exports.records import KINDS
+
+    facts = [(c["text"] + (" (low)" if c["low"] else "")) if c else empty for c in (cells[k] for k in KINDS)]
+    notes, evidence = [], []
+    for k in KINDS:
+        c = cells[k]
+        if c is None:
+            continue
+        label = k.replace("_", " ").replace("cross border", "cross-border")
+        if c["note"]:
+            notes.append(f"{label}{' (low)' if c['low'] else ''}: {c['note']}")
+        evidence += [f"{label}, {'line ' + str(e['line']) if e['line'] else 'no line'}: {e['text']}"
+                     for e in c["evidence"]]
+    return [*facts, "\n".join(notes), "\n".join(evidence)]
+
+
+def recipients_sheet(rows: list[dict[str, Any]], sel: Selection | None = None) -> tuple[list[str], list[list[Any]]]:
+    """(columns, rows) of the workbook's sheet with one row per recipient; with ``sel``, each
+    recipient's record too (:data:`RECORD_COLUMNS`)."""
     cols = ["recipient", "recipient_kind", "onward_of", "field_count", "sensitive_field_count",
             "sensitive_field_names", "field_names", "scenarios_and_sdks", "apps"]
     acc: dict[str, dict[str, Any]] = {}
@@ -82,6 +109,13 @@ def recipients_sheet(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[A
     out = [[name, a["kind"], _join(a["of"]), len(a["fields"]), len(a["sens"]), _join(a["sens"]),
             _join(a["fields"]), _join(a["via"]), _join(a["apps"])]
            for name, a in sorted(acc.items(), key=lambda kv: (-len(kv[1]["sens"]), -len(kv[1]["fields"]), kv[0]))]
+    if sel is not None:
+        from lineage.exports.records import empty, record_cells
+
+        cells = record_cells(sel, [r[0] for r in out])
+        none = empty(sel) if sel.registry is not None else ""
+        cols += RECORD_COLUMNS
+        out = [[*r, *_record_row(cells[r[0]], none)] for r in out]
     return cols, out
 
 
@@ -182,6 +216,10 @@ def summary_sheet(sel: Selection, findings: list[dict[str, Any]] | None = None,
              ["unnamed recipients", SEP.join(s["unnamed_recipients"])],
              ["brand-only recipients", SEP.join(s["brand_recipients"])],
              ["onward recipients", SEP.join(s["onward_recipients"])]]
+    if sel.registry is None:
+        from lineage.exports.records import NOT_IN_GRAPH
+
+        rows.append(["recipient records", NOT_IN_GRAPH])
     if findings is None:
         rows.append(["audit", "not run (the export was given a graph, not a registry, or lineage.audit "
                               "is not installed)"])
@@ -210,7 +248,7 @@ def write_xlsx(sel: Selection, path: str | Path, *, group_by: str | None = None)
     findings = audit_findings(sel)
     sheets = {
         "flows": (list(columns), flows),
-        "recipients": recipients_sheet(sel.rows),
+        "recipients": recipients_sheet(sel.rows, sel),
         "fields": fields_sheet(sel.rows),
         "sdks": sdks_sheet(sel),
         "permissions": permissions_sheet(sel),
@@ -236,11 +274,13 @@ def _format(ws: Any, cols: list[str], rows: list[list[Any]]) -> None:
         lines = [line for r in sample if r[i] is not None for line in str(r[i]).split("\n")]
         width = max([_width(c), *map(_width, lines)])
         ws.column_dimensions[get_column_letter(i + 1)].width = min(MAX_WIDTH, max(8, width + 2))
-    if "quotes" in cols:  # one quoted line a line
+    for name in WRAPPED:  # one item a line
+        if name not in cols:
+            continue
         from openpyxl.styles import Alignment
 
         wrap = Alignment(wrap_text=True, vertical="top")
-        for (c,) in ws.iter_rows(min_row=2, min_col=cols.index("quotes") + 1, max_col=cols.index("quotes") + 1):
+        for (c,) in ws.iter_rows(min_row=2, min_col=cols.index(name) + 1, max_col=cols.index(name) + 1):
             c.alignment = wrap
     for row in ws.iter_rows():
         for c in row:
