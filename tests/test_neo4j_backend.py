@@ -287,6 +287,31 @@ def test_new_version_of_one_app_leaves_the_other_untouched(neo4j_driver, neo4j_e
     assert Neo4jBackend(neo4j_driver, db).fields_of("小米", app=first) == []
 
 
+def test_apps_that_disagree_about_a_shared_node_over_several_chunks(neo4j_driver, neo4j_env, seed_registry,
+                                                                    monkeypatch):
+    """A shared node's properties are the first app's, as on networkx, also when the push writes
+    the apps in several chunks (here one app each)."""
+    import importlib
+
+    push_module = importlib.import_module("lineage.backends.neo4j.push")
+    db = neo4j_env["database"]
+    first = next(iter(seed_registry.policies.values()))
+    other = _renamed(seed_registry, OTHER).policies[OTHER]
+    # the seed's own contacts: the other app gives its first recipient with a contact the second's
+    named = [r for r in other.recipients if r.contact]
+    changed = tuple(dataclasses.replace(r, contact=named[1].contact) if r.name == named[0].name else r
+                    for r in other.recipients)
+    reg = Registry({first.app: first, OTHER: dataclasses.replace(other, recipients=changed)})
+    assert reg.apps == [first.app, OTHER]
+    monkeypatch.setattr(push_module, "FIRST_CHUNK_ROWS", 1)
+    result = push(neo4j_driver, reg, database=db, progress=False)
+    assert result.apps == reg.apps
+    _assert_mirrors(neo4j_driver, db, reg)
+    recs, _, _ = neo4j_driver.execute_query("MATCH (r:Recipient {name: $n}) RETURN r.contact AS c",
+                                            n=named[0].name, database_=db)
+    assert [r["c"] for r in recs] == [named[0].contact]
+
+
 # -- parity ----------------------------------------------------------------------------------------
 
 def _cases(reg: Registry) -> list[tuple[str, tuple[Any, ...], dict[str, Any]]]:

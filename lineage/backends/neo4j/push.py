@@ -7,13 +7,19 @@ Why this shape:
   ``line``, ``evidence``, ``table``, ``row``, ``column``; tuples → lists; dicts →
   JSON strings), so the two backends cannot drift apart.
 * Writes are ``UNWIND $rows`` batches in managed write transactions (the driver
-  retries transient failures), keyed by ``MERGE`` on each node's ``key`` (the
-  networkx node id) and each relationship's ``key`` (the networkx edge key):
-  pushing the same thing twice changes nothing, and a push cut off half-way is
-  completed by running it again.
+  retries transient failures), keyed by each node's ``key`` (the networkx node id) and
+  each relationship's ``key`` (the networkx edge key): an app with nothing in the
+  database (new, or its old version just deleted) is written with ``CREATE``, any other
+  with ``MERGE`` on those keys, so pushing the same thing twice changes nothing, and a
+  push cut off half-way is completed by running it again.
 * Labels and relationship types come only from :data:`LABELS` / :data:`REL_TYPES`
-  (the fixed model of ``docs/graph-model.md``); every value travels as a query
+  (the fixed model of ``docs/graph-model.md``), property names only from the graph's
+  attribute names (checked to be plain names); every value travels as a query
   parameter, never as Cypher text.
+* The client's work is overlapped with the server's: the next chunk of apps is built
+  while one is written; rows are lists grouped by property names (no names repeated per
+  row, and a literal property map the planner can stream); relationships find their ends
+  by the element ids their chunk's node batches returned (no index seek per end).
 * An app is served only once its push is complete: its ``App`` node carries
   ``push_complete`` (false from the first transaction of a push, true in the last)
   and ``pushed_sha256`` (a digest of what was pushed). The questions skip apps whose
@@ -36,8 +42,12 @@ breaks ties between rows as networkx does); on ENTRUSTS ``all_fields_vias`` /
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import io
 import json
+import pickle
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -67,7 +77,8 @@ JSON_PROPS = ("fields_by_via", "functions")
 SEQ_RELS = (ids.FLOWS_INTO, ids.RECEIVED_BY, ids.ENTRUSTS)
 DEFAULT_BATCH = 5000
 MODEL_VERSION = "sharegraph-neo4j/1"   # part of pushed_sha256: a new mapping re-pushes every app
-CHUNK_ROWS = 150_000   # apps are pushed in chunks of about this many rows
+CHUNK_ROWS = 150_000   # apps are pushed in chunks of about this many rows,
+FIRST_CHUNK_ROWS = 10_000   # the first ones smaller (doubling): the server starts writing early
 
 
 # -- converting the networkx graph --------------------------------------------------------------
@@ -112,6 +123,7 @@ def neo4j_props(data: dict[str, Any], *, with_ev: bool = True) -> dict[str, Any]
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _SPECIAL = frozenset({"kind", "ev", *JSON_PROPS})
 EV_PROPS = ("file", "line", "evidence", "table", "row", "column")
+_EV_SET = frozenset(EV_PROPS)
 
 
 def _entrusts_helpers(d: dict[str, Any]) -> dict[str, Any]:
@@ -122,50 +134,103 @@ def _entrusts_helpers(d: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+Cols = tuple[str, ...]   # the property names of a group of rows, in the order of their values
+
+
 @dataclass
 class AppRows:
-    """One app's graph as rows to write (``ev``: the Evidence, sent once per batch)."""
+    """One app's graph as rows to write.
+
+    Shared nodes (fields, recipients, controllers) are dicts, merged over the apps of a chunk.
+    The app's own nodes and its relationships are lists, grouped by their property names
+    (``cols``): ``[ev, *values]`` for a node, ``[source key, target key, ev, *values]`` for a
+    relationship, where ``ev`` is the Evidence (sent once per batch, see :func:`_with_evidence`).
+    """
 
     app: str
     app_props: dict[str, Any]
-    nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)      # kind -> rows
-    edges: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    shared: dict[str, list[dict[str, Any]]] = field(default_factory=dict)     # kind -> rows
+    own: dict[tuple[str, Cols], list[list[Any]]] = field(default_factory=dict)   # (kind, cols) -> rows
+    edges: dict[tuple[tuple[str, str, str], Cols], list[list[Any]]] = field(default_factory=dict)
+    # the vocabulary's MEMBER_OF edges: in every app's graph, written once per chunk
+    vocab_edges: dict[tuple[str, str, str], tuple[Cols, list[Any]]] = field(default_factory=dict)
     vocab_parents: dict[str, list[str]] = field(default_factory=dict)   # field key -> vocab parents
     sha256: str = ""
     flows: int = 0
 
     @property
     def size(self) -> int:
-        """Nodes and relationships of the app's rows: the unit batches are cut by."""
-        return sum(map(len, self.nodes.values())) + sum(map(len, self.edges.values()))
+        """Nodes and relationships of the app's rows: the unit chunks are cut by."""
+        return (sum(map(len, self.shared.values())) + sum(map(len, self.own.values()))
+                + sum(map(len, self.edges.values())) + len(self.vocab_edges))
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_COLS: dict[Cols, Cols] = {}
+
+
+def _cols(props: dict[str, Any]) -> Cols:
+    """The property names of ``props``, checked once: they are written into the Cypher text, so
+    only plain names of the graph model (``docs/graph-model.md``) may pass, never data.
+
+    >>> _cols({"app": "a", "key": "k"})
+    ('app', 'key')
+    >>> _cols({"x}) DETACH DELETE (n": 1})
+    Traceback (most recent call last):
+    registry.errors.BackendError: property name 'x}) DETACH DELETE (n' cannot be written to Neo4j
+    """
+    cols = tuple(props)
+    known = _COLS.get(cols)
+    if known is None:
+        bad = [c for c in cols if not _NAME.fullmatch(c)]
+        if bad:
+            raise BackendError(f"property name {bad[0]!r} cannot be written to Neo4j")
+        known = _COLS[cols] = cols
+    return known
 
 
 def app_rows(G: nx.MultiDiGraph, app: str, flows: int = 0) -> AppRows:
     """The rows of one app's graph (``build_graph(reg, app=app)``) and their digest."""
     rows = AppRows(app=app, app_props={}, flows=flows)
+    # the digest: every node and edge with its properties, evidence as an index into the app's
+    # list of distinct evidence (a cell's flows share one Evidence). The graph's own order:
+    # build_graph makes the same graph, in the same order, from the same policy, so no sorting
     digest: list[Any] = [MODEL_VERSION]
-    # the graph's own order: build_graph makes the same graph, in the same order, from the same
-    # policy, so the digest needs no sorting
+    ev_index: dict[int, int] = {}
+    ev_list: list[tuple[Any, ...]] = []
+
+    def ev_ref(ev: Evidence | None) -> int | None:
+        if ev is None:
+            return None
+        j = ev_index.get(id(ev))
+        if j is None:
+            j = ev_index[id(ev)] = len(ev_list)
+            ev_list.append((ev.file, ev.line, ev.text, ev.table, ev.row, ev.column))
+        return j
+
     for n, d in G.nodes(data=True):
         kind = d["kind"]
         props = neo4j_props(d, with_ev=False)
         props["key"] = n
         ev = d.get("ev")
-        digest.append((kind, props, ev))
+        digest.append((kind, props, ev_ref(ev)))
         if kind == ids.APP:
             rows.app_props = props
         elif kind == ids.RECIPIENT:
-            aw = props.pop("as_written", None) or []
-            rows.nodes.setdefault(kind, []).append({"key": n, "props": props, "per_app": aw})
+            aw = props.pop("as_written", None) or []   # per app: the union over apps
+            rows.shared.setdefault(kind, []).append({"key": n, "props": props, "per_app": aw})
+            digest.append(aw)
         elif kind == ids.FIELD:
             props.pop("functions", None)   # per app, like a recipient's spellings
             fns = [json.dumps(x, ensure_ascii=False, sort_keys=True) for x in d.get("functions") or ()]
-            rows.nodes.setdefault(kind, []).append({"key": n, "props": props, "per_app": fns})
-        else:
-            rows.nodes.setdefault(kind, []).append({"key": n, "props": props, "ev": ev})
-        if kind == ids.FIELD:
+            rows.shared.setdefault(kind, []).append({"key": n, "props": props, "per_app": fns})
             rows.vocab_parents[n] = []
             digest.append(d.get("functions"))
+        elif kind in SHARED_KINDS:
+            rows.shared.setdefault(kind, []).append({"key": n, "props": props})
+        else:
+            ev = _own_evidence(props, ev)
+            rows.own.setdefault((kind, _cols(props)), []).append([ev, *props.values()])
     # seq: the edge's place in the graph's own order, so that Cypher can break ties between rows
     # exactly as the networkx walk does (it yields parallel edges in insertion order)
     nodes = G.nodes
@@ -177,15 +242,45 @@ def app_rows(G: nx.MultiDiGraph, app: str, flows: int = 0) -> AppRows:
             props["seq"] = i
         if kind == ids.ENTRUSTS:
             props.update(_entrusts_helpers(d))
+        ev = d.get("ev")
+        digest.append((kind, u, v, [*props.items()], ev_ref(ev)))
+        ev = _own_evidence(props, ev)
+        cols = _cols(props)
         if kind == ids.MEMBER_OF and d.get("app") is None:
             rows.vocab_parents.setdefault(u, []).append(v)
-        group = (kind, nodes[u]["kind"], nodes[v]["kind"])
-        ev = d.get("ev")
-        rows.edges.setdefault(group, []).append({"s": u, "t": v, "k": k, "p": props, "ev": ev})
-        digest.append((kind, u, v, props, ev))
-    # repr of plain data and frozen dataclasses is deterministic, and far cheaper than JSON
-    rows.sha256 = hashlib.sha256(repr(digest).encode()).hexdigest()
+            rows.vocab_edges[(u, v, k)] = (cols, [u, v, ev, *props.values()])
+        else:
+            group = (kind, nodes[u]["kind"], nodes[v]["kind"])
+            rows.edges.setdefault((group, cols), []).append([u, v, ev, *props.values()])
+    digest.append(ev_list)
+    rows.sha256 = hashlib.sha256(_pickled(digest)).hexdigest()
     return rows
+
+
+def _own_evidence(props: dict[str, Any], ev: Evidence | None) -> Evidence | None:
+    """The Evidence a row sends with its batch, or None when its properties already name one of
+    the evidence's (an edge's own ``file``/``line``): then the evidence is merged into them here,
+    as it overrides them (none in today's model has both)."""
+    if ev is not None and not _EV_SET.isdisjoint(props):
+        props.update(evidence_props(ev))
+        return None
+    return ev
+
+
+def _pickled(data: Any) -> bytes:
+    """Plain data (dicts, lists, tuples, strings, numbers) as bytes that depend on its value only:
+    pickle without its memo writes a string as often as it occurs, whichever object holds it.
+    Five times cheaper than ``repr`` on Chinese text (no escaping to do).
+
+    >>> a, b = "设备" + "信息", "设备信息"
+    >>> _pickled([a, a]) == _pickled([a, b]) and _pickled([a]) != _pickled([b + " "])
+    True
+    """
+    buf = io.BytesIO()
+    p = pickle.Pickler(buf, protocol=5)
+    p.fast = True   # no memo: nothing here refers to itself
+    p.dump(data)
+    return buf.getvalue()
 
 
 # -- Cypher ---------------------------------------------------------------------------------------
@@ -253,31 +348,53 @@ _IN_APPS = ("n.in_apps = coalesce(n.in_apps, []) + row.new_apps "
             "+ [a IN row.old_apps WHERE NOT a IN coalesce(n.in_apps, [])]")
 
 
+# node batches return the element ids of what they wrote, for the relationships' batches: a
+# lookup by id instead of two index seeks per relationship (a fifth of the relationship's cost)
+_IDS = " RETURN collect(n.key) AS keys, collect(elementId(n)) AS ids"
+NODE_EV_AT, EDGE_EV_AT = 0, 2   # where a row of an app's own node / of a relationship holds its Evidence
+
+
 def _node_query(kind: str) -> str:
     label = LABELS[kind]
     head = f"UNWIND $rows AS row MERGE (n:{label} {{key: row.key}}) SET n += row.props "
     if kind in PER_APP:
-        return head + _per_app_merge(kind) + _IN_APPS
-    if kind in SHARED_KINDS:
-        return head + "SET " + _IN_APPS
-    return _app_node_query(kind, create=False)
+        return head + _per_app_merge(kind) + _IN_APPS + _IDS
+    return head + "SET " + _IN_APPS + _IDS
 
 
-_EV = " SET {v} += coalesce($evs[row.ev], {{}})"   # the batch's evidence, sent once per batch
+def _props_map(cols: Cols, first: int, ev_at: int) -> str:
+    """A literal map of the properties ``cols`` (the row's values from index ``first`` on) and of
+    the evidence (``$evs[row[ev_at]]``, null for none). With the property names known, the planner
+    writes each row as it reads it (``SET x = row.map`` made it buffer the whole batch once per
+    SET: an Eager each). Null values are not written (CREATE, ``SET x = {…}``)."""
+    ev = f"$evs[row[{ev_at}]]"   # inline: a variable (or a CASE) for it is an Eager again
+    parts = [f"`{c}`: row[{first + i}]" for i, c in enumerate(cols)]
+    parts += [f"`{c}`: {ev}.`{c}`" for c in EV_PROPS if c not in cols]
+    return "{" + ", ".join(parts) + "}"
 
 
-def _app_node_query(kind: str, *, create: bool) -> str:
-    """App-scoped nodes: MERGE on the key, or CREATE when the app's data is known to be absent."""
+@functools.lru_cache(maxsize=512)
+def _app_node_query(kind: str, cols: Cols, *, create: bool) -> str:
+    """App-scoped nodes, rows ``[ev, *values]``: MERGE on the key, or CREATE when the app's data
+    is known to be absent."""
     label = LABELS[kind]
-    head = f"CREATE (n:{label})" if create else f"MERGE (n:{label} {{key: row.key}})"
-    return f"UNWIND $rows AS row {head} SET n = row.props" + _EV.format(v="n")
+    props = _props_map(cols, 1, NODE_EV_AT)
+    if create:
+        return f"UNWIND $rows AS row CREATE (n:{label} {props})" + _IDS
+    return f"UNWIND $rows AS row MERGE (n:{label} {{key: row[{1 + cols.index('key')}]}}) SET n = {props}" + _IDS
 
 
-def _edge_query(kind: str, src: str, dst: str, *, create: bool = False) -> str:
+@functools.lru_cache(maxsize=512)
+def _edge_query(kind: str, src: str, dst: str, cols: Cols, *, create: bool) -> str:
+    """Relationships, rows ``[source id, target id, ev, *values]`` (the ends' element ids, see
+    :meth:`_Pusher.batch`): CREATE when the app's data is known to be absent, else MERGE on the key."""
     rel = REL_TYPES[kind]
-    make = f"CREATE (a)-[r:{rel}]->(b)" if create else f"MERGE (a)-[r:{rel} {{key: row.k}}]->(b)"
-    return (f"UNWIND $rows AS row MATCH (a:{LABELS[src]} {{key: row.s}}) MATCH (b:{LABELS[dst]} {{key: row.t}}) "
-            f"{make} SET r = row.p" + _EV.format(v="r"))
+    props = _props_map(cols, 3, EDGE_EV_AT)
+    head = (f"UNWIND $rows AS row MATCH (a:{LABELS[src]}) WHERE elementId(a) = row[0] "
+            f"MATCH (b:{LABELS[dst]}) WHERE elementId(b) = row[1] ")
+    if create:
+        return head + f"CREATE (a)-[r:{rel} {props}]->(b)"
+    return head + f"MERGE (a)-[r:{rel} {{key: row[{3 + cols.index('key')}]}}]->(b) SET r = {props}"
 
 
 # The vocabulary's hierarchy may have changed since an earlier push: drop its stale edges
@@ -319,7 +436,7 @@ _BEGIN = (
     "     coalesce(old.push_complete, false) AS complete "
     "MERGE (a:App {key: x.key}) "
     "SET a += x.props, a.push_complete = false "
-    "RETURN x.app AS app, existed, pushed, pending, complete"
+    "RETURN x.app AS app, existed, pushed, pending, complete, elementId(a) AS id"
 )
 _PENDING = (
     "UNWIND $apps AS x MATCH (a:App {key: x.key}) "
@@ -373,6 +490,7 @@ class PushResult:
     relationships: int = 0
     flows: int = 0
     batches: int = 0
+    transactions: int = 0   # every write transaction: the batches and the bookkeeping
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -380,9 +498,20 @@ class PushResult:
         return {
             "apps": self.apps, "unchanged": self.unchanged, "replaced": self.replaced,
             "nodes": self.nodes, "relationships": self.relationships, "flows": self.flows,
-            "batches": self.batches, "seconds": round(self.seconds, 3),
+            "batches": self.batches, "transactions": self.transactions, "seconds": round(self.seconds, 3),
             "flows_per_second": round(self.flows / self.seconds) if self.seconds else None,
         }
+
+
+class _Rows(list):  # type: ignore[type-arg]
+    """A list parameter whose ``repr`` is its length. The driver formats each query's parameters
+    for its debug log even when nothing logs (neo4j 6.4, ``Bolt5x5.run``): on a batch of 5,000
+    rows that cost about as much as packing them."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} rows>"
 
 
 class _Pusher:
@@ -393,24 +522,39 @@ class _Pusher:
         self.batch_size = max(1, batch_size)
         self.after_batch = after_batch
         self.batches = 0      # write batches done
+        self.transactions = 0   # write transactions done (batches and bookkeeping)
         self.planned = 0      # write batches planned so far
         self.reconciled: set[str] = set()   # fields whose vocabulary edges were checked
         self.hier_pairs: set[tuple[str, str]] = set()   # (child, parent) added to hier_* lists
+        self.node_ids: dict[str, str] = {}   # key -> elementId of the nodes the chunk wrote
+        self.first_props: dict[str, dict[str, Any]] = {}   # shared node key -> its first app's properties
 
     def _session(self) -> Any:
         return self.driver.session(database=self.database, notifications_min_severity="OFF")
 
     def write(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        params = {k: _Rows(v) if v.__class__ is list else v for k, v in params.items()}
+
         def work(tx: Any) -> list[dict[str, Any]]:
             return [r.data() for r in tx.run(query, params)]
 
         with self._session() as s:
-            return s.execute_write(work)
+            out = s.execute_write(work)
+        self.transactions += 1
+        return out
 
-    def batch(self, query: str, rows: list[dict[str, Any]]) -> None:
+    def batch(self, query: str, rows: list[Any], ev_at: int | None = None) -> None:
+        """Write ``rows`` in batches; ``ev_at``: where a row holds its Evidence (list rows)."""
         for i in range(0, len(rows), self.batch_size):
-            part, evs = _with_evidence(rows[i:i + self.batch_size])
-            self.write(query, rows=part, evs=evs)
+            part = rows[i:i + self.batch_size]
+            evs = _with_evidence(part, ev_at) if ev_at is not None else []
+            if ev_at == EDGE_EV_AT:   # relationships find their ends by the ids the nodes' batches returned
+                node_ids = self.node_ids
+                for r in part:
+                    r[0], r[1] = node_ids[r[0]], node_ids[r[1]]
+            out = self.write(query, rows=part, evs=evs)
+            if out and "ids" in out[0]:
+                self.node_ids.update(zip(out[0]["keys"], out[0]["ids"], strict=True))
             self.batches += 1
             if self.after_batch is not None:
                 self.after_batch(self.batches)
@@ -421,26 +565,21 @@ class _Pusher:
             pass
 
 
-def _with_evidence(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Rows whose ``ev`` is an index into the batch's list of evidence: each cell's text travels
-    once per batch, not once per flow (flows of one cell share their Evidence)."""
+def _with_evidence(rows: list[list[Any]], at: int) -> list[dict[str, Any]]:
+    """The batch's list of evidence; each row's Evidence (``row[at]``) becomes its index there.
+    Each cell's text travels once per batch, not once per flow (flows of one cell share their
+    Evidence)."""
     index: dict[int, int] = {}
     evs: list[dict[str, Any]] = []
-    out = []
     for r in rows:
-        if "ev" not in r:
-            out.append(r)
-            continue
-        ev = r["ev"]
-        j = None
+        ev = r[at]
         if ev is not None:
             j = index.get(id(ev))
             if j is None:
                 j = index[id(ev)] = len(evs)
                 evs.append(evidence_props(ev))
-        r["ev"] = j   # rows are written once: convert in place
-        out.append(r)
-    return out, evs
+            r[at] = j   # rows are written once: convert in place
+    return evs
 
 
 def _schema(p: _Pusher) -> None:
@@ -460,16 +599,19 @@ def app_graph(reg: Registry, app: str) -> nx.MultiDiGraph:
 
 
 def _iter_chunks(reg: Registry, apps: list[str]) -> Iterator[list[AppRows]]:
+    """The apps' rows in chunks: while one chunk is written, the next is built (see
+    :func:`_prefetched`), so the first is small, and each next one twice the last up to CHUNK_ROWS
+    (each chunk rewrites the popular shared nodes' lists of apps: fewer chunks, less rewriting)."""
     chunk: list[AppRows] = []
-    size = 0
+    size, limit = 0, FIRST_CHUNK_ROWS
     for a in apps:
         G = app_graph(reg, a)
         rows = app_rows(G, a, flows=len(reg.policies[a].flows))
         chunk.append(rows)
         size += rows.size
-        if size >= CHUNK_ROWS:
+        if size >= limit:
             yield chunk
-            chunk, size = [], 0
+            chunk, size, limit = [], 0, min(2 * limit, CHUNK_ROWS)
     if chunk:
         yield chunk
 
@@ -490,8 +632,19 @@ def _prefetched(it: Iterator[T]) -> Iterator[T]:
             yield item  # type: ignore[misc]
 
 
-def _push_chunk(p: _Pusher, chunk: list[AppRows], result: PushResult, force: bool) -> list[str]:
-    """Write one chunk of apps; returns the apps written (not skipped)."""
+@dataclass
+class _Plan:
+    """What one chunk writes: (query, rows, where a row holds its Evidence) in order, nodes first."""
+
+    work: list[tuple[str, list[Any], int | None]] = field(default_factory=list)
+    vocab_parents: dict[str, list[str]] = field(default_factory=dict)   # field key -> vocab parents
+    member_pairs: set[tuple[str, str]] = field(default_factory=set)     # (child, parent) of MEMBER_OF
+
+
+def _begin(p: _Pusher, chunk: list[AppRows], result: PushResult, force: bool) -> tuple[
+        list[AppRows], dict[str, dict[str, Any]], set[str]]:
+    """Mark the chunk's changed apps incomplete and delete their old versions; returns the apps
+    to write, what the database held of each, and the apps with nothing in the database."""
     states = {r["app"]: r for r in p.write(
         "UNWIND $apps AS x OPTIONAL MATCH (a:App {key: x}) "
         "RETURN x AS key, a.name AS app, a.push_complete AS complete, a.pushed_sha256 AS pushed",
@@ -504,9 +657,10 @@ def _push_chunk(p: _Pusher, chunk: list[AppRows], result: PushResult, force: boo
         else:
             todo.append(c)
     if not todo:
-        return []
+        return [], {}, set()
     begun = {r["app"]: r for r in p.write(
         _BEGIN, apps=[{"key": ids.app_id(c.app), "app": c.app, "props": c.app_props} for c in todo])}
+    p.node_ids = {ids.app_id(a): r["id"] for a, r in begun.items()}
     # delete what the database holds of an app unless it is (a part of) exactly this content
     stale = [c.app for c in todo if begun[c.app]["existed"]
              and c.sha256 not in (begun[c.app]["pending"], begun[c.app]["pushed"])]
@@ -524,65 +678,71 @@ def _push_chunk(p: _Pusher, chunk: list[AppRows], result: PushResult, force: boo
     # their own nodes and relationships: no lookup of parallel edges. A rerun after an interruption
     # finds the app half-written (pending) and MERGEs.
     fresh = {c.app for c in todo if not begun[c.app]["existed"]} | set(stale)
-    # nodes: shared ones merged over the chunk's apps (first app wins, as in networkx)
-    node_rows: dict[str, dict[str, dict[str, Any]]] = {}
-    edge_rows: dict[tuple[str, str, str], dict[tuple[Any, ...], dict[str, Any]]] = {}
+    return todo, begun, fresh
+
+
+def _plan(todo: list[AppRows], fresh: set[str], result: PushResult,
+          first_props: dict[str, dict[str, Any]] | None = None) -> _Plan:
+    """The chunk's rows as batches of queries: shared nodes merged over its apps, the apps' own
+    rows appended as they are. A shared node's properties are those of the first app of the push
+    that has it (``first_props``, kept over the push's chunks), as in networkx."""
+    plan = _Plan()
+    first_props = {} if first_props is None else first_props
+    shared: dict[str, dict[str, dict[str, Any]]] = {}
+    own: dict[tuple[str, Cols, bool], list[list[Any]]] = {}
+    edges: dict[tuple[tuple[str, str, str], Cols, bool], list[list[Any]]] = {}
+    vocab: dict[tuple[str, str, str], tuple[Cols, list[Any]]] = {}
     for c in todo:
-        for kind, rows in c.nodes.items():
-            bucket = node_rows.setdefault(kind, {})
+        create = c.app in fresh
+        for kind, rows in c.shared.items():
+            bucket = shared.setdefault(kind, {})
             for r in rows:
                 have = bucket.get(r["key"])
                 if have is None:
-                    have = bucket[r["key"]] = {"key": r["key"], "props": r["props"], "apps": [], "pairs": [],
-                                               "ev": r.get("ev")}
+                    props = first_props.setdefault(r["key"], r["props"])
+                    have = bucket[r["key"]] = {"key": r["key"], "props": props, "apps": [], "pairs": []}
                     if kind == ids.FIELD:
-                        have["vocab_parents"] = c.vocab_parents.get(r["key"], [])
+                        plan.vocab_parents[r["key"]] = c.vocab_parents.get(r["key"], [])
                 have["apps"].append(c.app)
-                have["pairs"].extend([c.app, t] for t in r.get("per_app", ()))
-        for group, rows in c.edges.items():
-            ebucket = edge_rows.setdefault(group, {})
-            if group[0] == ids.MEMBER_OF:   # the vocabulary's edges are in every app's graph
-                for r in rows:
-                    ebucket.setdefault((r["s"], r["t"], r["k"]), r)
-            else:                            # the others carry their app in their key or ends
-                ebucket.update(((c.app, i), r) for i, r in enumerate(rows))
-    work: list[tuple[str, list[dict[str, Any]]]] = []
-    vocab_parents: dict[str, list[str]] = {}
-    for kind in (ids.FIELD, ids.RECIPIENT, ids.CONTROLLER, ids.SCENARIO, ids.SDK, ids.PERMISSION):
-        rows = list(node_rows.get(kind, {}).values())
-        result.nodes += len(rows)
-        if kind in SHARED_KINDS:
-            for r in rows:
-                r.pop("ev")
-                apps_ = r.pop("apps")
-                r["new_apps"] = [a for a in apps_ if a in fresh]
-                r["old_apps"] = [a for a in apps_ if a not in fresh]
-                pairs = r.pop("pairs")
                 if kind in PER_APP:
-                    r["pa"] = [a for a, _ in pairs]
-                    r["pt"] = [t for _, t in pairs]
-                if kind == ids.FIELD:
-                    vocab_parents[r["key"]] = r.pop("vocab_parents")
-            work.append((_node_query(kind), rows))
-            continue
-        for create in (True, False):
-            part = [{"key": r["key"], "props": r["props"], "ev": r["ev"]} for r in rows
-                    if (r["props"]["app"] in fresh) is create]
-            work.append((_app_node_query(kind, create=create), part))
-    for (kind, src, dst), ebucket in sorted(edge_rows.items()):
-        rows = list(ebucket.values())
+                    have["pairs"].extend([c.app, t] for t in r["per_app"])
+        for (kind, cols), rows in c.own.items():
+            own.setdefault((kind, cols, create), []).extend(rows)
+        for (group, cols), rows in c.edges.items():
+            edges.setdefault((group, cols, create), []).extend(rows)
+        for k, v in c.vocab_edges.items():   # the vocabulary's edges are in every app's graph
+            vocab.setdefault(k, v)
+    for cols, row in vocab.values():
+        edges.setdefault(((ids.MEMBER_OF, ids.FIELD, ids.FIELD), cols, False), []).append(row)
+    for kind in SHARED_KINDS:
+        rows = list(shared.get(kind, {}).values())
+        result.nodes += len(rows)
+        for r in rows:
+            apps_ = r.pop("apps")
+            r["new_apps"] = [a for a in apps_ if a in fresh]
+            r["old_apps"] = [a for a in apps_ if a not in fresh]
+            pairs = r.pop("pairs")
+            if kind in PER_APP:
+                r["pa"] = [a for a, _ in pairs]
+                r["pt"] = [t for _, t in pairs]
+        plan.work.append((_node_query(kind), rows, None))
+    for (kind, cols, create), rows in sorted(own.items(), key=lambda x: x[0]):
+        result.nodes += len(rows)
+        plan.work.append((_app_node_query(kind, cols, create=create), rows, NODE_EV_AT))
+    for (group, cols, create), rows in sorted(edges.items(), key=lambda x: x[0]):
         result.relationships += len(rows)
-        for create in (True, False):
-            part = [r for r in rows if (r["p"].get("app") in fresh) is create]
-            work.append((_edge_query(kind, src, dst, create=create), part))
-    p.planned += sum(-(-len(rows) // p.batch_size) for _, rows in work)
-    for query, rows in work:
-        p.batch(query, rows)
-    check = [{"key": k, "vocab_parents": v} for k, v in vocab_parents.items() if k not in p.reconciled]
-    p.reconciled.update(vocab_parents)
+        if group[0] == ids.MEMBER_OF:
+            plan.member_pairs.update((r[0], r[1]) for r in rows)
+        plan.work.append((_edge_query(*group, cols, create=create), rows, EDGE_EV_AT))
+    return plan
+
+
+def _hierarchy(p: _Pusher, plan: _Plan, replaced: bool) -> None:
+    """Bring the fields' hier_up/hier_down lists and the vocabulary's edges up to date."""
+    check = [{"key": k, "vocab_parents": v} for k, v in plan.vocab_parents.items() if k not in p.reconciled]
+    p.reconciled.update(plan.vocab_parents)
     rebuild = bool(check) and p.write(_RECONCILE, rows=check)[0]["deleted"] > 0
-    pairs = sorted({(r["s"], r["t"]) for (kind, _, _), ebucket in edge_rows.items() if kind == ids.MEMBER_OF
-                    for r in ebucket.values()} - p.hier_pairs)
+    pairs = sorted(plan.member_pairs - p.hier_pairs)
     p.hier_pairs.update(pairs)
     if pairs:
         up: dict[str, list[str]] = {}
@@ -592,12 +752,24 @@ def _push_chunk(p: _Pusher, chunk: list[AppRows], result: PushResult, force: boo
             down.setdefault(parent, []).append(child)
         p.write(_HIER_ADD["hier_up"], rows=[{"key": k, "add": v} for k, v in up.items()])
         p.write(_HIER_ADD["hier_down"], rows=[{"key": k, "add": v} for k, v in down.items()])
-    if any(begun[c.app]["existed"] for c in todo):   # an old version, or an interrupted push
+    if replaced:   # an old version, or an interrupted push: relationships were deleted
         for kind in SHARED_KINDS:
             p.drain(_ORPHANS[kind])
         rebuild = True
     if rebuild:
         p.write(_HIER_REBUILD)
+
+
+def _push_chunk(p: _Pusher, chunk: list[AppRows], result: PushResult, force: bool) -> list[str]:
+    """Write one chunk of apps; returns the apps written (not skipped)."""
+    todo, begun, fresh = _begin(p, chunk, result, force)
+    if not todo:
+        return []
+    plan = _plan(todo, fresh, result, p.first_props)
+    p.planned += sum(-(-len(rows) // p.batch_size) for _, rows, _ in plan.work)
+    for query, rows, ev_at in plan.work:
+        p.batch(query, rows, ev_at)
+    _hierarchy(p, plan, any(begun[c.app]["existed"] for c in todo))
     p.write(_COMPLETE, apps=[{"key": ids.app_id(c.app), "sha256": c.sha256} for c in todo],
             now=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
     result.nodes += len(todo)
@@ -663,6 +835,7 @@ def push(
         if bar is not None:
             bar.stop()
     result.batches = p.batches
+    result.transactions = p.transactions
     result.seconds = time.perf_counter() - t0
     return result
 
