@@ -302,12 +302,11 @@ def top_recipients_cmd(field: FieldArg, registry: RegistryOpt = None, limit: Lim
 @command("sensitive-unnamed", csv=True)
 def sensitive_unnamed_cmd(registry: RegistryOpt = None, app_name: AppOpt = None, evidence: EvidenceOpt = False,
                           backend: BackendOpt = NX) -> Outcome:
-    """Cross-app: which apps share sensitive fields with unnamed or onward recipients."""
-    from lineage.reports import question_outcome
+    """Cross-app: which apps share sensitive fields with recipients no legal entity names (unnamed, onward, brand only)."""
+    from lineage.reports import unnamed_outcome
 
     rows = _backend(backend, registry, app_name).sensitive_to_unnamed(app=app_name)
-    return question_outcome(rows, ["app", "field", "via", "recipient", "recipient_kind", "onward_of"],
-                            "sensitive fields to unnamed recipients", evidence=evidence)
+    return unnamed_outcome(rows, evidence=evidence)
 
 
 neo4j_app = typer.Typer(no_args_is_help=True, help="Push the lineage graph to a Neo4j server and query it in "

@@ -36,7 +36,11 @@ from lineage.names import (
 )
 from lineage.related import explain
 
-UNNAMED_KINDS = ("unnamed", "onward")
+NO_ENTITY_KINDS = ("unnamed", "onward", "brand")
+"""The recipients a policy does not tie to a legal entity: a kind of recipient rather than a name
+(``unnamed``: 合作的持牌金融机构), a processor another recipient entrusts (``onward``), a brand no
+row resolves to a company (``brand``: 旦米, ``app store``; a brand an SDK row ties to a company is
+that company). :func:`sensitive_to_unnamed` lists the sensitive fields they receive."""
 
 
 def _hierarchy(G: nx.MultiDiGraph, fnode: str, *, down: bool) -> list[str]:
@@ -357,13 +361,28 @@ def recipients_by_apps(G: nx.MultiDiGraph, field: str, *, limit: int | None = No
     return rows[:limit] if limit else rows
 
 
+def no_entity_reason(kind: str, onward_of: str | None = None) -> str:
+    """Why a recipient of :data:`NO_ENTITY_KINDS` is listed, in a few words.
+
+    >>> no_entity_reason("brand"), no_entity_reason("onward", "广西嘉数信息科技有限公司")
+    ('a brand no row ties to a legal entity', 'an unnamed processor 广西嘉数信息科技有限公司 entrusts')
+    """
+    if kind == "onward":
+        return f"an unnamed processor {onward_of or 'a recipient'} entrusts"
+    if kind == "brand":
+        return "a brand no row ties to a legal entity"
+    return "a kind of recipient, not a name"
+
+
 def sensitive_to_unnamed(G: nx.MultiDiGraph, *, app: str | None = None) -> list[dict[str, Any]]:
-    """Cross-app: which apps share sensitive fields with unnamed or onward recipients."""
+    """Cross-app: which apps share sensitive fields with recipients that no legal entity names
+    (:data:`NO_ENTITY_KINDS`: unnamed, onward processors, brands left unresolved); each row's
+    ``recipient_kind`` says which."""
     check_app(G, app)
     rows = []
     for ref in iter_flows(G, app):
         f = G.nodes[ref.field]
         r = G.nodes[ref.recipient]
-        if f.get("sensitive") and r["recipient_kind"] in UNNAMED_KINDS:
+        if f.get("sensitive") and r["recipient_kind"] in NO_ENTITY_KINDS:
             rows.append(flow_row(G, ref))
     return dedupe_rows(sort_rows(rows))

@@ -349,6 +349,22 @@ def question_outcome(rows: Any, columns: list[str], title: str, *, evidence: boo
     return Outcome(rows, [table], notes=notes)
 
 
+UNNAMED_COLUMNS = ["app", "field", "via", "recipient", "recipient_kind", "why"]
+
+
+def unnamed_outcome(rows: list[dict[str, Any]], *, evidence: bool = False) -> Outcome:
+    """``sensitive-unnamed``: the sensitive flows to recipients no legal entity names, each row
+    saying why its recipient is listed (``why``, for people: unnamed, whose onward processor, or a
+    brand left unresolved; ``--json`` has ``recipient_kind`` and ``onward_of``)."""
+    from lineage.exposure import no_entity_reason
+
+    shown = [{**r, "why": no_entity_reason(r["recipient_kind"], r.get("onward_of"))} for r in rows]
+    out = question_outcome(shown, UNNAMED_COLUMNS, "sensitive fields to recipients no legal entity names",
+                           evidence=evidence)
+    out.data = rows
+    return out
+
+
 def top_recipients_outcome(backend: Any, field: str, *, limit: int | None = None) -> Outcome:
     """``top-recipients``: the recipients of a field ranked by apps; with none, why (as who-receives
     says it: the related fields that have recipients, or the rows of its members)."""

@@ -123,6 +123,6 @@ def sensitive_to_unnamed(reg: Registry) -> list[dict[str, Any]]:
     stored = reg.policies
     assert isinstance(stored, StoredPolicies)
     sensitive = [d["name"] for _, d in names.nodes(data=True) if d["kind"] == ids.FIELD and d.get("sensitive")]
-    unnamed = [n for n, k in recipient_kinds(stored).items() if k in exposure.UNNAMED_KINDS]
+    unnamed = [n for n, k in recipient_kinds(stored).items() if k in exposure.NO_ENTITY_KINDS]
     rows = _rows(reg, names, unnamed_records(stored, sensitive, unnamed))
     return dedupe_rows(sort_rows(rows))

@@ -26,39 +26,14 @@ from typer.testing import CliRunner
 
 import cli
 from lineage.related import alternatives
+from tests.seed_backends import KINDS, seed_backend
 
 FACE = ("面部照片", "alias", "人脸照片", 9)
 
 
-@pytest.fixture(scope="module", params=["networkx", "database", "neo4j"])
+@pytest.fixture(scope="module", params=KINDS)
 def backend(request, seed_registry, tmp_path_factory):
-    """The seed's graph in memory; the seed in a registry database (questions across apps read
-    its rows in SQL); the seed pushed to a Neo4j server."""
-    from lineage.backends.networkx import NetworkxBackend
-
-    if request.param == "networkx":
-        yield NetworkxBackend(registry=seed_registry)
-        return
-    if request.param == "database":
-        from registry.database import open_database, writer
-
-        path = tmp_path_factory.mktemp("db") / "seed.db"
-        with writer(path) as w:
-            w.put(seed_registry.policies["你我贷"])
-        yield NetworkxBackend(registry=open_database(path))
-        return
-    from lineage.backends.neo4j import Neo4jBackend, connect, push
-    from tests.neo4j_server import wipe_database
-
-    env = request.getfixturevalue("neo4j_env")
-    driver = connect(env["uri"], env["user"], env["password"], env["database"])
-    wipe_database(driver, env["database"])
-    push(driver, seed_registry, database=env["database"], progress=False)
-    b = Neo4jBackend(driver, env["database"], owns_driver=True)
-    try:
-        yield b
-    finally:
-        b.close()
+    yield from seed_backend(request, seed_registry, tmp_path_factory)
 
 
 def _related(rows):

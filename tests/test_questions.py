@@ -151,8 +151,9 @@ def test_exposure_ranking(backend):
 
 def test_sensitive_to_unnamed(backend):
     rows = backend.sensitive_to_unnamed()
-    assert rows and all(r["recipient_kind"] in ("unnamed", "onward") and r["sensitive"] for r in rows)
-    assert {"合作的持牌金融机构"} <= {r["recipient"] for r in rows}
+    # brands no row ties to a legal entity are listed too (issue 14 item 2: 旦米, app store)
+    assert rows and all(r["recipient_kind"] in ("unnamed", "onward", "brand") and r["sensitive"] for r in rows)
+    assert {"合作的持牌金融机构", "旦米", "app store"} <= {r["recipient"] for r in rows}
 
 
 def test_recipients_by_apps_on_one_app(backend):

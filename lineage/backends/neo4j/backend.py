@@ -31,7 +31,7 @@ from lineage.backends.neo4j.connection import (
 )
 from lineage.backends.neo4j.push import PushResult, push
 from lineage.exposure import (
-    UNNAMED_KINDS,
+    NO_ENTITY_KINDS,
     dedupe_rows,
     merge_answers,
     ranked,
@@ -283,13 +283,14 @@ class Neo4jBackend:
         return rows[:limit] if limit else rows
 
     def sensitive_to_unnamed(self, *, app: str | None = None) -> list[dict[str, Any]]:
-        """Cross-app: sensitive fields shared with unnamed or onward recipients."""
+        """Cross-app: sensitive fields shared with recipients no legal entity names (unnamed, onward,
+        unresolved brands: :data:`lineage.exposure.NO_ENTITY_KINDS`)."""
         def work(tx: Any) -> list[dict[str, Any]]:
             self._state(tx, app)
-            return self._rows(tx, Q.SENSITIVE_TO_UNNAMED, app=app)
+            return self._rows(tx, Q.SENSITIVE_TO_UNNAMED, app=app, kinds=list(NO_ENTITY_KINDS))
 
         rows = walk_order(self._read(work))
-        rows = [r for r in rows if r["sensitive"] and r["recipient_kind"] in UNNAMED_KINDS]
+        rows = [r for r in rows if r["sensitive"] and r["recipient_kind"] in NO_ENTITY_KINDS]
         return dedupe_rows(sort_rows(rows))
 
     def breach(self, partner: str, *, app: str | None = None) -> dict[str, Any]:

@@ -249,7 +249,7 @@ SENSITIVE_TO_UNNAMED = (
     _ALL_VIAS
     + "WHERE src.sensitive = true "
     + _HIT.format(implied="fe.implied_via", part="0", relation=_EXPLICIT,
-                  recipients=f"[x IN {_FOR_FIELD} WHERE x.to.recipient_kind IN ['unnamed', 'onward'] "
+                  recipients=f"[x IN {_FOR_FIELD} WHERE x.to.recipient_kind IN $kinds "
                              f"| {_RECIPIENT}]")
 )
 
