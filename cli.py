@@ -188,11 +188,11 @@ def who_receives_cmd(
     evidence: EvidenceOpt = False, backend: BackendOpt = NX,
 ) -> Outcome:
     """Every recipient of a field the policy states, by scenario or SDK, explicit or through a group."""
-    from lineage.reports import question_outcome
+    from lineage.reports import question_backend, question_outcome
 
-    rows = _backend(backend, registry, app_name).who_receives(
-        field, app=app_name, include_implied=not explicit, include_possible=possible)
-    return question_outcome(rows, WHO_COLUMNS, f"who receives {field}", evidence=evidence)
+    b, app = question_backend(backend.value, registry, app_name)
+    rows = b.who_receives(field, app=app and app.name, include_implied=not explicit, include_possible=possible)
+    return question_outcome(rows, WHO_COLUMNS, f"who receives {field}", evidence=evidence, app=app)
 
 
 @command("fields-of", csv=True)
@@ -202,11 +202,12 @@ def fields_of_cmd(
     backend: BackendOpt = NX,
 ) -> Outcome:
     """What one recipient receives, across scenarios and SDKs, sensitive fields first."""
-    from lineage.reports import question_outcome
+    from lineage.reports import question_backend, question_outcome
 
-    rows = _backend(backend, registry, app_name).fields_of(recipient, app=app_name)
+    b, app = question_backend(backend.value, registry, app_name)
+    rows = b.fields_of(recipient, app=app and app.name)
     cols = ["app", "field", "sensitive", "relation", "implied_via", "channel", "via", "recipient_as_written"]
-    return question_outcome(rows, cols, f"fields received by {recipient}", evidence=evidence)
+    return question_outcome(rows, cols, f"fields received by {recipient}", evidence=evidence, app=app)
 
 
 @command("exposure", csv=True)
@@ -218,11 +219,12 @@ def exposure_cmd(
     limit: LimitOpt = None, backend: BackendOpt = NX,
 ) -> Outcome:
     """Fields ranked by how many recipients get them; recipients ranked by sensitive fields."""
-    from lineage.reports import exposure_outcome
+    from lineage.reports import exposure_outcome, question_backend
 
-    data = _backend(backend, registry, app_name).exposure(
-        app=app_name, category=category, sensitive=sensitive, channel=channel and channel.value, limit=limit)
-    return exposure_outcome(data)
+    b, app = question_backend(backend.value, registry, app_name)
+    data = b.exposure(app=app and app.name, category=category, sensitive=sensitive,
+                      channel=channel and channel.value, limit=limit)
+    return exposure_outcome(data, app)
 
 
 @command("lineage")
@@ -303,10 +305,10 @@ def top_recipients_cmd(field: FieldArg, registry: RegistryOpt = None, limit: Lim
 def sensitive_unnamed_cmd(registry: RegistryOpt = None, app_name: AppOpt = None, evidence: EvidenceOpt = False,
                           backend: BackendOpt = NX) -> Outcome:
     """Cross-app: which apps share sensitive fields with recipients no legal entity names (unnamed, onward, brand only)."""
-    from lineage.reports import unnamed_outcome
+    from lineage.reports import question_backend, unnamed_outcome
 
-    rows = _backend(backend, registry, app_name).sensitive_to_unnamed(app=app_name)
-    return unnamed_outcome(rows, evidence=evidence)
+    b, app = question_backend(backend.value, registry, app_name)
+    return unnamed_outcome(b.sensitive_to_unnamed(app=app and app.name), evidence=evidence, app=app)
 
 
 neo4j_app = typer.Typer(no_args_is_help=True, help="Push the lineage graph to a Neo4j server and query it in "

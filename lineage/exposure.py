@@ -28,11 +28,14 @@ from lineage.flows import (
 from lineage.names import (
     Answer,
     FieldMatch,
+    categories,
     check_app,
     field_index,
+    resolve_category,
     resolve_field_name,
     resolve_fields,
     resolve_recipient,
+    resolve_recipients,
 )
 from lineage.related import explain
 
@@ -225,16 +228,26 @@ def dedupe_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def fields_of(G: nx.MultiDiGraph, recipient: str, *, app: str | None = None) -> Answer:
+def fields_of(G: nx.MultiDiGraph, recipient: str, *, app: str | None = None, brand: bool = False) -> Answer:
     """What one recipient receives, across scenarios and SDKs, sensitive fields first.
 
     ``recipient`` may be part of a name when only one recipient has it (see
     :mod:`lineage.names`); each row's ``matched`` is the name or spelling matched, and
     the returned list's ``match`` attribute the :class:`~lineage.names.RecipientMatch`.
+
+    With ``brand=True`` (the question as a person asks it: ``fields-of 腾讯``), a brand names
+    every recipient of the brand (:func:`lineage.names.resolve_recipients`), and the answer is
+    what all of them receive (in ``app``, if given), each row naming its ``recipient``; without
+    it (a caller holding one recipient's name), a brand of several is ambiguous. Names resolve
+    among every recipient of the graph: one that ``app`` does not share with has no rows.
     """
     check_app(G, app)
-    match = resolve_recipient(G, recipient)
-    name = match.name
+    match = resolve_recipients(G, recipient) if brand else resolve_recipient(G, recipient)
+    rows = [r for name in match.names for r in _fields_of_one(G, name, app)]
+    return Answer(sort_fields_of(dedupe_rows(rows), match.written), match)
+
+
+def _fields_of_one(G: nx.MultiDiGraph, name: str, app: str | None) -> list[dict[str, Any]]:
     rnode = ids.recipient_id(name)
     rows: list[dict[str, Any]] = []
     sources: list[tuple[str, str | None]] = []  # (via node, entrusting recipient)
@@ -253,7 +266,7 @@ def fields_of(G: nx.MultiDiGraph, recipient: str, *, app: str | None = None) -> 
             for r, re_, b in recipients_of_via(G, via, fname):
                 if r == rnode and b == base:
                     rows.append(flow_row(G, FlowRef(f, via, r, fe, re_, b)))
-    return Answer(sort_fields_of(dedupe_rows(rows), match.written), match)
+    return rows
 
 
 def sort_fields_of(rows: list[dict[str, Any]], matched: str) -> list[dict[str, Any]]:
@@ -261,7 +274,7 @@ def sort_fields_of(rows: list[dict[str, Any]], matched: str) -> list[dict[str, A
     for r in rows:
         r["matched"] = matched
     return sorted(rows, key=lambda r: (not r["sensitive"], r["field"], r["app"], r["channel"], r["via"],
-                                       r["relation"]))
+                                       r["relation"], r["recipient"]))
 
 
 def exposure(
@@ -275,9 +288,12 @@ def exposure(
 ) -> dict[str, list[dict[str, Any]]]:
     """Fields ranked by how many recipients receive them; recipients by sensitive fields.
 
-    Explicit and implied flows count; a group's bare flows do not count for its members.
+    Explicit and implied flows count; a group's bare flows do not count for its members. A
+    category neither the vocabulary nor the graph knows is an UnknownNameError with
+    did-you-mean (:func:`lineage.names.resolve_category`), never an empty ranking.
     """
     check_app(G, app)
+    category = resolve_category(category, categories(G))
     per_field: dict[str, set[str]] = defaultdict(set)
     field_apps: dict[str, set[str]] = defaultdict(set)
     field_vias: dict[str, set[str]] = defaultdict(set)

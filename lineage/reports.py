@@ -30,6 +30,27 @@ def backend_for(name: str, registry: Path | None = None, app: str | None = None)
     return open_backend(name, registry=open_registry(registry) if name == "networkx" else None, app=app)
 
 
+def question_backend(name: str, registry: Path | None = None, app: str | None = None) -> tuple[Any, Any]:
+    """The backend of a question and the app ``--app`` names, resolved once: a unique part of an
+    app's name is that app (:func:`registry.suggest.resolve_app`; on Neo4j, among the server's
+    complete apps). Returns ``(backend, NameMatch or None)``; the backend asks about that app."""
+    if name == "neo4j":
+        b = backend_for(name)
+        return b, b.resolve_app(app)
+    from lineage.backends import open_backend
+    from registry import open_registry
+    from registry.suggest import resolve_app
+
+    reg = open_registry(registry)
+    match = resolve_app(reg.apps, app)
+    return open_backend(name, registry=reg, app=match and match.name), match
+
+
+def app_notes(match: Any) -> list[str]:
+    """What ``--app`` resolved to, for stderr (nothing when it was typed as the app's name)."""
+    return [match.describe()] if match is not None and not match.is_plain() else []
+
+
 def diff_sections(d: dict[str, Any]) -> list[Section]:
     """Per app, sensitive changes first (fields, then flows), then names added or removed, then
     the other flows; each part under its title (the app's name first when several apps differ)."""
@@ -315,7 +336,8 @@ READ_COLUMNS = ["form", "confidence", "note", "qualifiers"]
 """How each flow was read: every row's JSON has them, the CSV of a question their columns."""
 
 
-def question_outcome(rows: Any, columns: list[str], title: str, *, evidence: bool = False) -> Outcome:
+def question_outcome(rows: Any, columns: list[str], title: str, *, evidence: bool = False,
+                     app: Any = None) -> Outcome:
     """A question's flow rows (who-receives, fields-of, sensitive-unnamed) as one table, with
     what to say on stderr.
 
@@ -323,10 +345,11 @@ def question_outcome(rows: Any, columns: list[str], title: str, *, evidence: boo
     qualifiers last. For people, a ``read`` column only where some row needs it: ``prose`` for
     a fact read from a sentence, ``?`` for a reading that took a guess (the ``--json`` rows are
     left as they are). Notes: what a name typed was matched to (unless it named one field or
-    recipient as is), and rows ``--possible`` would add.
+    recipient as is), and rows ``--possible`` would add; ``app``: what ``--app`` resolved to
+    (:func:`question_backend`).
     """
     cols = columns + (["evidence"] if evidence else [])
-    notes = []
+    notes = app_notes(app)
     match = getattr(rows, "match", None)
     if match is not None and not match.is_plain() and (rows or not getattr(rows, "why", None)):
         notes.append(match.describe())  # (an empty answer's why names what the query matched)
@@ -352,7 +375,7 @@ def question_outcome(rows: Any, columns: list[str], title: str, *, evidence: boo
 UNNAMED_COLUMNS = ["app", "field", "via", "recipient", "recipient_kind", "why"]
 
 
-def unnamed_outcome(rows: list[dict[str, Any]], *, evidence: bool = False) -> Outcome:
+def unnamed_outcome(rows: list[dict[str, Any]], *, evidence: bool = False, app: Any = None) -> Outcome:
     """``sensitive-unnamed``: the sensitive flows to recipients no legal entity names, each row
     saying why its recipient is listed (``why``, for people: unnamed, whose onward processor, or a
     brand left unresolved; ``--json`` has ``recipient_kind`` and ``onward_of``)."""
@@ -360,7 +383,7 @@ def unnamed_outcome(rows: list[dict[str, Any]], *, evidence: bool = False) -> Ou
 
     shown = [{**r, "why": no_entity_reason(r["recipient_kind"], r.get("onward_of"))} for r in rows]
     out = question_outcome(shown, UNNAMED_COLUMNS, "sensitive fields to recipients no legal entity names",
-                           evidence=evidence)
+                           evidence=evidence, app=app)
     out.data = rows
     return out
 
@@ -381,10 +404,12 @@ def top_recipients_outcome(backend: Any, field: str, *, limit: int | None = None
     return table(rows, ["recipient", "kind", "apps", "app_list"], f"recipients of {field} by apps", notes=notes)
 
 
-def exposure_outcome(data: dict[str, Any]) -> Outcome:
-    """``exposure``: the two rankings as two tables (CSV: the fields' ranking, every column)."""
+def exposure_outcome(data: dict[str, Any], app: Any = None) -> Outcome:
+    """``exposure``: the two rankings as two tables (CSV: the fields' ranking, every column);
+    ``--json`` adds ``resolved``: what ``--app`` resolved to (``{}`` when typed as written)."""
     fields = data["fields"]
-    return Outcome(data, [
+    data = {**data, "resolved": app.resolved if app is not None else {}}
+    return Outcome(data, notes=app_notes(app), sections=[
         Section("fields by recipients", rows=fields, csv_columns=list(fields[0]) if fields else None,
                 columns=["rank", "field", "category", "sensitive", "recipients", "unnamed", "onward", "brand",
                          "scenarios", "sdks", "apps"]),

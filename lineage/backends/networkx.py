@@ -15,7 +15,6 @@ from lineage import exposure as _exposure
 from lineage import impact as _impact
 from lineage import paths as _paths
 from lineage import scoped
-from lineage.names import categories, resolve_category
 from registry.model import Registry
 
 
@@ -61,15 +60,13 @@ class NetworkxBackend:
                                       include_possible=include_possible)
 
     def fields_of(self, recipient: str, *, app: str | None = None) -> list[dict[str, Any]]:
-        """See :meth:`Backend.fields_of`."""
-        return _exposure.fields_of(self.G, recipient, app=app)
+        """See :meth:`Backend.fields_of`: a brand of several recipients is all of them."""
+        return _exposure.fields_of(self.G, recipient, app=app, brand=True)
 
     def exposure(self, *, app: str | None = None, category: str | None = None,
                  sensitive: bool | None = None, channel: str | None = None,
                  limit: int | None = None) -> dict[str, list[dict[str, Any]]]:
-        """See :meth:`Backend.exposure`; a category the vocabulary and the graph do not know is an
-        UnknownNameError with did-you-mean (:func:`lineage.names.resolve_category`), not an empty ranking."""
-        category = resolve_category(category, categories(self.G))
+        """See :meth:`Backend.exposure`."""
         return _exposure.exposure(self.G, app=app, category=category, sensitive=sensitive,
                                   channel=channel, limit=limit)
 

@@ -219,14 +219,21 @@ class Neo4jBackend:
         return self._read(work)
 
     def fields_of(self, recipient: str, *, app: str | None = None) -> Answer:
-        """What one recipient receives (see :func:`lineage.exposure.fields_of`)."""
+        """What one recipient receives (see :func:`lineage.exposure.fields_of` with ``brand=True``):
+        a brand of several recipients is all of them."""
         def work(tx: Any) -> tuple[RecipientMatch, list[dict[str, Any]]]:
             hidden = self._state(tx, app)
-            match = self._recipient(tx, recipient, hidden)
-            return match, self._rows(tx, Q.FIELDS_OF, key=ids.recipient_id(match.name), app=app, hidden=hidden)
+            match = self._recipient(tx, recipient, hidden, group=True)
+            return match, self._fields_of_names(tx, match.names, app, hidden)
 
-        match, recs = self._read(work)
-        return Answer(sort_fields_of(dedupe_rows(walk_order(recs)), match.written), match)
+        match, rows = self._read(work)
+        return Answer(sort_fields_of(dedupe_rows(rows), match.written), match)
+
+    def _fields_of_names(self, tx: Any, names: tuple[str, ...], app: str | None,
+                         hidden: list[str]) -> list[dict[str, Any]]:
+        """The rows of what each recipient named receives, one recipient after another."""
+        return [r for name in names
+                for r in walk_order(self._rows(tx, Q.FIELDS_OF, key=ids.recipient_id(name), app=app, hidden=hidden))]
 
     def exposure(self, *, app: str | None = None, category: str | None = None,
                  sensitive: bool | None = None, channel: str | None = None,
@@ -295,14 +302,16 @@ class Neo4jBackend:
 
     def breach(self, partner: str, *, app: str | None = None) -> dict[str, Any]:
         """A partner breach (see :func:`lineage.impact.breach`): a brand is all its recipients."""
-        def work(tx: Any) -> tuple[RecipientMatch, list[dict[str, Any]]]:
+        def work(tx: Any) -> tuple[RecipientMatch, list[dict[str, Any]], list[dict[str, Any]]]:
             hidden = self._state(tx, app)
             match = self._recipient(tx, partner, hidden, group=True, app=app)
-            return match, [r for name in match.names
-                           for r in self._rows(tx, Q.ONWARD_OF, key=ids.recipient_id(name), app=app, hidden=hidden)]
+            onward = [r for name in match.names
+                      for r in self._rows(tx, Q.ONWARD_OF, key=ids.recipient_id(name), app=app, hidden=hidden)]
+            rows = [r for name in match.names
+                    for r in dedupe_rows(self._fields_of_names(tx, (name,), app, hidden))]
+            return match, onward, rows
 
-        match, onward_recs = self._read(work)
-        rows = [r for name in match.names for r in self.fields_of(name, app=app)]
+        match, onward_recs, rows = self._read(work)
         return {
             "recipient": match.names[0],
             "recipients": list(match.names),
