@@ -3,8 +3,9 @@
 Not tests: nothing here asserts a time. Every figure is a median of repeated runs, and
 what is compared runs side by side, interleaved, in one run of this script, against the
 server of ``NEO4J_URI`` (start one with ``eval "$(scripts/neo4j-local/run start)"``).
-It rewrites the measured section of ``docs/benchmarks-neo4j.md`` (between the
-``<!-- bench:neo4j -->`` markers) and keeps the rest of the page.
+It rewrites the sections it measured in ``docs/benchmarks-neo4j.md`` (each between its
+``<!-- bench:neo4j:NAME -->`` markers) and keeps the rest of the page, so that one section can be
+measured again alone (``--only push``).
 
 It EMPTIES the database ``NEO4J_DATABASE`` (``--wipe`` is required to say so).
 
@@ -14,7 +15,8 @@ It EMPTIES the database ``NEO4J_DATABASE`` (``--wipe`` is required to say so).
     scripts/neo4j-local/run stop
 
 Sections: ``naive`` (the batched push against one MERGE statement per flow through the same
-driver), ``push`` (the 1,000-app registry of :mod:`bench.synth`: flows per second),
+driver), ``push`` (the 1,000-app registry of :mod:`bench.synth`: flows per second, the client's and the
+local server's CPU, the client's share measured alone, and batch sizes compared),
 ``questions`` (each question on Neo4j and on networkx, on the seed and the synthetic registry,
 with a parity check of the answers), ``rust`` (the same push and questions in two child
 processes, with and without neo4j-rust-ext).
@@ -23,10 +25,12 @@ processes, with and without neo4j-rust-ext).
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -40,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks-neo4j.md"
 OUT = ROOT / "bench" / "out"
 SECTIONS = ("naive", "push", "questions", "rust")
+DEFAULT_BATCH = 5000
 POINT_BUDGET_MS = 20.0
 WIPE_BATCH = 20_000
 
@@ -179,25 +184,109 @@ def bench_naive(driver: Any, database: str, reps: int, big: Any) -> dict[str, An
 
 # -- the big push ----------------------------------------------------------------------------------
 
-def bench_push(driver: Any, database: str, reg: Any, reps: int, batch_size: int) -> dict[str, Any]:
-    from lineage.backends.neo4j.push import _iter_chunks, push
+def server_cpu() -> float | None:
+    """CPU seconds the local server's process has used (``NEO4J_LOCAL_PID`` of scripts/neo4j-local),
+    or None for a server elsewhere."""
+    pid = os.environ.get("NEO4J_LOCAL_PID")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError, TypeError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def client_cpu() -> float:
+    """CPU seconds of this process, all threads."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def client_phases(reg: Any, batch_size: int) -> dict[str, float]:
+    """The client's share of a push without a server, in CPU seconds: each app's graph
+    (``build_graph`` and the business functions), its rows and digest, the chunk's plan, and the
+    batches' evidence lists and packstream encoding (what the driver sends)."""
+    from neo4j._codec.packstream.v1 import Packer
+
+    from lineage.backends.neo4j.push import (
+        CHUNK_ROWS,
+        PushResult,
+        _plan,
+        _Rows,
+        _with_evidence,
+        app_graph,
+        app_rows,
+    )
+
+    out = dict.fromkeys(("graph_s", "rows_s", "plan_s", "encode_s"), 0.0)
+    chunk: list[Any] = []
+    size = 0
+
+    def encode(chunk: list[Any]) -> None:
+        t = time.process_time()
+        plan = _plan(chunk, {c.app for c in chunk}, PushResult())
+        out["plan_s"] += time.process_time() - t
+        t = time.process_time()
+        for query, rows, ev_at in plan.work:
+            for i in range(0, len(rows), batch_size):
+                part = rows[i:i + batch_size]
+                evs = _with_evidence(part, ev_at) if ev_at is not None else []
+                Packer(io.BytesIO()).pack((query, {"rows": _Rows(part), "evs": _Rows(evs)}))
+        out["encode_s"] += time.process_time() - t
+
+    for a in reg.apps:
+        t = time.process_time()
+        G = app_graph(reg, a)
+        t2 = time.process_time()
+        rows = app_rows(G, a)
+        out["rows_s"] += time.process_time() - t2
+        out["graph_s"] += t2 - t
+        chunk.append(rows)
+        size += rows.size
+        if size >= CHUNK_ROWS:
+            encode(chunk)
+            chunk, size = [], 0
+    if chunk:
+        encode(chunk)
+    return out
+
+
+def bench_push(driver: Any, database: str, reg: Any, reps: int, batch_size: int,
+               other_sizes: list[int]) -> dict[str, Any]:
+    """The push into an empty database at ``batch_size`` (the figure) and at ``other_sizes``,
+    interleaved; wall time, the client's and the server's CPU, the transactions."""
+    from lineage.backends.neo4j.push import push
 
     flows = sum(len(p.flows) for p in reg.policies.values())
-    runs, rows_s, again_s = [], [], []
-    result: dict[str, Any] = {}
+    sizes = [batch_size, *[b for b in other_sizes if b != batch_size]]
+    runs: dict[int, list[dict[str, Any]]] = {b: [] for b in sizes}
+    again_s = []
     for i in range(reps):
-        say(f"push of {len(reg.apps)} apps, run {i + 1}/{reps}")
-        wipe(driver, database)
-        t, res = timed(lambda: push(driver, reg, database=database, progress=False, batch_size=batch_size))
-        runs.append(t)
-        result = res.as_dict()
-        rows_s.append(timed(lambda: sum(1 for _ in _iter_chunks(reg, reg.apps)))[0])
+        for b in sizes:
+            say(f"push of {len(reg.apps)} apps, batches of {b}, run {i + 1}/{reps}")
+            wipe(driver, database)
+            c0, s0 = client_cpu(), server_cpu()
+            t, res = timed(lambda b=b: push(driver, reg, database=database, progress=False, batch_size=b))
+            s1 = server_cpu()
+            runs[b].append({"s": t, "client_cpu_s": client_cpu() - c0,
+                            "server_cpu_s": None if s0 is None or s1 is None else s1 - s0, **res.as_dict()})
         again_s.append(timed(lambda: push(driver, reg, database=database, progress=False))[0])
-    t = median(runs)
-    return {"apps": len(reg.apps), "flows": flows, "nodes": result["nodes"],
-            "relationships": result["relationships"], "batches": result["batches"],
-            "batch_size": batch_size, "seconds": t, "flows_per_s": flows / t,
-            "rows_python_s": median(rows_s), "unchanged_push_s": median(again_s), "runs": runs}
+    say("the client's share, without the server")
+    phases = client_phases(reg, batch_size)
+
+    def summary(rs: list[dict[str, Any]]) -> dict[str, Any]:
+        t = median([r["s"] for r in rs])
+        srv = [r["server_cpu_s"] for r in rs if r["server_cpu_s"] is not None]
+        return {"seconds": t, "flows_per_s": flows / t, "runs": [r["s"] for r in rs],
+                "client_cpu_s": median([r["client_cpu_s"] for r in rs]),
+                "server_cpu_s": median(srv) if srv else None,
+                "transactions": rs[0]["transactions"], "batches": rs[0]["batches"]}
+
+    main = summary(runs[batch_size])
+    last = runs[batch_size][-1]
+    return {"apps": len(reg.apps), "flows": flows, "nodes": last["nodes"],
+            "relationships": last["relationships"], "batch_size": batch_size, **main,
+            "phases": phases, "unchanged_push_s": median(again_s),
+            "sizes": {b: summary(rs) for b, rs in runs.items()}}
 
 
 # -- questions -------------------------------------------------------------------------------------
@@ -311,9 +400,11 @@ def bench_rust(apps: int, flows: int, reps: int) -> dict[str, Any]:
 
 # -- report ----------------------------------------------------------------------------------------
 
-def markdown(res: dict[str, Any], command: str) -> str:
+def markdown(res: dict[str, Any], command: str) -> dict[str, str]:
+    """Each measured section as markdown, headed by the machine and the command that measured it."""
     m = res["machine"]
-    out = [
+    secs: dict[str, list[str]] = {}
+    head = [
         f"Measured {m['when']} on {m['nproc']} cores ({m['cpu']}), Python {m['python']}, "
         f"neo4j driver {m['driver']} (rust extension {'on' if m['rust_ext'] else 'off'} in the main "
         f"process), server {m['server']} (scripts/neo4j-local: page cache 256 MiB, heap 1 GiB); "
@@ -324,6 +415,7 @@ def markdown(res: dict[str, Any], command: str) -> str:
     ]
     if "naive" in res:
         n = res["naive"]
+        out = secs["naive"] = []
         out += [
             "### Push: batched UNWIND against one MERGE per flow",
             "",
@@ -338,26 +430,51 @@ def markdown(res: dict[str, Any], command: str) -> str:
         ]
         if "push" in res:
             p = res["push"]
-            out.append(f"At scale the batched push runs at {p['flows_per_s']:,.0f} flows/s (below): "
+            out.append(f"At scale the batched push runs at {p['flows_per_s']:,.0f} flows/s (the push section): "
                        f"**{p['flows_per_s'] / n['naive_big_fps']:.0f}×** the naive loop's rate.")
             out.append("")
     if "push" in res:
         p = res["push"]
+        out = secs["push"] = []
+        ph = p["phases"]
+        client = sum(ph.values())
+        srv = p["server_cpu_s"]
         out += [
             f"### Push of {p['apps']:,} apps ({p['flows']:,} flows)",
             "",
             "| what | median |",
             "|---|---:|",
-            f"| nodes / relationships written | {p['nodes']:,} / {p['relationships']:,} "
-            f"({p['batches']} batches of ≤ {p['batch_size']:,} rows) |",
+            f"| nodes / relationships written | {p['nodes']:,} / {p['relationships']:,} |",
+            f"| transactions (of which batches of ≤ {p['batch_size']:,} rows) | {p['transactions']} "
+            f"({p['batches']}) |",
             f"| push into an empty database | **{p['seconds']:.1f} s = {p['flows_per_s']:,.0f} flows/s** |",
-            f"| of which building the rows in Python (`build_graph` + conversion, overlapped with writing) "
-            f"| {p['rows_python_s']:.1f} s |",
+            f"| CPU of the client during the push (all threads) | {p['client_cpu_s']:.1f} s |",
+            f"| CPU of the server during the push | {_s(srv)} |",
             f"| the same push again (every app unchanged: skipped) | {p['unchanged_push_s']:.1f} s |",
             "",
             f"Runs: {', '.join(f'{x:.1f} s' for x in p['runs'])}.",
             "",
+            "Where the time goes: the client's share measured alone (CPU seconds, no server), and the "
+            "server's CPU during the push.",
+            "",
+            "| part | CPU | share of the push's CPU |",
+            "|---|---:|---:|",
         ]
+        total = client + (srv or 0.0)
+        for label, v in (("client: `build_graph` of each app (and its business functions)", ph["graph_s"]),
+                         ("client: the graph as rows, and their digest (`app_rows`)", ph["rows_s"]),
+                         ("client: the chunks' plans (shared nodes merged over apps)", ph["plan_s"]),
+                         ("client: evidence lists and packstream encoding of the batches", ph["encode_s"]),
+                         ("server: Neo4j executing and committing the transactions", srv)):
+            out.append(f"| {label} | {_s(v)} | {'' if v is None else f'{v / total:.0%}'} |")
+        out += ["", "Batch size (rows per transaction), interleaved runs of the same push:", "",
+                "| rows per batch | transactions | median | flows/s | server CPU |", "|---:|---:|---:|---:|---:|"]
+        for b, x in sorted(p["sizes"].items(), key=lambda kv: int(kv[0])):
+            out.append(f"| {int(b):,} | {x['transactions']} | {x['seconds']:.1f} s | {x['flows_per_s']:,.0f} "
+                       f"| {_s(x['server_cpu_s'])} |")
+        out.append("")
+    if res.get("questions"):
+        out = secs["questions"] = []
     for q in res.get("questions", []):
         out += [
             f"### Questions on {q['registry']} ({q['apps']:,} apps, {q['flows']:,} flows)",
@@ -376,6 +493,7 @@ def markdown(res: dict[str, Any], command: str) -> str:
         out.append("")
     if "rust" in res:
         r = res["rust"]
+        out = secs["rust"] = []
         if not r["installed"]:
             out += ["### neo4j-rust-ext", "", "Not installed: not measured.", ""]
         else:
@@ -393,20 +511,29 @@ def markdown(res: dict[str, Any], command: str) -> str:
                 f"{r['point_ms']['speedup']:.2f}× |",
                 "",
             ]
-    return "\n".join(out)
+    return {k: "\n".join(head + v) for k, v in secs.items()}
+
+
+def _s(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.1f} s"
 
 
 def _ms(x: float) -> str:
     return f"{x / 1000:.2f} s" if x >= 1000 else f"{x:.1f} ms"
 
 
-def write_doc(section: str) -> None:
-    start, end = "<!-- bench:neo4j -->", "<!-- /bench:neo4j -->"
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else f"# Neo4j benchmarks\n\n{start}\n{end}\n"
-    if start not in text:
-        text += f"\n{start}\n{end}\n"
-    text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: f"{start}\n{section}\n{end}", text,
-                  flags=re.S)
+def write_doc(sections: dict[str, str]) -> None:
+    """Replace each measured section's block (``<!-- bench:neo4j:NAME -->`` … ``<!-- /bench:neo4j:NAME -->``)
+    and keep the rest of the page, the sections not measured this time included."""
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Neo4j benchmarks\n"
+    for name in SECTIONS:
+        if name not in sections:
+            continue
+        start, end = f"<!-- bench:neo4j:{name} -->", f"<!-- /bench:neo4j:{name} -->"
+        if start not in text:
+            text = text.rstrip("\n") + f"\n\n{start}\n{end}\n"
+        text = re.sub(re.escape(start) + r".*?" + re.escape(end),
+                      lambda _, name=name, start=start, end=end: f"{start}\n{sections[name]}\n{end}", text, flags=re.S)
     DOC.write_text(text, encoding="utf-8")
 
 
@@ -419,7 +546,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=3, help="runs of each push")
     ap.add_argument("--reps-point", type=int, default=25)
     ap.add_argument("--reps-bulk", type=int, default=3)
-    ap.add_argument("--batch-size", type=int, default=5000)
+    ap.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
+    ap.add_argument("--other-batch-sizes", default="2000,20000",
+                    help="comma-separated batch sizes compared with --batch-size ('' for none)")
     ap.add_argument("--rust-apps", type=int, default=200)
     ap.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks-neo4j.md")
     ap.add_argument("--child-rust", action="store_true", help=argparse.SUPPRESS)
@@ -441,7 +570,8 @@ def main(argv: list[str] | None = None) -> int:
     if "naive" in only:
         res["naive"] = bench_naive(driver, database, args.reps, big)
     if "push" in only:
-        res["push"] = bench_push(driver, database, big, args.reps, args.batch_size)
+        others = [int(x) for x in args.other_batch_sizes.split(",") if x.strip()]
+        res["push"] = bench_push(driver, database, big, args.reps, args.batch_size, others)
     if "questions" in only:
         from registry import open_registry
 
@@ -457,10 +587,10 @@ def main(argv: list[str] | None = None) -> int:
     (OUT / "neo4j.json").write_text(json.dumps(res, ensure_ascii=False, indent=2), encoding="utf-8")
     command = ".venv/bin/python -m bench.bench_neo4j --wipe " + " ".join(
         a for a in (argv if argv is not None else sys.argv[1:]) if a != "--wipe")
-    section = markdown(res, command.strip())
-    print(section)
+    sections = markdown(res, command.strip())
+    print("\n\n".join(sections.values()))
     if not args.no_doc:
-        write_doc(section)
+        write_doc(sections)
     return 0
 
 
