@@ -104,22 +104,29 @@ def _summary(doc: str | None) -> str:
 
 def command(name: str, group: typer.Typer = app, csv: bool = False) -> Callable[[Callable[..., Outcome]], Any]:
     """``fn`` (returning an Outcome) as command ``name`` of ``group``, with ``--json`` (and
-    ``--csv``) declared here for all; the outcome drawn, library errors as one line."""
+    ``--csv``) declared here for all; the outcome drawn, library errors as one line. An
+    ``output_format`` parameter of ``fn`` is given json, csv or None."""
 
     def deco(fn: Callable[..., Outcome]) -> Any:
+        sig = inspect.signature(fn, eval_str=True)
+        wants_format = "output_format" in sig.parameters
+
         @functools.wraps(fn)
         def run(*args: Any, as_json: bool = False, as_csv: bool = False, **kwargs: Any) -> None:
             if as_json and as_csv:
                 raise UsageError("--json and --csv are two output formats: give one")
             from lineage.render import answer
 
-            if code := answer(lambda: fn(*args, **kwargs), "json" if as_json else "csv" if as_csv else None):
+            fmt = "json" if as_json else "csv" if as_csv else None
+            if wants_format:
+                kwargs["output_format"] = fmt
+            if code := answer(lambda: fn(*args, **kwargs), fmt):
                 raise typer.Exit(code)
 
-        sig = inspect.signature(fn, eval_str=True)
         formats = [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=False, annotation=a)
                    for n, a in (("as_json", JsonOpt), ("as_csv", CsvOpt))[: 1 + csv]]
-        run.__signature__ = sig.replace(parameters=[*sig.parameters.values(), *formats])  # type: ignore[attr-defined]
+        params = [p for p in sig.parameters.values() if p.name != "output_format"]
+        run.__signature__ = sig.replace(parameters=[*params, *formats])  # type: ignore[attr-defined]
         run.__annotations__ = {p.name: p.annotation for p in run.__signature__.parameters.values()}  # type: ignore[attr-defined]
         return group.command(name, short_help=_summary(fn.__doc__))(run)
 
@@ -176,7 +183,9 @@ def lint_cmd(registry: RegistryOpt = None, app_name: AppOpt = None) -> Outcome:
     return lint_outcome(lint(_registry(registry), app=app_name))
 
 
-WHO_COLUMNS = ["app", "field", "relation", "implied_via", "channel", "via", "recipient"]
+WHO_COLUMNS = ["recipient", "as_written", "kind", "how", "channel", "via", "flows"]  # = reports.WHO_COLUMNS
+FlowsOpt = Annotated[bool, Opt("--flows", help="One row per flow, not per recipient.")]
+SensitiveOpt = Annotated[bool, Opt("--sensitive", help="Only the rows of sensitive fields.")]
 
 
 @command("who-receives", csv=True)
@@ -185,29 +194,29 @@ def who_receives_cmd(
     registry: RegistryOpt = None, app_name: AppOpt = None,
     explicit: Annotated[bool, Opt("--explicit", help="Only rows that write the field itself.")] = False,
     possible: Annotated[bool, Opt("--possible", help="Also rows sharing a group the field is in (relation 'group').")] = False,
-    evidence: EvidenceOpt = False, backend: BackendOpt = NX,
+    flows: FlowsOpt = False, sensitive: SensitiveOpt = False,
+    evidence: EvidenceOpt = False, backend: BackendOpt = NX, output_format: str | None = None,
 ) -> Outcome:
-    """Every recipient of a field the policy states, by scenario or SDK, explicit or through a group."""
-    from lineage.reports import question_backend, question_outcome
+    """Every recipient of a field the policy states, one row per recipient (--flows: per scenario or SDK)."""
+    from lineage.reports import question_backend, who_outcome
 
-    b, app = question_backend(backend.value, registry, app_name)
-    rows = b.who_receives(field, app=app and app.name, include_implied=not explicit, include_possible=possible)
-    return question_outcome(rows, WHO_COLUMNS, f"who receives {field}", evidence=evidence, app=app)
+    q = question_backend(backend.value, registry, app_name)
+    rows = q.backend.who_receives(field, app=q.app_name, include_implied=not explicit, include_possible=possible)
+    return who_outcome(rows, field, q, flows=flows, sensitive=sensitive, evidence=evidence, output_format=output_format)
 
 
 @command("fields-of", csv=True)
 def fields_of_cmd(
     recipient: Annotated[str, Arg(help="A recipient: legal name, alias, brand, or a unique part of a name.")],
-    registry: RegistryOpt = None, app_name: AppOpt = None, evidence: EvidenceOpt = False,
-    backend: BackendOpt = NX,
+    registry: RegistryOpt = None, app_name: AppOpt = None, sensitive: SensitiveOpt = False,
+    evidence: EvidenceOpt = False, backend: BackendOpt = NX,
 ) -> Outcome:
     """What one recipient receives, across scenarios and SDKs, sensitive fields first."""
-    from lineage.reports import question_backend, question_outcome
+    from lineage.reports import fields_of_outcome, question_backend
 
-    b, app = question_backend(backend.value, registry, app_name)
-    rows = b.fields_of(recipient, app=app and app.name)
-    cols = ["app", "field", "sensitive", "relation", "implied_via", "channel", "via", "recipient_as_written"]
-    return question_outcome(rows, cols, f"fields received by {recipient}", evidence=evidence, app=app)
+    q = question_backend(backend.value, registry, app_name)
+    return fields_of_outcome(q.backend.fields_of(recipient, app=q.app_name), recipient, q, sensitive=sensitive,
+                             evidence=evidence)
 
 
 @command("exposure", csv=True)
@@ -221,10 +230,10 @@ def exposure_cmd(
     """Fields ranked by how many recipients get them; recipients ranked by sensitive fields."""
     from lineage.reports import exposure_outcome, question_backend
 
-    b, app = question_backend(backend.value, registry, app_name)
-    data = b.exposure(app=app and app.name, category=category, sensitive=sensitive,
-                      channel=channel and channel.value, limit=limit)
-    return exposure_outcome(data, app)
+    q = question_backend(backend.value, registry, app_name)
+    data = q.backend.exposure(app=q.app_name, category=category, sensitive=sensitive,
+                              channel=channel and channel.value, limit=limit)
+    return exposure_outcome(data, q.app)
 
 
 @command("lineage")
@@ -302,13 +311,15 @@ def top_recipients_cmd(field: FieldArg, registry: RegistryOpt = None, limit: Lim
 
 
 @command("sensitive-unnamed", csv=True)
-def sensitive_unnamed_cmd(registry: RegistryOpt = None, app_name: AppOpt = None, evidence: EvidenceOpt = False,
-                          backend: BackendOpt = NX) -> Outcome:
-    """Cross-app: which apps share sensitive fields with recipients no legal entity names (unnamed, onward, brand only)."""
+def sensitive_unnamed_cmd(registry: RegistryOpt = None, app_name: AppOpt = None, flows: FlowsOpt = False,
+                          evidence: EvidenceOpt = False, backend: BackendOpt = NX,
+                          output_format: str | None = None) -> Outcome:
+    """Cross-app: which apps share sensitive fields with recipients no legal entity names."""
     from lineage.reports import question_backend, unnamed_outcome
 
-    b, app = question_backend(backend.value, registry, app_name)
-    return unnamed_outcome(b.sensitive_to_unnamed(app=app and app.name), evidence=evidence, app=app)
+    q = question_backend(backend.value, registry, app_name)
+    return unnamed_outcome(q.backend.sensitive_to_unnamed(app=q.app_name), q, flows=flows, evidence=evidence,
+                           output_format=output_format)
 
 
 neo4j_app = typer.Typer(no_args_is_help=True, help="Push the lineage graph to a Neo4j server and query it in "

@@ -8,6 +8,7 @@ Each function takes what a question returned (plain data) and gives an
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,20 +31,43 @@ def backend_for(name: str, registry: Path | None = None, app: str | None = None)
     return open_backend(name, registry=open_registry(registry) if name == "networkx" else None, app=app)
 
 
-def question_backend(name: str, registry: Path | None = None, app: str | None = None) -> tuple[Any, Any]:
+@dataclass(frozen=True)
+class Asked:
+    """Where a question is asked: the backend, what ``--app`` resolved to (None: every app) and
+    how many apps the registry holds (a table names each row's app only when there are several)."""
+
+    backend: Any
+    app: Any
+    apps: int
+
+    @property
+    def app_name(self) -> str | None:
+        """The app asked about, as the registry names it."""
+        return self.app.name if self.app is not None else None
+
+    @property
+    def several_apps(self) -> bool:
+        """Whether rows may come from more than one app."""
+        return self.app is None and self.apps > 1
+
+
+def question_backend(name: str, registry: Path | None = None, app: str | None = None) -> Asked:
     """The backend of a question and the app ``--app`` names, resolved once: a unique part of an
     app's name is that app (:func:`registry.suggest.resolve_app`; on Neo4j, among the server's
-    complete apps). Returns ``(backend, NameMatch or None)``; the backend asks about that app."""
+    complete apps); the backend asks about that app."""
     if name == "neo4j":
         b = backend_for(name)
-        return b, b.resolve_app(app)
+        apps = b.apps()
+        from registry.suggest import resolve_app
+
+        return Asked(b, resolve_app(apps, app), len(apps))
     from lineage.backends import open_backend
     from registry import open_registry
     from registry.suggest import resolve_app
 
     reg = open_registry(registry)
     match = resolve_app(reg.apps, app)
-    return open_backend(name, registry=reg, app=match and match.name), match
+    return Asked(open_backend(name, registry=reg, app=match and match.name), match, len(reg.apps))
 
 
 def app_notes(match: Any) -> list[str]:
@@ -335,20 +359,24 @@ def lint_outcome(rows: list[dict[str, Any]]) -> Outcome:
 READ_COLUMNS = ["form", "confidence", "note", "qualifiers"]
 """How each flow was read: every row's JSON has them, the CSV of a question their columns."""
 
+WHO_FLOW_COLUMNS = ["app", "field", "relation", "implied_via", "channel", "via", "recipient"]
+"""who-receives ``--flows``: one row per (field, recipient, scenario or SDK); its CSV's columns."""
+WHO_COLUMNS = ["recipient", "as_written", "kind", "how", "channel", "via", "flows"]
+"""who-receives for people: one row per recipient (:func:`lineage.summary.by_recipient`)."""
+WHO_OPTIONAL = ("flows", "apps", "channel", "kind", "fields")
+"""The columns a narrow terminal loses first, in order (:func:`fit`)."""
+FIELDS_OF_COLUMNS = ["app", "field", "sensitive", "relation", "implied_via", "channel", "via", "recipient_as_written"]
+UNNAMED_FLOW_COLUMNS = ["app", "field", "via", "recipient", "recipient_kind", "why"]
+UNNAMED_COLUMNS = ["app", "recipient", "kind", "why", "sensitive_fields", "via", "flows"]
+"""sensitive-unnamed for people: one row per app and recipient."""
+READ_NOTE = ("read: 'prose' = stated in a sentence, not a table; '?' = the reading took a guess "
+             "(--json gives each row's note)")
 
-def question_outcome(rows: Any, columns: list[str], title: str, *, evidence: bool = False,
-                     app: Any = None) -> Outcome:
-    """A question's flow rows (who-receives, fields-of, sensitive-unnamed) as one table, with
-    what to say on stderr.
 
-    The evidence column when asked; CSV always has it, and form, confidence, note and
-    qualifiers last. For people, a ``read`` column only where some row needs it: ``prose`` for
-    a fact read from a sentence, ``?`` for a reading that took a guess (the ``--json`` rows are
-    left as they are). Notes: what a name typed was matched to (unless it named one field or
-    recipient as is), and rows ``--possible`` would add; ``app``: what ``--app`` resolved to
-    (:func:`question_backend`).
-    """
-    cols = columns + (["evidence"] if evidence else [])
+def question_notes(rows: Any, app: Any = None) -> list[str]:
+    """What a question says on stderr: what ``--app`` and the name asked resolved to (unless typed
+    as the registry writes them), rows ``--possible`` would add, and for an answer with no rows why,
+    with the related fields that have recipients (:mod:`lineage.related`)."""
     notes = app_notes(app)
     match = getattr(rows, "match", None)
     if match is not None and not match.is_plain() and (rows or not getattr(rows, "why", None)):
@@ -360,32 +388,191 @@ def question_outcome(rows: Any, columns: list[str], title: str, *, evidence: boo
         from lineage.related import notes as related_notes
 
         notes += related_notes(rows, match.query)
-    marks = [("prose" if r.get("form") == "prose" else "") + ("?" if r.get("confidence") == "low" else "")
-             for r in rows]
-    shown = rows
+    return notes
+
+
+def only_sensitive(rows: Any) -> Any:
+    """The rows of sensitive fields, the answer's attributes (match, why, …) kept: ``--sensitive``."""
+    from lineage.names import Answer
+
+    kept = Answer([r for r in rows if r.get("sensitive")], getattr(rows, "match", None))
+    for attr in ("possible", "why", "related"):
+        if hasattr(rows, attr):
+            setattr(kept, attr, getattr(rows, attr))
+    kept.left_out = len(rows) - len(kept)  # type: ignore[attr-defined]
+    return kept
+
+
+def _several(several_apps: bool, columns: list[str]) -> list[str]:
+    """The columns, without ``app`` when every row is of one app's registry."""
+    return columns if several_apps else [c for c in columns if c != "app"]
+
+
+def question_outcome(rows: Any, columns: list[str], title: str, *, evidence: bool = False,
+                     app: Any = None, several_apps: bool = True) -> Outcome:
+    """A question's flow rows (who-receives ``--flows``, fields-of, sensitive-unnamed ``--flows``)
+    as one table, with what to say on stderr (:func:`question_notes`).
+
+    The evidence column when asked; CSV always has it, and form, confidence, note and
+    qualifiers last. For people, ``app`` only when the registry has several apps
+    (``several_apps``), ``implied_via`` blank where it repeats the row's field, and a ``read``
+    column only where some row needs it: ``prose`` for a fact read from a sentence, ``?`` for a
+    reading that took a guess (the ``--json`` rows are left as they are).
+    """
+    from lineage.summary import read_mark
+
+    cols = _several(several_apps, columns) + (["evidence"] if evidence else [])
+    notes = question_notes(rows, app)
+    marks = [read_mark(r) for r in rows]
+    shown = [{**r, "read": m, "implied_via": None if r.get("implied_via") == r.get("field") else r.get("implied_via")}
+             for r, m in zip(rows, marks, strict=True)]
     if any(marks):
-        shown = [{**r, "read": m} for r, m in zip(rows, marks, strict=True)]
-        notes.append("read: 'prose' = stated in a sentence, not a table; '?' = the reading took a guess "
-                     "(--json gives each row's note)")
+        notes.append(READ_NOTE)
     table = Section(title, rows=shown, columns=cols + (["read"] if any(marks) else []),
                     csv_columns=[*columns, "evidence", *READ_COLUMNS])
     return Outcome(rows, [table], notes=notes)
 
 
-UNNAMED_COLUMNS = ["app", "field", "via", "recipient", "recipient_kind", "why"]
+def terminal_width() -> int | None:
+    """The terminal's width when stdout is one (a table for people is fitted to it), else None."""
+    import shutil
+    import sys
+
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
-def unnamed_outcome(rows: list[dict[str, Any]], *, evidence: bool = False, app: Any = None) -> Outcome:
-    """``sensitive-unnamed``: the sensitive flows to recipients no legal entity names, each row
-    saying why its recipient is listed (``why``, for people: unnamed, whose onward processor, or a
-    brand left unresolved; ``--json`` has ``recipient_kind`` and ``onward_of``)."""
-    from lineage.exposure import no_entity_reason
+def fit(rows: list[dict[str, Any]], columns: list[str], width: int | str | None,
+        optional: tuple[str, ...] = (), fold: str | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """Rows and columns cut to fit a terminal ``width`` columns wide (None: as they are;
+    ``terminal``: :func:`terminal_width`).
 
-    shown = [{**r, "why": no_entity_reason(r["recipient_kind"], r.get("onward_of"))} for r in rows]
-    out = question_outcome(shown, UNNAMED_COLUMNS, "sensitive fields to recipients no legal entity names",
-                           evidence=evidence, app=app)
-    out.data = rows
+    A rich table takes three columns of every table column for its borders and padding. While
+    the widest row is wider than the terminal: first the list column with the widest cell keeps
+    one item fewer in its longest cells (down to two; the rest said as ``+N``), then the columns
+    with no text and the ``optional`` columns go, in order, then lists keep one item (``how``, a
+    few words, stays whole). Names (strings) are never cut: the ``fold`` column (the recipient)
+    is counted at half its width, rich folding its longest names once (rich narrows the widest
+    column first), and ``--flows`` or a pipe shows every cell whole.
+
+    >>> rows = [{"recipient": "某公司", "via": ["借款推荐服务", "风控审核、信用初审", "认证服务"], "flows": 3}]
+    >>> fit(rows, ["recipient", "via", "flows"], 40, ("flows",))
+    ([{'recipient': '某公司', 'via': '借款推荐服务 +2', 'flows': 3}], ['recipient', 'via'])
+    """
+    if width == "terminal":
+        width = terminal_width()
+    if width is None or isinstance(width, str):
+        return rows, columns
+    from rich.cells import cell_len
+
+    from registry.sections import cell
+
+    cols = list(columns)
+    lists = [c for c in cols if c != "how" and any(isinstance(r.get(c), list) and len(r[c]) > 1 for r in rows)]
+    keep = {c: max((len(r[c]) for r in rows if isinstance(r.get(c), list)), default=0) for c in lists}
+
+    def shown(v: Any, n: int | None) -> str:
+        if not isinstance(v, list) or n is None or len(v) <= n:
+            return cell(v)
+        return cell(v[:n]) + f" +{len(v) - n}"
+
+    def width_of(c: str) -> int:
+        return max([cell_len(c)] + [cell_len(shown(r.get(c), keep.get(c))) for r in rows])
+
+    w = {c: width_of(c) for c in cols}
+
+    def too_wide() -> bool:
+        used = sum(max(-(-w[c] // 2), cell_len(c)) if c == fold else w[c] for c in cols)
+        return used + 3 * len(cols) + 1 > width
+
+    for floor in (2, 1):
+        while too_wide():
+            cuttable = [c for c in lists if c in cols and keep[c] > floor]
+            if not cuttable:
+                break
+            c = max(cuttable, key=lambda c: w[c])
+            keep[c] -= 1
+            w[c] = width_of(c)
+        empty = [c for c in cols if not any(cell(r.get(c)) for r in rows)]
+        for c in [*empty, *optional] if floor == 2 else optional:
+            if too_wide() and c in cols:
+                cols.remove(c)
+    return [{**r, **{c: shown(r.get(c), keep[c]) for c in lists if c in cols}} for r in rows], cols
+
+
+def fields_of_outcome(rows: Any, recipient: str, q: Asked | None = None, *, sensitive: bool = False,
+                      evidence: bool = False) -> Outcome:
+    """``fields-of``: one row per flow, sensitive fields first; ``sensitive``: only those."""
+    if sensitive:
+        rows = only_sensitive(rows)
+    return question_outcome(rows, FIELDS_OF_COLUMNS, f"fields received by {recipient}", evidence=evidence,
+                            app=q and q.app, several_apps=q is None or q.several_apps)
+
+
+def who_outcome(rows: Any, field: str, q: Asked | None = None, *, flows: bool = False, sensitive: bool = False,
+                evidence: bool = False, width: int | str | None = "terminal", output_format: str | None = None) -> Outcome:
+    """``who-receives``: for people, one row per recipient (:func:`lineage.summary.by_recipient`:
+    the spellings beside the legal name, how the rows reach the field, channels, scenarios and
+    SDKs; apps and fields when there are several); ``flows`` (and ``--json``, ``--csv``, which are
+    the data): one row per flow. ``sensitive``: only the rows of sensitive fields. ``width``: to
+    fit (:func:`fit`; ``terminal``: the terminal's if stdout is one). ``q``: where it was asked."""
+    from lineage.summary import by_recipient
+
+    app, several_apps = (q.app, q.several_apps) if q is not None else (None, True)
+
+    if sensitive:
+        rows = only_sensitive(rows)
+    title = f"who receives {field}"
+    if flows or output_format is not None:
+        out = question_outcome(rows, WHO_FLOW_COLUMNS, title, evidence=evidence, app=app, several_apps=several_apps)
+    else:
+        summary = by_recipient(rows, evidence=evidence)
+        cols = list(WHO_COLUMNS)
+        if len({r["field"] for r in rows}) > 1:
+            cols.insert(cols.index("channel"), "fields")
+        if several_apps:
+            cols.insert(cols.index("flows"), "apps")
+        if any(s["read"] for s in summary):
+            cols.append("read")
+        if evidence:
+            cols.append("evidence")
+        shown = [{**s, "apps": len(s["apps"]), "channel": s["channels"]} for s in summary]
+        n = len(summary)
+        notes = question_notes(rows, app) + ([READ_NOTE] if "read" in cols else [])
+        shown, cols = fit(shown, cols, width, WHO_OPTIONAL, fold="recipient")
+        if "kind" not in cols:  # a narrow terminal: the kind beside the name, where it is not a company
+            shown = [{**r, "recipient": r["recipient"] + (f" ({r['kind']})" if r["kind"] != "company" else "")}
+                     for r in shown]
+        out = Outcome(rows, [Section(f"{title}: {n} recipient{'s' if n != 1 else ''}, {len(rows)} flow(s) "
+                                     "(--flows lists them)", rows=shown, columns=cols)], notes=notes)
+    if sensitive and getattr(rows, "left_out", 0):
+        out.notes.append(f"--sensitive: {rows.left_out} row(s) of fields that are not sensitive left out")
     return out
+
+
+def unnamed_outcome(rows: list[dict[str, Any]], q: Asked | None = None, *, flows: bool = False,
+                    evidence: bool = False, width: int | str | None = "terminal", output_format: str | None = None) -> Outcome:
+    """``sensitive-unnamed``: the sensitive flows to recipients no legal entity names, each saying
+    why its recipient is listed (``why``: a kind of recipient, whose onward processor, or a brand
+    left unresolved; ``--json`` has ``recipient_kind`` and ``onward_of``). For people, one row per
+    app and recipient with its sensitive fields; ``flows`` (and ``--json``, ``--csv``): one per flow."""
+    from lineage.exposure import no_entity_reason
+    from lineage.summary import by_recipient
+
+    app, several_apps = (q.app, q.several_apps) if q is not None else (None, True)
+    title = "sensitive fields to recipients no legal entity names"
+    if flows or output_format is not None:
+        shown = [{**r, "why": no_entity_reason(r["recipient_kind"], r.get("onward_of"))} for r in rows]
+        out = question_outcome(shown, UNNAMED_FLOW_COLUMNS, title, evidence=evidence, app=app,
+                               several_apps=several_apps)
+        out.data = rows
+        return out
+    summary = [{**s, "why": no_entity_reason(s["kind"], s["onward_of"])} for s in by_recipient(rows, per_app=True, evidence=evidence)]
+    cols = _several(several_apps, UNNAMED_COLUMNS) + (["read"] if any(s["read"] for s in summary) else []) \
+        + (["evidence"] if evidence else [])
+    notes = app_notes(app) + ([READ_NOTE] if "read" in cols else [])
+    shown, cols = fit(summary, cols, width, ("flows", "via", "why"), fold="recipient")
+    return Outcome(rows, [Section(f"{title}: {len(summary)} (app, recipient) pair(s), {len(rows)} flow(s) "
+                                  "(--flows lists them)", rows=shown, columns=cols)], notes=notes)
 
 
 def top_recipients_outcome(backend: Any, field: str, *, limit: int | None = None) -> Outcome:

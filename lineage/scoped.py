@@ -13,6 +13,9 @@ policies.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
@@ -32,6 +35,24 @@ from registry.edge_rows import (
     unnamed_records,
 )
 from registry.model import Registry
+
+
+@contextlib.contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a question builds its rows.
+
+    Across a thousand apps a question makes tens of thousands of row dicts, each of which
+    counts towards the collector's next pass over every object alive (the names, the modules):
+    a third of the question's time. Rows hold no cycles, reference counting frees them, so
+    nothing waits for the collector; it runs again as before once the rows are built.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def is_stored(reg: Registry) -> bool:
@@ -83,6 +104,11 @@ def _rows(reg: Registry, names: nx.MultiDiGraph, recs: list[dict[str, Any]],
 def who_receives(reg: Registry, field: str, *, include_implied: bool = True,
                  include_possible: bool = False) -> Answer:
     """:func:`lineage.exposure.who_receives` across every app of a stored registry."""
+    with no_cycle_collection():
+        return _who_receives(reg, field, include_implied, include_possible)
+
+
+def _who_receives(reg: Registry, field: str, include_implied: bool, include_possible: bool) -> Answer:
     names = _names(reg)
     match: FieldMatch = resolve_fields(names, field)
     per_field = []
@@ -103,6 +129,11 @@ def who_receives(reg: Registry, field: str, *, include_implied: bool = True,
 
 def recipients_by_apps(reg: Registry, field: str, *, limit: int | None = None) -> list[dict[str, Any]]:
     """:func:`lineage.exposure.recipients_by_apps` of a stored registry."""
+    with no_cycle_collection():
+        return _recipients_by_apps(reg, field, limit)
+
+
+def _recipients_by_apps(reg: Registry, field: str, limit: int | None) -> list[dict[str, Any]]:
     names = _names(reg)
     name = exposure.resolve_field_name(names, field)
     stored = reg.policies
@@ -119,6 +150,11 @@ def recipients_by_apps(reg: Registry, field: str, *, limit: int | None = None) -
 
 def sensitive_to_unnamed(reg: Registry) -> list[dict[str, Any]]:
     """:func:`lineage.exposure.sensitive_to_unnamed` across every app of a stored registry."""
+    with no_cycle_collection():
+        return _sensitive_to_unnamed(reg)
+
+
+def _sensitive_to_unnamed(reg: Registry) -> list[dict[str, Any]]:
     names = _names(reg)
     stored = reg.policies
     assert isinstance(stored, StoredPolicies)

@@ -157,6 +157,10 @@ class Neo4jBackend:
         found = [r["category"] for r in self._rows(tx, Q.CATEGORY_NAMES, hidden=hidden)]
         return resolve_category(category, {*load_vocabulary().categories, *found})
 
+    def apps(self) -> list[str]:
+        """The apps the server serves (those whose push is complete), sorted."""
+        return sorted(self._read(lambda tx: [r["name"] for r in self._rows(tx, Q.COMPLETE_APPS)]))
+
     def resolve_app(self, app: str | None) -> NameMatch | None:
         """The app ``app`` names among the complete apps of the server (by part of its name too:
         :func:`registry.suggest.resolve_app`), or None when no app is asked."""

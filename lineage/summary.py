@@ -1,0 +1,110 @@
+"""One row per recipient: the flow rows of a question, summarized for people.
+
+``who-receives 身份证号`` states 46 flows to 45 recipients of the seed, and ``设备信息`` more
+than two hundred: one row per (field, recipient, scenario or SDK) is the data, but not what
+a DPO reads. :func:`by_recipient` folds the rows of any backend (networkx, the registry
+database's SQL, Neo4j: they give the same rows, so the same summary) into one row per
+recipient, or per app and recipient: how the policy names it (each spelling beside the legal
+name it resolved to: 小米 beside 小米移动软件有限公司), through which channels, scenarios and
+SDKs, whether the rows write the field or imply it, which apps. One pass, no lookups: on a
+registry of a thousand apps it costs far less than drawing the flows it replaces.
+
+>>> rows = [
+...     {"app": "a", "field": "IMEI", "recipient": "小米移动软件有限公司", "recipient_as_written": "小米",
+...      "recipient_kind": "company", "onward_of": None, "channel": "sharing", "via": "推送通知",
+...      "relation": "implied", "implied_via": "设备信息", "sensitive": False,
+...      "evidence": {"file": "p.txt", "line": 9}, "form": "table", "confidence": "high"},
+...     {"app": "a", "field": "IMEI", "recipient": "小米移动软件有限公司",
+...      "recipient_as_written": "小米移动软件有限公司", "recipient_kind": "company", "onward_of": None,
+...      "channel": "sdk", "via": "小米推送SDK", "relation": "explicit", "implied_via": None,
+...      "sensitive": False, "evidence": {"file": "p.txt", "line": 5}, "form": "table", "confidence": "high"}]
+>>> s = by_recipient(rows)[0]
+>>> s["recipient"], s["as_written"], s["how"], s["channels"], s["via"], s["flows"]
+('小米移动软件有限公司', ['小米'], ['explicit', 'implied (设备信息)'], ['sharing', 'sdk'], ['推送通知', '小米推送SDK'], 2)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+_HOW_RANK = {"explicit": 0, "implied": 1, "member": 2, "possible": 3}
+
+
+def how(row: dict[str, Any]) -> str:
+    """How a flow row reaches the field asked, in a few words: ``explicit``; ``implied (设备信息)``
+    (the row lists it inside that group); ``member`` (the field asked is a group, the row one of its
+    fields'); ``possible (设备信息)`` (the row shares the group without listing it: ``--possible``).
+
+    >>> how({"relation": "group", "implied_via": "设备信息"})
+    'possible (设备信息)'
+    """
+    rel = row["relation"]
+    if rel == "implied":
+        return f"implied ({row['implied_via']})"
+    if rel == "group":
+        return f"possible ({row['implied_via']})"
+    return rel
+
+
+def read_mark(row: dict[str, Any]) -> str:
+    """``prose`` for a fact read from a sentence, ``?`` for a reading that took a guess, both, or ``''``."""
+    return ("prose" if row.get("form") == "prose" else "") + ("?" if row.get("confidence") == "low" else "")
+
+
+def by_recipient(rows: Iterable[dict[str, Any]], *, per_app: bool = False,
+                 evidence: bool = True) -> list[dict[str, Any]]:
+    """The rows folded into one per recipient (``per_app``: one per app and recipient), in the
+    order each recipient first appears among the rows.
+
+    Each summary has ``recipient``, ``as_written`` (the spellings that differ from the name),
+    ``kind``, ``onward_of``, ``how`` (:func:`how`, strongest first), ``fields`` and
+    ``sensitive_fields``, ``channels``, ``via`` (scenarios and SDKs), ``apps``, ``flows`` (rows
+    folded), ``read`` (:func:`read_mark` of any row) and, unless ``evidence`` is false,
+    ``evidence`` (``file:line`` of each row); ``app`` with ``per_app``. Lists keep the rows'
+    order, without repeats.
+    """
+    out: dict[tuple[str | None, str], dict[str, Any]] = {}
+    for r in rows:
+        name = r["recipient"]
+        key = (r["app"] if per_app else None, name)
+        s = out.get(key)
+        if s is None:
+            s = out[key] = {
+                **({"app": r["app"]} if per_app else {}),
+                "recipient": name, "as_written": {}, "kind": r["recipient_kind"],
+                "onward_of": r.get("onward_of"), "how": {}, "fields": {}, "sensitive_fields": {},
+                "channels": {}, "via": {}, "apps": {}, "flows": 0, "read": {}, "evidence": {},
+            }
+        written = r.get("recipient_as_written")
+        if written and written != name:
+            s["as_written"][written] = None
+        rel = r["relation"]
+        s["how"][rel if rel == "explicit" or rel == "member" else how(r)] = None
+        field = r["field"]
+        s["fields"][field] = None
+        if r.get("sensitive"):
+            s["sensitive_fields"][field] = None
+        s["channels"][r["channel"]] = None
+        s["via"][r["via"]] = None
+        s["apps"][r["app"]] = None
+        s["flows"] += 1
+        if r.get("form") == "prose" or r.get("confidence") == "low":
+            s["read"][read_mark(r)] = None
+        if evidence:
+            ev = r.get("evidence")
+            if ev:
+                s["evidence"][f"{ev.get('file')}:{ev.get('line')}"] = None
+    result = []
+    for s in out.values():
+        for k in ("as_written", "fields", "sensitive_fields", "channels", "via", "apps", "evidence"):
+            s[k] = list(s[k])
+        s["how"] = sorted(s["how"], key=lambda h: _HOW_RANK.get(h.split(" ")[0], 9))
+        if s["channels"] == ["sdk", "sharing"]:
+            s["channels"] = ["sharing", "sdk"]
+        marks = "".join(s["read"])
+        s["read"] = ("prose" if "prose" in marks else "") + ("?" if "?" in marks else "")
+        if not evidence:
+            del s["evidence"]
+        result.append(s)
+    return result
