@@ -12,7 +12,6 @@ from typing import Any
 import networkx as nx
 
 from lineage import exposure as _exposure
-from lineage import impact as _impact
 from lineage import paths as _paths
 from lineage import scoped
 from registry.model import Registry
@@ -93,5 +92,8 @@ class NetworkxBackend:
         return _exposure.sensitive_to_unnamed(self.G, app=app)
 
     def breach(self, partner: str, *, app: str | None = None) -> dict[str, Any]:
-        """A partner breach: every field it holds, from which apps, scenarios and SDKs."""
-        return _impact.breach_report(self.G, partner, app=app)
+        """A partner breach: every field it holds, from which apps, scenarios and SDKs (the what-if
+        layer, lineage.impact, is loaded for a breach only: a tenth of a second of start-up)."""
+        from lineage import impact
+
+        return impact.breach_report(self.G, partner, app=app)
