@@ -21,28 +21,13 @@ from lineage.graph import build_graph
 from lineage.impact import add_partner, remove_partner
 from lineage.paths import lineage
 from registry.errors import UnknownFieldError, UnknownRecipientError
+from tests.seed_backends import seed_backend
 
 
 @pytest.fixture(scope="module", params=["networkx", "neo4j"])
-def backend(request, seed_registry):
+def backend(request, seed_registry, tmp_path_factory):
     """The questions' backend: the seed's graph in memory, or the seed pushed to a Neo4j server."""
-    if request.param == "networkx":
-        from lineage.backends.networkx import NetworkxBackend
-
-        yield NetworkxBackend(registry=seed_registry)
-        return
-    from lineage.backends.neo4j import Neo4jBackend, connect, push
-    from tests.neo4j_server import wipe_database
-
-    env = request.getfixturevalue("neo4j_env")
-    driver = connect(env["uri"], env["user"], env["password"], env["database"])
-    wipe_database(driver, env["database"])
-    push(driver, seed_registry, database=env["database"], progress=False)
-    b = Neo4jBackend(driver, env["database"], owns_driver=True)
-    try:
-        yield b
-    finally:
-        b.close()
+    yield from seed_backend(request, seed_registry, tmp_path_factory)
 
 
 ID_SCENARIOS = {
