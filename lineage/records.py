@@ -209,3 +209,26 @@ def record_lines(record: dict[str, Any]) -> list[tuple[str, str]]:
             text += f" (line{'s' if len(lines) > 1 else ''} {', '.join(lines[:4])}{', …' if len(lines) > 4 else ''})"
         out.append((label, text))
     return out
+
+
+def record_rows(reg: Registry, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records of the recipients of a question's ``rows`` (``fields-of``), as table rows:
+    ``recipient``, ``fact`` and ``value`` (:func:`record_lines`), each read from the apps of
+    those rows alone (a thousand-app database reads only theirs).
+
+    >>> from registry import open_registry
+    >>> reg = open_registry()
+    >>> rows = [{"recipient": "高德软件有限公司", "app": reg.apps[0]}]
+    >>> [r["value"] for r in record_rows(reg, rows)][:1]
+    ['400-810-0080 (line 1710)']
+    """
+    apps: dict[str, list[str]] = {}
+    for r in rows:
+        apps.setdefault(r["recipient"], [])
+        if r.get("app") not in apps[r["recipient"]]:
+            apps[r["recipient"]].append(r["app"])
+    out = []
+    for name, names_apps in apps.items():
+        rec = recipient_record(Registry({a: reg.policies[a] for a in names_apps}), name)
+        out += [{"recipient": name, "fact": label, "value": text} for label, text in record_lines(rec)]
+    return out

@@ -8,7 +8,7 @@ Each function takes what a question returned (plain data) and gives an
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -501,11 +501,26 @@ def fit(rows: list[dict[str, Any]], columns: list[str], width: int | str | None,
 
 def fields_of_outcome(rows: Any, recipient: str, q: Asked | None = None, *, sensitive: bool = False,
                       evidence: bool = False) -> Outcome:
-    """``fields-of``: one row per flow, sensitive fields first; ``sensitive``: only those."""
+    """``fields-of``: one row per flow, sensitive fields first; ``sensitive``: only those. Then,
+    for people, the recipient's record (contact, relationship, legal basis, cross-border:
+    :func:`lineage.records.record_rows`) when the backend holds the registry; ``--json`` and
+    ``--csv`` stay the flow rows."""
     if sensitive:
         rows = only_sensitive(rows)
-    return question_outcome(rows, FIELDS_OF_COLUMNS, f"fields received by {recipient}", evidence=evidence,
-                            app=q and q.app, several_apps=q is None or q.several_apps)
+    out = question_outcome(rows, FIELDS_OF_COLUMNS, f"fields received by {recipient}", evidence=evidence,
+                           app=q and q.app, several_apps=q is None or q.several_apps)
+    if not rows or q is None:
+        return out
+    reg = getattr(q.backend, "registry", None)
+    if reg is None:
+        return replace(out, notes=[*out.notes, "the recipient's record (contact, relationship, legal basis, "
+                                   "cross-border) is kept in the registry file: ask without --backend neo4j"])
+    from lineage.records import record_rows
+
+    records = record_rows(reg, list(rows))
+    title = "record" if len({r["recipient"] for r in records}) < 2 else "records"
+    cols = ["fact", "value"] if title == "record" else ["recipient", "fact", "value"]
+    return replace(out, sections=[*out.sections, Section(title, rows=records, columns=cols)])
 
 
 def who_outcome(rows: Any, field: str, q: Asked | None = None, *, flows: bool = False, sensitive: bool = False,

@@ -126,8 +126,10 @@ def mapping_sections(report: dict[str, Any], summary: str = "summary") -> list[S
     ``summary``, then in key order each list of records, and each mapping as key/value rows,
     as a table titled by its key.
 
-    >>> [(s.title, s.lines, s.rows) for s in mapping_sections({"a": 1, "t": [{"x": 1}], "b": []})]
-    [('summary', ['a: 1', 'b: '], None), ('t', [], [{'x': 1}])]
+    An empty value (no SDKs, nothing resolved) is ``none``, never a blank or ``{}``.
+
+    >>> [(s.title, s.lines, s.rows) for s in mapping_sections({"a": 1, "t": [{"x": 1}], "b": [], "c": {}})]
+    [('summary', ['a: 1', 'b: none', 'c: none'], None), ('t', [], [{'x': 1}])]
     >>> mapping_sections({"change": {"line": 3}})[0].rows
     [{'key': 'line', 'value': 3}]
     """
@@ -139,7 +141,7 @@ def mapping_sections(report: dict[str, Any], summary: str = "summary") -> list[S
         elif isinstance(v, dict) and v:
             tables.append(Section(k, rows=[{"key": x, "value": y} for x, y in v.items()]))
         else:
-            lines.append(f"{k}: {cell(v)}")
+            lines.append(f"{k}: {cell(v) if v or v in (0, False) else 'none'}")
     return ([Section(summary, lines)] if lines else []) + tables
 
 

@@ -385,3 +385,38 @@ def test_a_version_2_database_written_before_the_facts_column_reads_and_takes_ne
         w.put(seed.policies["你我贷"])
     again = open_database(db).policies["你我贷"].recipient("北京旷视科技有限公司")
     assert again == seed.policies["你我贷"].recipient("北京旷视科技有限公司")
+
+
+# -- fields-of shows the record (issue 14: "shown by fields-of and in the report") ----------
+
+def test_fields_of_shows_the_record_after_the_flows_and_json_stays_the_flow_rows():
+    from typer.testing import CliRunner
+
+    import cli
+
+    runner = CliRunner()
+    # seed line 887 names 北京旷视科技有限公司 in the SDK table, its 沟通反馈渠道 cell at line 892
+    # is "400-6700-866"; line 1949 says personal information is not transferred abroad
+    piped = runner.invoke(cli.app, ["fields-of", "旷视"])
+    assert piped.exit_code == 0, piped.output
+    rows = [line.split("\t") for line in piped.stdout.splitlines()]
+    header, body = rows[0], rows[1:]
+    assert header[0] == "section" and header[-2:] == ["fact", "value"]
+    record = {r[-2]: r[-1] for r in body if r[0] == "record"}
+    assert record["contact"] == "400-6700-866 (line 892)"
+    assert record["cross-border"].startswith("not transferred abroad") and "line 1949" in record["cross-border"]
+    assert record["legal basis"] == "not stated"
+    assert [r for r in body if r[0] != "record"] and all(r[-1] == "" for r in body if r[0] != "record")
+    data = json.loads(runner.invoke(cli.app, ["fields-of", "旷视", "--json"]).stdout)
+    assert isinstance(data, list) and {r["recipient"] for r in data} == {"北京旷视科技有限公司"}
+
+
+def test_impact_summaries_say_none_not_a_blank_or_braces():
+    from typer.testing import CliRunner
+
+    import cli
+
+    # 旦米 is named only in the sharing list's row 4 (seed line 2232): no SDK, no onward processor
+    out = CliRunner().invoke(cli.app, ["impact", "breach", "旦米"]).stdout
+    assert "sdks: none" in out and "onward_processors: none" in out and "resolved: none" in out
+    assert "{}" not in out
