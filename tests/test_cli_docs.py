@@ -51,3 +51,18 @@ def test_library_never_exits():
         assert "import typer" not in src and "sys.exit" not in src, mod
     assert isinstance(cli.app, typer.Typer)
     assert lineage is not None
+
+
+def test_readme_sample_output_is_what_the_command_prints():
+    """The README's who-receives sample (issue 14: "the README's sample output updated from a
+    real run"): every line it shows, stderr's and the rows, is a line the command prints now."""
+    from typer.testing import CliRunner
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    intro = readme.index("What `sharegraph who-receives 身份证号` prints")
+    block = readme[readme.index("```\n", intro) + 4:]
+    shown = [line for line in block[: block.index("```")].splitlines() if line != "…"]
+    run = CliRunner().invoke(cli.app, ["who-receives", "身份证号"])
+    assert run.exit_code == 0
+    printed = set(run.stdout.splitlines()) | set(run.stderr.splitlines())
+    assert len(shown) >= 6 and [line for line in shown if line not in printed] == []
