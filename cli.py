@@ -1,55 +1,25 @@
 """The ``sharegraph`` command line: parse, call one library function, render.
 
 Each command parses its options and returns the :class:`~registry.sections.Outcome` of one
-function (``lineage.reports``, ``registry.import_run``); :func:`command` draws it with
-``lineage.render``. Errors are one ``error: …`` line on stderr. Only typer loads at start-up.
+function (``lineage.reports``, ``registry.import_run``); ``lineage.commands.command`` makes it a
+command with ``--json``/``--csv`` and draws it with ``lineage.render``. Errors are one
+``error: …`` line on stderr. Only typer loads at start-up.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import inspect
 import sys
-from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
+from lineage.commands import Group, choice, print_version, summary
+from lineage.commands import command as _command
 from registry.sections import Outcome
 
 Opt, Arg = typer.Option, typer.Argument
-UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")  # typer's click
-
-
-@contextlib.contextmanager
-def _one_line(ctx: Any = None) -> Iterator[None]:
-    """A usage error as one ``error: …`` line and exit 2, not click's box (no arguments: help)."""
-    try:
-        yield
-    except UsageError as e:
-        if type(e).show is not UsageError.show:  # NoArgsIsHelpError
-            raise
-        from lineage.render import usage_line
-
-        where = e.ctx or ctx
-        typer.echo(usage_line(e.format_message(), where and where.command_path), err=True)
-        raise typer.Exit(2) from None
-
-
-class Group(TyperGroup):
-    """The root command: a usage error of any command below it is one line."""
-
-    def make_context(self, *args: Any, **kwargs: Any) -> Any:
-        with _one_line():
-            return super().make_context(*args, **kwargs)
-
-    def invoke(self, ctx: Any) -> Any:
-        with _one_line(ctx):
-            return super().invoke(ctx)
 
 
 app = typer.Typer(
@@ -59,35 +29,21 @@ app = typer.Typer(
     "built from privacy policies. Without --registry, commands use the bundled seed policy.")
 
 
-def _version(value: bool) -> None:
-    if value:
-        from registry import __version__
-
-        typer.echo(f"sharegraph {__version__}")
-        raise typer.Exit()
-
-
 @app.callback()
 def _root(version: Annotated[bool, Opt(
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False) -> None:
+        "--version", callback=print_version, is_eager=True, help="Print the version and exit.")] = False) -> None:
     pass
-
-
-def _choice(name: str, *values: str) -> Any:
-    return Enum(name, {v: v for v in values}, type=str)
 
 
 BACKENDS = ("networkx", "neo4j")  # = lineage.backends.BACKENDS
 EXPORT_FORMATS = ("csv", "xlsx", "json", "graphml", "html", "markdown", "yaml")  # = lineage.exports.FORMATS
-Backend, ExportFormat = _choice("Backend", *BACKENDS), _choice("ExportFormat", *EXPORT_FORMATS)
-Channel, GroupBy = _choice("Channel", "sharing", "sdk"), _choice("GroupBy", "field", "recipient")
+Backend, ExportFormat = choice("Backend", *BACKENDS), choice("ExportFormat", *EXPORT_FORMATS)
+Channel, GroupBy = choice("Channel", "sharing", "sdk"), choice("GroupBy", "field", "recipient")
 NX = Backend("networkx")
 
 RegistryOpt = Annotated[Path | None, Opt(
     "--registry", "-r", dir_okay=False, help="Registry file (default: the bundled seed registry).")]
 AppOpt = Annotated[str | None, Opt("--app", "-a", help="Only this app's policy.")]
-JsonOpt = Annotated[bool, Opt("--json", help="Print JSON for scripts.")]
-CsvOpt = Annotated[bool, Opt("--csv", help="Print CSV rows.")]
 EvidenceOpt = Annotated[bool, Opt("--evidence", "-e", help="Show the evidence (file:line) of each row.")]
 BackendOpt = Annotated[Backend, Opt(
     "--backend", "-b", help="networkx (the registry file, in memory) or neo4j (NEO4J_URI…).")]
@@ -97,40 +53,9 @@ ApplyOpt = Annotated[bool, Opt("--apply", help="Write the changed registry to -o
 ApplyToOpt = Annotated[Path | None, Opt("--output", "-o", help="Registry file --apply writes.")]
 
 
-def _summary(doc: str | None) -> str:
-    """A command's ``--help`` line: its docstring's first paragraph, whole (click cuts at ``Art.``)."""
-    return " ".join((doc or "").split("\n\n")[0].split())
-
-
-def command(name: str, group: typer.Typer = app, csv: bool = False) -> Callable[[Callable[..., Outcome]], Any]:
-    """``fn`` (returning an Outcome) as command ``name`` of ``group``, with ``--json`` (and
-    ``--csv``) declared here for all; the outcome drawn, library errors as one line. An
-    ``output_format`` parameter of ``fn`` is given json, csv or None."""
-
-    def deco(fn: Callable[..., Outcome]) -> Any:
-        sig = inspect.signature(fn, eval_str=True)
-        wants_format = "output_format" in sig.parameters
-
-        @functools.wraps(fn)
-        def run(*args: Any, as_json: bool = False, as_csv: bool = False, **kwargs: Any) -> None:
-            if as_json and as_csv:
-                raise UsageError("--json and --csv are two output formats: give one")
-            from lineage.render import answer
-
-            fmt = "json" if as_json else "csv" if as_csv else None
-            if wants_format:
-                kwargs["output_format"] = fmt
-            if code := answer(lambda: fn(*args, **kwargs), fmt):
-                raise typer.Exit(code)
-
-        formats = [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=False, annotation=a)
-                   for n, a in (("as_json", JsonOpt), ("as_csv", CsvOpt))[: 1 + csv]]
-        params = [p for p in sig.parameters.values() if p.name != "output_format"]
-        run.__signature__ = sig.replace(parameters=[*params, *formats])  # type: ignore[attr-defined]
-        run.__annotations__ = {p.name: p.annotation for p in run.__signature__.parameters.values()}  # type: ignore[attr-defined]
-        return group.command(name, short_help=_summary(fn.__doc__))(run)
-
-    return deco
+def command(name: str, group: typer.Typer | None = None, csv: bool = False) -> Any:
+    """The function below as command ``name`` of ``group`` (default: the root)."""
+    return _command(group or app, name, csv)
 
 
 def _registry(path: Path | None) -> Any:
@@ -183,7 +108,6 @@ def lint_cmd(registry: RegistryOpt = None, app_name: AppOpt = None) -> Outcome:
     return lint_outcome(lint(_registry(registry), app=app_name))
 
 
-WHO_COLUMNS = ["recipient", "as_written", "kind", "how", "channel", "via", "flows"]  # = reports.WHO_COLUMNS
 FlowsOpt = Annotated[bool, Opt("--flows", help="One row per flow, not per recipient.")]
 SensitiveOpt = Annotated[bool, Opt("--sensitive", help="Only the rows of sensitive fields.")]
 
@@ -247,7 +171,7 @@ def lineage_cmd(field: FieldArg, registry: RegistryOpt = None, app_name: AppOpt 
 
 impact_app = typer.Typer(help="What-if analysis: add a partner, lose one, or a partner breach.",
                          no_args_is_help=True)
-app.add_typer(impact_app, name="impact", short_help=_summary(impact_app.info.help))
+app.add_typer(impact_app, name="impact", short_help=summary(impact_app.info.help))
 
 
 @command("add-partner", impact_app)
@@ -324,7 +248,7 @@ def sensitive_unnamed_cmd(registry: RegistryOpt = None, app_name: AppOpt = None,
 
 neo4j_app = typer.Typer(no_args_is_help=True, help="Push the lineage graph to a Neo4j server and query it in "
                         "Cypher (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE; see docs/neo4j.md).")
-app.add_typer(neo4j_app, name="neo4j", short_help=_summary(neo4j_app.info.help))
+app.add_typer(neo4j_app, name="neo4j", short_help=summary(neo4j_app.info.help))
 
 
 @command("push", neo4j_app)
