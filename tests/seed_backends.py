@@ -40,3 +40,15 @@ def seed_backend(request: Any, seed_registry: Any, tmp_path_factory: Any) -> Ite
         yield b
     finally:
         b.close()
+
+
+def answer_of(backend: Any, name: str, *args: Any, **kw: Any) -> Any:
+    """A question's rows and match, or its error as (``error``, type, message): what two
+    backends must give alike, errors and their suggestions included."""
+    from registry.errors import SharegraphError
+
+    try:
+        out = getattr(backend, name)(*args, **kw)
+    except SharegraphError as e:
+        return ("error", type(e).__name__, str(e))
+    return out, getattr(out, "match", None)

@@ -16,11 +16,12 @@ from lineage.backends.neo4j import Neo4jBackend
 from lineage.backends.neo4j.push import push
 from lineage.graph import build_graph
 from lineage.paths import annotate_business_functions
-from registry.errors import SharegraphError
 from registry.model import Registry
+from tests.seed_backends import answer_of
 from tests.test_lookup import _registry
 
 pytestmark = pytest.mark.neo4j
+_call = answer_of
 
 FIELDS = ["身份证号", "身份证号码", "Region", "指纹类型", "指纹", "设备", "姓名、身份证号", "设备信息（包括IMEI）",
           "身份证号吗", "邮", "位置信息", "设备唯一标识码(IMEI/IMSI)", "IMEI", "电量", "audio", "transcript", "email",
@@ -28,12 +29,6 @@ FIELDS = ["身份证号", "身份证号码", "Region", "指纹类型", "指纹",
 RECIPIENTS = ["百融云创", "广西嘉数", "上海", "小米", "百度", "Stripe", "Inc.", "Resend", "不存在的公司"]
 
 
-def _call(backend: Any, name: str, *args: Any, **kw: Any) -> Any:
-    try:
-        out = getattr(backend, name)(*args, **kw)
-    except SharegraphError as e:
-        return ("error", type(e).__name__, str(e))
-    return out, getattr(out, "match", None)
 
 
 def test_lookup_parity(neo4j_driver, neo4j_env, seed_registry):

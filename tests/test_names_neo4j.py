@@ -16,19 +16,14 @@ from lineage.backends import NetworkxBackend
 from lineage.backends.neo4j import Neo4jBackend
 from lineage.backends.neo4j.push import push
 from lineage.graph import build_graph
-from registry.errors import SharegraphError
 from registry.suggest import resolve_app
+from tests.seed_backends import answer_of
 from tests.test_names import TENCENT, _with
 
 pytestmark = pytest.mark.neo4j
+_call = answer_of
 
 
-def _call(backend: Any, name: str, *args: Any, **kw: Any) -> Any:
-    try:
-        out = getattr(backend, name)(*args, **kw)
-    except SharegraphError as e:
-        return ("error", type(e).__name__, str(e))
-    return out, getattr(out, "match", None)
 
 
 def test_names_parity(neo4j_driver, neo4j_env, seed_registry):
