@@ -128,9 +128,13 @@ def _items(text: str, line: int, ctx: CellContext, nested: bool = False) -> list
         return []
     out: list[Item] = []
     last: list[Item] = []
-    for clause in clauses(text, ctx):
-        c = trim(_ENUM.sub("", clause, count=1), ctx)
-        if not c or w.is_none(c):
+    parts = [c for c in (trim(_ENUM.sub("", clause, count=1), ctx) for clause in clauses(text, ctx)) if c]
+    if len(parts) > 1 and w.is_none(parts[0]):
+        # "Not used. Sentry covers our crash and error telemetry; …": a cell that opens by
+        # saying it names nothing explains why in what follows; those words are no data
+        return []
+    for c in parts:
+        if w.is_none(c):
             continue
         bare = without_parens(c)
         if w.is_denial(bare) or (out and w.starts_as_qualifier(c) and not ctx.item_like(c)):

@@ -232,3 +232,11 @@ def test_long_text_full_of_conjunctions_is_read_in_linear_time():
         start = time.perf_counter()
         split_items(text)
         assert time.perf_counter() - start < 2.0, text[:20]
+
+
+def test_a_cell_that_opens_by_naming_nothing_names_no_data():
+    # /work/shared/corpus/acuity_subprocessors/source.md line 239, the Status cell of the
+    # "Subprocessors NOT used" table: the words after "Not used." say why, they are no data
+    assert texts("Not used. Sentry covers our crash and error telemetry; Vercel covers function metrics.") == []
+    # ...while a denial after items stays their qualifier (the items are kept)
+    assert texts("Account data, audit logs. No cardholder data.") == ["Account data", "audit logs"]
