@@ -213,6 +213,8 @@ def _compile(data: dict[str, Any], path: Path) -> CellWords:
     neg = data.get("negation") or {}
     qual = data.get("qualifiers") or {}
     intro = data.get("introducers") or {}
+    after = _words(intro.get("not_followed_by"), path, "introducers.not_followed_by")
+    not_intro = "(?!" + "|".join(re.escape(a) for a in after) + ")" if after else ""
     conj = data.get("conjunctions") or {}
     heads = data.get("heads") or {}
     platforms: dict[str, str] = {}
@@ -251,9 +253,11 @@ def _compile(data: dict[str, Any], path: Path) -> CellWords:
         _leading_q=re.compile(
             _alternation(_words(qual.get("leading"), path, "qualifiers.leading"), whole=True), re.I),
         _intro_any=re.compile(
-            _alternation(_words(intro.get("any"), path, "introducers.any"), whole=True), re.I),
+            "(?:" + _alternation(_words(intro.get("any"), path, "introducers.any"), whole=True) + ")" + not_intro,
+            re.I),
         _intro_top=re.compile(
-            _alternation(_words(intro.get("top_level"), path, "introducers.top_level"), whole=True), re.I),
+            "(?:" + _alternation(_words(intro.get("top_level"), path, "introducers.top_level"), whole=True) + ")"
+            + not_intro, re.I),
         _lead_conj=re.compile(
             r"(?:" + _alternation(_words(conj.get("leading"), path, "conjunctions.leading")
                                   + _words(conj.get("articles"), path, "conjunctions.articles"),

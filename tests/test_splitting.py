@@ -240,3 +240,10 @@ def test_a_cell_that_opens_by_naming_nothing_names_no_data():
     assert texts("Not used. Sentry covers our crash and error telemetry; Vercel covers function metrics.") == []
     # ...while a denial after items stays their qualifier (the items are kept)
     assert texts("Account data, audit logs. No cardholder data.") == ["Account data", "audit logs"]
+
+
+def test_an_introducer_followed_by_de_is_a_word_of_the_item():
+    # /work/shared/corpus/vivo_browser/source.md line 56: "…、浏览记录信息及访问剪切板读取包含的口令、…":
+    # 包含的口令 is "the passwords it contains", not a list opened by 包含; 及 joins two items
+    assert texts("浏览记录信息及访问剪切板读取包含的口令") == ["浏览记录信息", "访问剪切板读取包含的口令"]
+    # (an opener without 的 still opens a list: test_lead_in_makes_a_group_even_with_one_member)
