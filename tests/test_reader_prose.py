@@ -387,3 +387,14 @@ def test_random_text_makes_nothing_up(text):
             for cell in (row.cells["recipient"], row.cells["data"]):
                 for _, item in cell.items:
                     assert item and item in text
+
+
+# -- a title is no statement -------------------------------------------------------------------
+
+def test_a_title_naming_a_document_is_no_statement():
+    # the first line and an entry of 极氪 App's SDK page (zeekrlife-resource-web.zeekrlife.com,
+    # pages/zeekr/user/enclosure-5.html): the title "第三方SDK收集使用信息说明" is about SDKs, it
+    # does not say an SDK collects "使用信息说明"
+    tables, _ = read_text("第三方SDK收集使用信息说明")
+    assert [r.text("data") for t in tables for r in t.rows] == []
+    # (the sentences of the same shape whose items are data: test_vivo_facts, test_walla_facts)

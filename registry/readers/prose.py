@@ -515,7 +515,7 @@ class _Reader:
             too_long = (len(words) > self.words.max_item_words if lang.english and not CJK.search(name)
                         else len(name) > self.words.max_item_chars)
             if not name or too_long or is_referent(name, lang) or any(c in name for c in lang.clause_markers) \
-                    or (lang.english and (first in lang.verb_words or first in stops)):
+                    or (lang.english and (first in lang.verb_words or first in stops)) or self.names_document(name):
                 dropped += 1
                 continue
             where = text.find(raw, pos)
@@ -524,6 +524,13 @@ class _Reader:
             pos = where + len(raw)
             out.append((block.line_at(a + x + where), raw))
         return out, dropped
+
+    def names_document(self, t: str) -> bool:
+        """Whether ``t`` ends in a word of ``document_words``: a title ("第三方SDK收集使用信息说明"
+        is about SDKs, not an SDK collecting "使用信息说明")."""
+        end = t.casefold().rstrip(" .。")
+        return any(end.endswith(w.casefold()) and (CJK.search(w) or end == w.casefold() or end.endswith(" " + w.casefold()))
+                   for w in self.words.document_words)
 
     def reads_as_data(self, t: str) -> bool:
         if data_score_of(t) > 0 or vocab().resolve_field(t) is not None:

@@ -105,6 +105,8 @@ class ProseWords:
     zh: Lang
     en: Lang
     data_words: tuple[str, ...]
+    document_words: tuple[str, ...]
+    """An item ending in one names a document ("使用信息说明", "privacy notice"), never data."""
     abbreviations: frozenset[str]
     max_item_words: int
     max_item_chars: int
@@ -292,6 +294,7 @@ def load_prose_words(path: Path | None = None) -> ProseWords:
     return ProseWords(
         zh=zh, en=en,
         data_words=_words(data.get("data_words"), p, "data_words"),
+        document_words=_words(data.get("document_words"), p, "document_words"),
         abbreviations=frozenset(x.casefold() for x in _words(data.get("abbreviations"), p, "abbreviations")),
         max_item_words=max_words, max_item_chars=max_chars,
         sniff_rx=word_rx([v for t in templates if not t.weak and not t.context for v in t.verbs], english=True),
