@@ -542,7 +542,7 @@ def who_outcome(rows: Any, field: str, q: Asked | None = None, *, flows: bool = 
     else:
         summary = by_recipient(rows, evidence=evidence)
         cols = list(WHO_COLUMNS)
-        if len({r["field"] for r in rows}) > 1:
+        if len({f for s in summary for f in s["fields"]}) > 1:  # (the rows, unread: lineage.deferred)
             cols.insert(cols.index("channel"), "fields")
         if several_apps:
             cols.insert(cols.index("flows"), "apps")

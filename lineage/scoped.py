@@ -21,17 +21,23 @@ from typing import Any
 import networkx as nx
 
 from lineage import exposure, ids
+from lineage.deferred import DeferredAnswer
 from lineage.exposure import dedupe_rows
 from lineage.flows import sort_rows, walk_order
 from lineage.graph import build_graph, names_graph
 from lineage.names import Answer, FieldMatch, field_index, resolve_fields
 from lineage.related import explain
+from lineage.summary import summarize
 from registry.database import StoredPolicies, field_catalogue
 from registry.edge_rows import (
+    LEAN_KEY,
+    evidence_places,
+    field_flows,
     field_records,
     permission_grants,
     recipient_counts,
     recipient_kinds,
+    unnamed_flows,
     unnamed_records,
 )
 from registry.model import Registry
@@ -103,14 +109,18 @@ def _rows(reg: Registry, names: nx.MultiDiGraph, recs: list[dict[str, Any]],
 
 def who_receives(reg: Registry, field: str, *, include_implied: bool = True,
                  include_possible: bool = False) -> Answer:
-    """:func:`lineage.exposure.who_receives` across every app of a stored registry."""
+    """:func:`lineage.exposure.who_receives` across every app of a stored registry.
+
+    The answer of one field is a :class:`~lineage.deferred.DeferredAnswer`: its count, its
+    ``possible`` and ``related`` and its summary per recipient come from the lean flows, its rows
+    are built when read (``--json``, ``--flows``)."""
     with no_cycle_collection():
         return _who_receives(reg, field, include_implied, include_possible)
 
 
-def _who_receives(reg: Registry, field: str, include_implied: bool, include_possible: bool) -> Answer:
-    names = _names(reg)
-    match: FieldMatch = resolve_fields(names, field)
+def _who_rows(reg: Registry, names: nx.MultiDiGraph, match: FieldMatch, include_implied: bool,
+              include_possible: bool) -> Answer:
+    """The rows of :func:`who_receives`, built."""
     per_field = []
     for name in match.fields:
         recs = field_records(reg.policies, _sources(names, name, include_implied),  # type: ignore[arg-type]
@@ -119,12 +129,64 @@ def _who_receives(reg: Registry, field: str, include_implied: bool, include_poss
         for r in rows:
             r["matched"] = match.matched(name)
         per_field.append(rows)
-    answer = exposure.stated_only(Answer(exposure.merge_answers(per_field), match), include_possible)
+    return exposure.stated_only(Answer(exposure.merge_answers(per_field), match), include_possible)
+
+
+def _who_receives(reg: Registry, field: str, include_implied: bool, include_possible: bool) -> Answer:
+    names = _names(reg)
+    match: FieldMatch = resolve_fields(names, field)
     stored = reg.policies
     assert isinstance(stored, StoredPolicies)
     wider = None if include_implied else lambda: who_receives(reg, field)
-    return explain(answer, field_index(names), lambda: permission_grants(stored),
-                   lambda fields: recipient_counts(stored, fields), wider=wider)
+    grants, counts = (lambda: permission_grants(stored)), (lambda fields: recipient_counts(stored, fields))
+    if len(match.fields) != 1:  # several fields: merge_answers weighs their rows against each other
+        answer = _who_rows(reg, names, match, include_implied, include_possible)
+        return explain(answer, field_index(names), grants, counts, wider=wider)
+    name = match.fields[0]
+    flows = field_flows(stored, _sources(names, name, include_implied), implied=include_implied)
+    flows = _ordered(flows)
+    stated = flows if include_possible else [f for f in flows if f[5] != exposure.POSSIBLE]
+    shown = Answer([{"field": f} for f in dict.fromkeys(f[4] for f in stated)], match)
+    shown.possible = 0 if include_possible else len(flows) - len(stated)
+    explain(shown, field_index(names), grants, counts, wider=wider)  # (it reads each row's field only)
+    if not stated:
+        return shown
+    answer = DeferredAnswer(
+        len(stated), lambda: _built(lambda: _who_rows(reg, names, match, include_implied, include_possible)),
+        lambda per_app, evidence: _summary(reg, names, stated, per_app, evidence), match)
+    answer.possible, answer.why, answer.related = shown.possible, shown.why, shown.related
+    return answer
+
+
+def _built(build: Any) -> list[dict[str, Any]]:
+    with no_cycle_collection():
+        return list(build())
+
+
+def _ordered(flows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Lean flows in the rows' order, each flow once (:func:`lineage.exposure.dedupe_rows`)."""
+    flows.sort(key=lambda f: f[:LEAN_KEY])
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for f in flows:
+        key = (f[0], f[4], f[1], f[2], f[3], f[5], f[11])   # app, field, channel, via, recipient, relation, implied_via
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _summary(reg: Registry, names: nx.MultiDiGraph, flows: list[tuple[Any, ...]], per_app: bool,
+             evidence: bool) -> list[dict[str, Any]]:
+    """:func:`lineage.summary.by_recipient` of the rows the lean ``flows`` stand for."""
+    stored = reg.policies
+    assert isinstance(stored, StoredPolicies)
+    kinds = recipient_kinds(stored, {f[3] for f in flows})
+    nodes = names.nodes
+    sensitive = {n: bool(nodes.get(ids.field_id(n), {}).get("sensitive")) for n in {f[4] for f in flows}}
+    places = evidence_places(stored, ((f[16], f[17]) for f in flows)) if evidence else {}
+    return summarize(((f[0], f[3], kinds.get(f[3]), f[13], f[12], f[5], f[11], f[4], sensitive[f[4]], f[1], f[2],
+                       f[14], f[15], places.get((f[16], f[17]))) for f in flows), per_app=per_app, evidence=evidence)
 
 
 def recipients_by_apps(reg: Registry, field: str, *, limit: int | None = None) -> list[dict[str, Any]]:
@@ -139,9 +201,8 @@ def _recipients_by_apps(reg: Registry, field: str, limit: int | None) -> list[di
     stored = reg.policies
     assert isinstance(stored, StoredPolicies)
     apps: dict[str, set[str]] = {}
-    for rec in field_records(stored, [(name, 0)]):
-        for x in rec["recipients"]:
-            apps.setdefault(x[0], set()).add(rec["app"])
+    for f in field_flows(stored, [(name, 0)]):
+        apps.setdefault(f[3], set()).add(f[0])
     kinds = recipient_kinds(stored, apps)
     rows = [{"recipient": r, "kind": kinds.get(r), "apps": len(a), "app_list": sorted(a)} for r, a in apps.items()]
     rows.sort(key=lambda r: (-r["apps"], r["recipient"]))
@@ -149,7 +210,9 @@ def _recipients_by_apps(reg: Registry, field: str, limit: int | None) -> list[di
 
 
 def sensitive_to_unnamed(reg: Registry) -> list[dict[str, Any]]:
-    """:func:`lineage.exposure.sensitive_to_unnamed` across every app of a stored registry."""
+    """:func:`lineage.exposure.sensitive_to_unnamed` across every app of a stored registry: a
+    :class:`~lineage.deferred.DeferredAnswer`, summarized per app and recipient from the lean
+    flows, its rows built when read."""
     with no_cycle_collection():
         return _sensitive_to_unnamed(reg)
 
@@ -160,5 +223,10 @@ def _sensitive_to_unnamed(reg: Registry) -> list[dict[str, Any]]:
     assert isinstance(stored, StoredPolicies)
     sensitive = [d["name"] for _, d in names.nodes(data=True) if d["kind"] == ids.FIELD and d.get("sensitive")]
     unnamed = [n for n, k in recipient_kinds(stored).items() if k in exposure.NO_ENTITY_KINDS]
-    rows = _rows(reg, names, unnamed_records(stored, sensitive, unnamed))
-    return dedupe_rows(sort_rows(rows))
+    flows = _ordered(unnamed_flows(stored, sensitive, unnamed))
+
+    def build() -> list[dict[str, Any]]:
+        return dedupe_rows(sort_rows(_rows(reg, names, unnamed_records(stored, sensitive, unnamed))))
+
+    return DeferredAnswer(len(flows), lambda: _built(build),
+                          lambda per_app, evidence: _summary(reg, names, flows, per_app, evidence))

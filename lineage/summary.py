@@ -63,38 +63,60 @@ def by_recipient(rows: Iterable[dict[str, Any]], *, per_app: bool = False,
     folded), ``read`` (:func:`read_mark` of any row) and, unless ``evidence`` is false,
     ``evidence`` (``file:line`` of each row); ``app`` with ``per_app``. Lists keep the rows'
     order, without repeats.
+
+    An answer that can summarize itself without building its rows (``lean_summary``: the
+    registry database's, :class:`lineage.deferred.DeferredAnswer`) does so.
     """
+    lean = getattr(rows, "lean_summary", None)
+    if lean is not None:
+        done = lean(per_app=per_app, evidence=evidence)
+        if done is not None:
+            return done
+    return summarize(map(summary_row, rows), per_app=per_app, evidence=evidence)
+
+
+SummaryRow = tuple[Any, ...]
+"""What :func:`summarize` reads of a flow row: ``(app, recipient, kind, onward_of, as_written,
+relation, implied_via, field, sensitive, channel, via, form, confidence, evidence)``, evidence
+as ``file:line`` or None."""
+
+
+def summary_row(r: dict[str, Any]) -> SummaryRow:
+    """The :data:`SummaryRow` of a flow row."""
+    ev = r.get("evidence")
+    return (r["app"], r["recipient"], r["recipient_kind"], r.get("onward_of"), r.get("recipient_as_written"),
+            r["relation"], r.get("implied_via"), r["field"], r.get("sensitive"), r["channel"], r["via"],
+            r.get("form"), r.get("confidence"), f"{ev.get('file')}:{ev.get('line')}" if ev else None)
+
+
+def summarize(rows: Iterable[SummaryRow], *, per_app: bool = False, evidence: bool = True) -> list[dict[str, Any]]:
+    """:func:`by_recipient` of rows given as :data:`SummaryRow` tuples, in the rows' order."""
     out: dict[tuple[str | None, str], dict[str, Any]] = {}
-    for r in rows:
-        name = r["recipient"]
-        key = (r["app"] if per_app else None, name)
+    for app, name, kind, onward_of, written, rel, implied_via, field, sensitive, channel, via, form, conf, ev in rows:
+        key = (app if per_app else None, name)
         s = out.get(key)
         if s is None:
             s = out[key] = {
-                **({"app": r["app"]} if per_app else {}),
-                "recipient": name, "as_written": {}, "kind": r["recipient_kind"],
-                "onward_of": r.get("onward_of"), "how": {}, "fields": {}, "sensitive_fields": {},
+                **({"app": app} if per_app else {}),
+                "recipient": name, "as_written": {}, "kind": kind,
+                "onward_of": onward_of, "how": {}, "fields": {}, "sensitive_fields": {},
                 "channels": {}, "via": {}, "apps": {}, "flows": 0, "read": {}, "evidence": {},
             }
-        written = r.get("recipient_as_written")
         if written and written != name:
             s["as_written"][written] = None
-        rel = r["relation"]
-        s["how"][rel if rel == "explicit" or rel == "member" else how(r)] = None
-        field = r["field"]
+        s["how"][rel if rel == "explicit" or rel == "member" else how(
+            {"relation": rel, "implied_via": implied_via})] = None
         s["fields"][field] = None
-        if r.get("sensitive"):
+        if sensitive:
             s["sensitive_fields"][field] = None
-        s["channels"][r["channel"]] = None
-        s["via"][r["via"]] = None
-        s["apps"][r["app"]] = None
+        s["channels"][channel] = None
+        s["via"][via] = None
+        s["apps"][app] = None
         s["flows"] += 1
-        if r.get("form") == "prose" or r.get("confidence") == "low":
-            s["read"][read_mark(r)] = None
-        if evidence:
-            ev = r.get("evidence")
-            if ev:
-                s["evidence"][f"{ev.get('file')}:{ev.get('line')}"] = None
+        if form == "prose" or conf == "low":
+            s["read"][("prose" if form == "prose" else "") + ("?" if conf == "low" else "")] = None
+        if evidence and ev:
+            s["evidence"][ev] = None
     result = []
     for s in out.values():
         for k in ("as_written", "fields", "sensitive_fields", "channels", "via", "apps", "evidence"):

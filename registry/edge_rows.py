@@ -98,6 +98,86 @@ def unnamed_records(stored: StoredPolicies, fields: Iterable[str], recipients: I
     return out
 
 
+# -- lean flows: what a summary of the rows needs, without building the rows ---------------------
+
+LEAN_KEY = 11
+"""A lean flow is a tuple ``(app, channel, via, recipient, field, relation, part, fseq, rseq, onward,
+eseq, implied_via, as_written, onward_of, form, confidence, app_id, evidence_id)``: the row
+:func:`lineage.flows.record_rows` would build, less what a summary per recipient never reads (the
+evidence's text, the scenario's purpose). Its first ``LEAN_KEY`` items are the rows' order
+(:data:`lineage.flows.ROW_ORDER`, then the graph walk's, which breaks the ties)."""
+
+_LEAN_HIT_COLUMNS = "h.app_id, h.seq, {part}, h.field, h.channel, h.via, h.implied_via, h.evidence_id"
+
+
+def field_flows(stored: StoredPolicies, sources: Sequence[tuple[str, int]], *,
+                implied: bool = True) -> list[tuple[Any, ...]]:
+    """The lean flows (:data:`LEAN_KEY`) of :func:`field_records`, in no order."""
+    if not sources:
+        return []
+    values = ", ".join("(?, ?)" for _ in sources)
+    params: list[Any] = [x for s in sources for x in s] + [int(implied)]
+    hits = _fetch(stored, _HITS.format(values=values) + f"SELECT {_LEAN_HIT_COLUMNS.format(part='h.part')} "
+                  "FROM hits h", params)
+    vias = {(h[0], h[4], h[5]) for h in hits}
+    edges = _by_via(stored, vias, f"SELECT {_EDGE_COLUMNS} FROM v JOIN recipient_edges re "
+                    "ON re.app_id = v.a AND re.channel = v.c AND re.via = v.n")
+    return _lean(stored, hits, _grouped(edges))
+
+
+def unnamed_flows(stored: StoredPolicies, fields: Iterable[str], recipients: Iterable[str]) -> list[tuple[Any, ...]]:
+    """The lean flows (:data:`LEAN_KEY`) of :func:`unnamed_records`, in no order."""
+    fsql, fnames = placeholders(sorted(set(fields)))
+    rsql, rnames = placeholders(sorted(set(recipients)))
+    if not fnames or not rnames:
+        return []
+    wanted = _fetch(stored, f"SELECT {_EDGE_COLUMNS} FROM recipient_edges re WHERE re.recipient IN {rsql}", rnames)
+    bases = {(e[0], e[1], e[2], e[5]) for e in wanted if e[5] is not None}
+    vias = {(e[0], e[1], e[2]) for e in wanted}
+    hits = _by_via(stored, vias, f"SELECT {_LEAN_HIT_COLUMNS.format(part='0')} FROM v JOIN flow_edges h "
+                   f"ON h.app_id = v.a AND h.channel = v.c AND h.via = v.n WHERE h.field IN {fsql}", fnames)
+    if bases:
+        bsql, bnames = placeholders(sorted({b[3] for b in bases}))
+        wanted += [e for e in _fetch(stored, f"SELECT {_EDGE_COLUMNS} FROM recipient_edges re "
+                                             f"WHERE re.recipient IN {bsql} AND re.onward_of IS NULL", bnames)
+                   if (e[0], e[1], e[2], e[4]) in bases]
+    return _lean(stored, hits, _grouped(wanted), keep=set(rnames))
+
+
+def _lean(stored: StoredPolicies, hits: list[tuple[Any, ...]], edges: dict[ViaKey, list[tuple[Any, ...]]],
+          keep: set[str] | None = None) -> list[tuple[Any, ...]]:
+    """The lean flows of flow edge hits (:data:`_LEAN_HIT_COLUMNS`): one per recipient of the edge's
+    scenario or SDK that gets its field (:func:`_receivers`), of ``keep`` only if given."""
+    apps = {i: a for a, i in stored._ids.items()}
+    allowed_of: dict[str | None, frozenset[str] | None] = {None: None}
+    out = []
+    for app_id, seq, part, field, channel, via, implied, ev in hits:
+        kept = _receivers(field, edges.get((app_id, channel, via), ()), allowed_of)
+        if not kept:
+            continue
+        app = apps.get(app_id)
+        relation = _RELATION.get(part) or ("implied" if implied else "explicit")
+        iv = field if part == 2 else implied
+        out.extend((app, channel, via, name, field, relation, part, seq, rseq, onward, eseq, iv, written or name,
+                    onward_of, form or "table", conf or "high", app_id, ev)
+                   for name, written, _, onward_of, _, rseq, onward, eseq, form, conf, _ in kept
+                   if keep is None or name in keep)
+    return out
+
+
+def evidence_places(stored: StoredPolicies, refs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """``file:line`` of each evidence ``(app_id, evidence_id)`` asked."""
+    keys = sorted(set(refs))
+    out: dict[tuple[int, int], str] = {}
+    for i in range(0, len(keys), _CHUNK):
+        chunk = keys[i:i + _CHUNK]
+        values = ", ".join("(?, ?)" for _ in chunk)
+        out.update(((a, k), f"{f}:{line}") for a, k, f, line in _fetch(
+            stored, f"WITH x(a, k) AS (VALUES {values}) SELECT e.app_id, e.evidence_id, e.file, e.line FROM x "
+            "JOIN evidence e ON e.app_id = x.a AND e.evidence_id = x.k", [v for key in chunk for v in key]))
+    return out
+
+
 def permission_grants(stored: StoredPolicies) -> list[tuple[str, str]]:
     """(permission, field) for every field a permission row of any app collects."""
     try:
@@ -181,20 +261,7 @@ def _records(stored: StoredPolicies, hits: list[tuple[Any, ...]],
     allowed_of: dict[str | None, frozenset[str] | None] = {None: None}
     out = []
     for (app_id, seq, part, field, written, channel, via, implied, quals, file, line, text) in hits:
-        direct: dict[str, int] = {}
-        kept = []
-        for rseq, name, onward_of, as_written, rline, fields, form, conf, note in edges.get((app_id, channel, via), ()):
-            if fields is not None:
-                allowed = allowed_of.get(fields)
-                if allowed is None:
-                    allowed = allowed_of[fields] = frozenset(json.loads(fields))
-                if field not in allowed:
-                    continue
-            if onward_of is None:
-                direct[name] = rseq
-                kept.append([name, as_written, None, None, rline, rseq, 0, rseq, form, conf, note])
-            elif onward_of in direct:  # (edges come in the app's order: principals first)
-                kept.append([name, as_written, None, onward_of, rline, direct[onward_of], 1, rseq, form, conf, note])
+        kept = _receivers(field, edges.get((app_id, channel, via), ()), allowed_of)
         if not kept:
             continue
         purpose, frequency, function = vias.get((app_id, channel, via), ("", "", ""))
@@ -207,6 +274,29 @@ def _records(stored: StoredPolicies, hits: list[tuple[Any, ...]],
             "qualifiers": json.loads(quals) if quals else [], "part": part, "fseq": seq, "recipients": kept,
         })
     return out
+
+
+def _receivers(field: str, edges: Iterable[tuple[Any, ...]],
+               allowed_of: dict[str | None, frozenset[str] | None]) -> list[list[Any]]:
+    """The recipients of one scenario or SDK (its edges, in the app's order) that get ``field``,
+    each ``[name, as_written, kind (None), onward_of, line, rseq, onward, eseq, form, confidence,
+    note]``: an onward processor only after its principal, and only if the principal gets the field.
+    ``allowed_of`` caches the parsed ``fields`` lists."""
+    direct: dict[str, int] = {}
+    kept = []
+    for rseq, name, onward_of, as_written, rline, fields, form, conf, note in edges:
+        if fields is not None:
+            allowed = allowed_of.get(fields)
+            if allowed is None:
+                allowed = allowed_of[fields] = frozenset(json.loads(fields))
+            if field not in allowed:
+                continue
+        if onward_of is None:
+            direct[name] = rseq
+            kept.append([name, as_written, None, None, rline, rseq, 0, rseq, form, conf, note])
+        elif onward_of in direct:  # (edges come in the app's order: principals first)
+            kept.append([name, as_written, None, onward_of, rline, direct[onward_of], 1, rseq, form, conf, note])
+    return kept
 
 
 def _via_attributes(stored: StoredPolicies, vias: set[ViaKey]) -> dict[ViaKey, tuple[str, str, str]]:

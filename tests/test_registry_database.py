@@ -10,6 +10,7 @@ database must be the whole graph's answers, row for row.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import random
 import signal
@@ -24,7 +25,9 @@ import pytest
 from bench.synth import synth_registry
 from lineage import exposure
 from lineage.backends import NetworkxBackend
+from lineage.deferred import DeferredAnswer
 from lineage.graph import build_graph
+from lineage.summary import by_recipient
 from registry import Registry, import_document, load_registry, open_registry
 from registry.database import SCHEMA_VERSION, StoredPolicies, open_database, writer
 
@@ -119,6 +122,41 @@ def test_questions_across_apps_read_only_their_rows_and_answer_as_the_whole_grap
         assert got_top == want_top, q
     want = exposure.sensitive_to_unnamed(whole)
     assert want and NetworkxBackend(registry=open_database(multi_db)).sensitive_to_unnamed() == want
+
+
+def test_summaries_from_the_lean_flows_are_the_summaries_of_the_rows(multi_db):
+    # who-receives and sensitive-unnamed for people: one row per recipient (per app and recipient),
+    # computed from the lean flows without building the rows; the same as summarizing the whole
+    # graph's rows, and the rows, once built, as many as the answer said
+    stored = open_database(multi_db)
+    whole = build_graph(Registry({a: stored.policies[a] for a in stored.apps}))
+    names = sorted({d["name"] for _, d in whole.nodes(data=True) if d["kind"] == "field"})
+    lean = 0
+    for q in [*names[::2], "设备", "身份证号", "姓名、手机号"]:
+        for implied, possible in ((True, False), (True, True), (False, False)):
+            try:
+                want = exposure.who_receives(whole, q, include_implied=implied, include_possible=possible)
+            except Exception:
+                continue
+            got = NetworkxBackend(registry=open_database(multi_db)).who_receives(
+                q, include_implied=implied, include_possible=possible)
+            assert (got.possible, got.why, got.related) == (want.possible, want.why, want.related), q
+            n = len(got)
+            if isinstance(got, DeferredAnswer):
+                lean += 1
+                for per_app, evidence in ((False, False), (False, True), (True, False), (True, True)):
+                    assert got.lean_summary(per_app=per_app, evidence=evidence) == by_recipient(
+                        want, per_app=per_app, evidence=evidence), (q, implied, possible, per_app, evidence)
+                assert not got.built
+            assert [dict(r) for r in got] == [dict(r) for r in want] and len(got) == n, q
+    assert lean > 100
+    want = exposure.sensitive_to_unnamed(whole)
+    got = NetworkxBackend(registry=open_database(multi_db)).sensitive_to_unnamed()
+    assert isinstance(got, DeferredAnswer) and len(got) == len(want) > 0
+    for per_app, evidence in ((True, False), (True, True), (False, True)):
+        assert got.lean_summary(per_app=per_app, evidence=evidence) == by_recipient(
+            want, per_app=per_app, evidence=evidence)
+    assert got == want and json.dumps(got) == json.dumps(want)
 
 
 def test_a_question_about_one_app_reads_that_app_only(multi_db):
