@@ -30,6 +30,7 @@ import cli
 from lineage.exports.common import select, table_records
 from lineage.graph import build_graph
 from lineage.paths import lineage
+from lineage.reports import WHO_COLUMNS
 from registry.importer import import_document
 from registry.model import Recipient, RecipientKind, Registry
 from registry.store import save_registry
@@ -114,7 +115,7 @@ def test_terminal_table_marks_guesses_and_prose(shifted, walla, tmp_path):
     assert {ln.split("\t")[-1] for ln in run.stdout.splitlines()[1:]} == {"prose?"}
     # the seed's answers are all table rows read as they stand: no column added
     run = CliRunner().invoke(cli.app, ["who-receives", "身份证号"])
-    assert run.stdout.splitlines()[0].split("\t") == cli.WHO_COLUMNS
+    assert run.stdout.splitlines()[0].split("\t") == WHO_COLUMNS
     # the CSV of a question always has the four columns
     run = CliRunner().invoke(cli.app, ["who-receives", "收货地址", "--csv", "--registry", str(tmp_path / "s.json")])
     assert run.stdout.splitlines()[0].split(",")[-4:] == list(READING)
