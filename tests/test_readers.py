@@ -148,3 +148,27 @@ def test_reading_reports_what_each_reader_saw():
     reading = read_document(read_source(CUTS / "bento_table.md"))
     assert any(line.startswith("markdown (score") and "1 table(s), 4 row(s)" in line
                for line in reading.looked)
+
+
+def test_numbered_sdk_titles_over_a_scenario_label_are_the_sdks():
+    # zeekr_numbered_sdk_records.txt: "1. 微博SDK" then 运营方/使用场景/处理目的/收集个人信息类型; a 使用场景
+    # under an SDK's title says what the SDK is for, it does not make the title a heading. The
+    # page's title "第三方SDK收集使用信息说明" is no statement of an SDK collecting anything.
+    policy, _ = import_document(CUTS / "zeekr_numbered_sdk_records.txt")
+    assert [(s.name, s.provider) for s in policy.sdks] == [
+        ("微博SDK", "北京微梦创科网络技术有限公司"), ("抖音SDK", "北京微播视界科技有限公司"),
+        ("快手SDK", "北京快手科技有限公司")]
+    assert received(policy)["北京快手科技有限公司"] == {"昵称", "头像", "授权code"}
+    assert {f.recipient for f in policy.flows} == {s.provider for s in policy.sdks}
+
+
+def test_bulleted_sdk_records_after_a_lead_in_sentence():
+    # todo_bulleted_sdk_records.txt: "我们接入的第三方SDK目录如下:" leads into the list (no label);
+    # each SDK's title, then "- 公司主体:…", "- 共享信息:…" (the first) or "- 数据类型:…" (the second)
+    policy, _ = import_document(CUTS / "todo_bulleted_sdk_records.txt")
+    assert [(s.name, s.provider) for s in policy.sdks] == [
+        ("微信 SDK", "深圳市腾讯计算机系统有限公司"), ("QQ SDK", "深圳市腾讯计算机系统有限公司")]
+    got = {s.name: set(s.fields) for s in policy.sdks}
+    assert {"微信昵称", "微信头像"} <= {f.field_as_written for f in policy.flows if f.via == "微信 SDK"}
+    assert {f.field_as_written for f in policy.flows if f.via == "QQ SDK"} >= {"QQ昵称", "QQ头像"}
+    assert all(got.values())

@@ -37,7 +37,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from registry.columns import Record, records_table
+from registry.columns import Record, looks_like_sdk_name, records_table
+from registry.errors import VocabularyError
 from registry.readers import Document, Found
 from registry.tables import Cell, RawRow, RawTable, header_specs, role_of
 from registry.vocabulary import name_key
@@ -297,10 +298,23 @@ _MAX_TITLE = 60
 _MAX_CONTINUATION = 200
 
 
+@functools.cache
+def _lead_in_endings() -> tuple[str, ...]:
+    """``lead_in_endings`` of ``data/headers.yaml``, in name_key form."""
+    from registry.datafiles import DATA_DIR, read_yaml
+
+    path = DATA_DIR / "headers.yaml"
+    words = read_yaml(path).get("lead_in_endings") or []
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise VocabularyError(f"{path}: lead_in_endings must be a list of words")
+    return tuple(name_key(w) for w in words if w.strip())
+
+
 def _label_line(text: str) -> tuple[str, str, str] | None:
-    """``(mark, label, value)`` where the line is ``label：value`` (mark: its numbering)."""
+    """``(mark, label, value)`` where the line is ``label：value`` (mark: its numbering); a
+    sentence leading into a list ("我们接入的第三方SDK目录如下：") is no label."""
     m = _LABEL_LINE.match(text)
-    if not m:
+    if not m or (not m.group("value").strip() and name_key(m.group("label")).endswith(_lead_in_endings())):
         # a label alone on its line may hold a comma: "第三方隐私政策链接，仅供参考："
         if text.endswith(("：", ":")) and 2 < len(text) <= 30 and "。" not in text:
             mark = _TITLE_MARK.match(text)
@@ -504,18 +518,17 @@ def _opens_record(label: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _names_record(label: str) -> bool:
+def _names_record(label: str, roles: tuple[str, ...] = ("sdk_name", "scenario")) -> bool:
     """True for a label that names the record (SDK名称, 共享场景): a title above it is a heading."""
     key = name_key(label)
-    return any(key in spec.synonyms.get(role, ()) for spec in header_specs()
-               for role in ("sdk_name", "scenario"))
+    return any(key in spec.synonyms.get(role, ()) for spec in header_specs() for role in roles)
 
 
 def _kind_of(rec: _Open) -> str | None:
     kinds = _exclusive_kinds()
     votes = [kinds[name_key(lab)] for lab, _ in rec.pairs if name_key(lab) in kinds]
     if rec.title and re.search(r"sdk\s*$", rec.title[1], re.IGNORECASE):
-        votes.append("sdk")
+        votes += ["sdk", "sdk"]  # the record is an SDK's: that outweighs a 共享信息 label under it
     if not votes:
         return None
     counts = {k: votes.count(k) for k in ("sdk", "sharing")}
@@ -566,7 +579,10 @@ class _Open:
 def _record(r: _Open) -> Record:
     """The record, its title dropped where a label names it (the title was a section heading)."""
     pairs = [(lab, Cell(tuple(items))) for lab, items in r.pairs]
-    if r.title and any(_names_record(lab) for lab, _ in r.pairs):
+    # a title that is an SDK's name ("1. 微博SDK") is a heading only above an SDK名称 label: a
+    # 使用场景 under it says what the SDK is used for, it does not name the record
+    roles = ("sdk_name",) if r.title and looks_like_sdk_name(r.title[1]) else ("sdk_name", "scenario")
+    if r.title and any(_names_record(lab, roles) for lab, _ in r.pairs):
         return Record(min(ln for _, c in pairs for ln, _ in c.items) if any(c.items for _, c in pairs)
                       else r.line, None, pairs)
     return Record(r.line, r.title, pairs)
