@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from registry.columns import looks_like_sdk_name
 from registry.model import (
     SDK,
     Channel,
@@ -29,6 +30,7 @@ from registry.normalize import (
     classify_recipient,
     resolve_brand,
     resolve_field,
+    unnamed_provider,
 )
 from registry.splitting import Item, split_enumerations, split_lines
 from registry.stats import IMPORT_COUNTS, policy_stats
@@ -348,10 +350,15 @@ def _sdks(tables: list[RawTable], b: _Builder) -> list[SDK]:
                 attributes=_attributes(t, row),
             )
             out.append(sdk)
-            if not provider_text:
+            if provider_text:
+                recips = classify_recipient(provider_text, b.vocab)
+            elif not looks_like_sdk_name(sdk.name):  # a heading or a stray line, not an SDK
                 b.notes.append(f"line {row.line}: SDK {sdk.name} names no provider; its flows were left out")
                 continue
-            recips = classify_recipient(provider_text, b.vocab)
+            else:
+                recips = [unnamed_provider(sdk.name, b.vocab)]
+                b.notes.append(f"line {row.line}: SDK {sdk.name} names no provider; its flows go to "
+                               f"{recips[0].name} ({recips[0].kind.value}), marked low")
             for r in recips:
                 b.recipient(r, contact=sdk.contact if r.kind is not RecipientKind.ONWARD else "")
             cache: dict[int, Evidence] = {}
@@ -359,12 +366,13 @@ def _sdks(tables: list[RawTable], b: _Builder) -> list[SDK]:
             for name, item, implied in field_rows:
                 ev_f = cache.setdefault(item.line, _ev(b.file, "sdk", n, "data", data, item.line))
                 for r in recips:
+                    conf, note = _reading(row, r)
                     b.add_flow(Flow(
                         field=name, field_as_written=item.text, channel=Channel.SDK, via=sdk.name,
                         recipient=r.name, recipient_as_written=r.as_written,
                         purpose=sdk.purpose or sdk.function, frequency="", evidence=ev_f,
                         implied_via=implied, recipient_line=row.cells["provider"].line if "provider" in row.cells else row.line,
-                        form=form, confidence=row.confidence, note=row.note, qualifiers=_qualifiers(item),
+                        form=form, confidence=conf, note=note, qualifiers=_qualifiers(item),
                     ))
     return out
 

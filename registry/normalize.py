@@ -182,6 +182,34 @@ def resolve_brand(
     return None
 
 
+def unnamed_provider(sdk_name: str, vocab: Vocabulary) -> RecipientName:
+    """The recipient of an SDK whose row names no provider, marked ``low``: the brand its name
+    carries (``华为推送SDK`` → 华为, a brand of ``data/recipients.yaml``; one whose own name is in
+    the SDK's name first, then the longest token), else the SDK's provider, unnamed. A list
+    that names no provider still says the SDK gets the data; whose it is, it does not say.
+
+    >>> from registry.vocabulary import load_vocabulary
+    >>> v = load_vocabulary()
+    >>> r = unnamed_provider("华为推送SDK", v)
+    >>> r.name, r.kind.value, r.confidence
+    ('华为', 'brand', 'low')
+    >>> unnamed_provider("Expo SDK", v).kind.value
+    'unnamed'
+    """
+    key = name_key(sdk_name)
+    best: tuple[int, int, str] | None = None
+    for b in vocab.brands:
+        own = name_key(b.name) in key
+        hits = [len(name_key(t)) for t in (b.name, *b.tokens) if len(name_key(t)) >= 2 and name_key(t) in key]
+        if hits and (best is None or (own, max(hits)) > best[:2]):
+            best = (own, max(hits), b.name)
+    if best is not None:
+        return RecipientName(best[2], sdk_name, RecipientKind.BRAND, confidence="low",
+                             note=f"the list names no provider for {sdk_name}; {best[2]} is the brand its name carries")
+    return RecipientName(f"{sdk_name} (provider not named)", sdk_name, RecipientKind.UNNAMED, confidence="low",
+                         note=f"the list names no provider for {sdk_name}")
+
+
 def _brand_tokens(key: str, vocab: Vocabulary) -> frozenset[str]:
     """The brand's own key and, if the vocabulary knows the brand, all its tokens."""
     table = _BRAND_TABLES.get(id(vocab))

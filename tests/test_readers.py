@@ -172,3 +172,18 @@ def test_bulleted_sdk_records_after_a_lead_in_sentence():
     assert {"微信昵称", "微信头像"} <= {f.field_as_written for f in policy.flows if f.via == "微信 SDK"}
     assert {f.field_as_written for f in policy.flows if f.via == "QQ SDK"} >= {"QQ昵称", "QQ头像"}
     assert all(got.values())
+
+
+def test_sdks_whose_list_names_no_provider_go_to_the_brand_their_name_carries():
+    # gelonghui_sdks_without_provider.txt: 微信开放平台SDK, 新浪微博开放平台SDK, QQ互联SDK, 华为推送SDK,
+    # each with 收集信息 and 使用目的 but no provider. Before, nothing was imported ("no flows").
+    policy, report = import_document(CUTS / "gelonghui_sdks_without_provider.txt")
+    assert [s.name for s in policy.sdks] == ["微信开放平台SDK", "新浪微博开放平台SDK", "QQ互联SDK", "华为推送SDK"]
+    by_sdk = {f.via: f for f in policy.flows}
+    assert {v: f.recipient for v, f in by_sdk.items()} == {
+        "微信开放平台SDK": "微信", "新浪微博开放平台SDK": "新浪微博", "QQ互联SDK": "腾讯", "华为推送SDK": "华为"}
+    assert {f.confidence for f in policy.flows} == {"low"}
+    assert all("names no provider" in f.note for f in policy.flows)
+    assert {r.kind.value for r in policy.recipients} == {"brand"}   # no legal entity is claimed
+    assert "位置信息" in {f.field_as_written for f in policy.flows if f.via == "华为推送SDK"}
+    assert sum("names no provider" in n for n in report.left_out) == 4
