@@ -187,3 +187,12 @@ def test_sdks_whose_list_names_no_provider_go_to_the_brand_their_name_carries():
     assert {r.kind.value for r in policy.recipients} == {"brand"}   # no legal entity is claimed
     assert "位置信息" in {f.field_as_written for f in policy.flows if f.via == "华为推送SDK"}
     assert sum("names no provider" in n for n in report.left_out) == 4
+
+
+def test_a_letter_mark_before_an_sdk_title_is_no_part_of_its_name():
+    # fygt_lettered_sdk_records.txt: the second SDK's title is "b)新浪微博移动 SDK(Android 端、iOS 端)"
+    policy, _ = import_document(CUTS / "fygt_lettered_sdk_records.txt")
+    assert [(s.name, s.provider) for s in policy.sdks] == [
+        ("微信开放平台SDK(Android 端、iOS 端)", "深圳市腾讯计算机系统有限公司"),
+        ("新浪微博移动 SDK(Android 端、iOS 端)", "北京微梦创科网络技术有限公司")]
+    assert "剪贴板信息" in {f.field_as_written for f in policy.flows}

@@ -292,7 +292,7 @@ _LABEL_LINE = re.compile(
     r"(?P<label>[^：:。，,；;！？!?\s][^：:。，,；;！？!?]{0,23}?)\s*[：:]\s*(?P<value>.*)$")
 _TITLE_MARK = re.compile(
     r"^\s*(?:#{1,6}\s*|[①-⑳]\s*|\d{1,3}(?:\.\d{1,3}){0,3}[.、．)）]?\s*|[（(][一二三四五六七八九十\d]{1,3}[）)]\s*"
-    r"|[一二三四五六七八九十]{1,3}[、.．]\s*|【)")
+    r"|[一二三四五六七八九十]{1,3}[、.．]\s*|[a-zA-Z][)）]\s*|【)")
 _NOT_LABEL = re.compile(r"^(?:https?|ftp|mailto|www)$|^\d+$", re.IGNORECASE)
 _MAX_TITLE = 60
 _MAX_CONTINUATION = 200
