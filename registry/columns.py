@@ -230,6 +230,13 @@ def _fill_from_cells(spec, roles: list[str | None], header: list[tuple[str | Non
             roles[cand] = who
             free.remove(cand)
             notes.append(f"{what} {names[cand]!r} holds names of organisations: read as the {who}")
+    if who not in roles and "service" in roles:
+        # "Service | Purpose | Data Shared": with no column naming the entity, the service names
+        # the vendor it is bought from (Stripe, Resend): it is the recipient
+        i = roles.index("service")
+        if max(ev.org[i], ev.vendor[i]) >= 0.5 and ev.data[i] < 0.5:
+            roles[i] = who
+            notes.append(f"{what} {names[i]!r} names the vendors and no column names an entity: read as the {who}")
     if "data" not in roles:
         cand = max(free, key=lambda i: ev.data[i], default=None)
         if cand is not None and ev.data[cand] >= 0.4 and ev.urls[cand] < 0.5:

@@ -196,3 +196,13 @@ def test_a_letter_mark_before_an_sdk_title_is_no_part_of_its_name():
         ("微信开放平台SDK(Android 端、iOS 端)", "深圳市腾讯计算机系统有限公司"),
         ("新浪微博移动 SDK(Android 端、iOS 端)", "北京微梦创科网络技术有限公司")]
     assert "剪贴板信息" in {f.field_as_written for f in policy.flows}
+
+
+def test_a_service_column_is_the_recipient_where_no_column_names_an_entity():
+    # service_column_subprocessors.md: "Service | Purpose | Data Shared | Location", Stripe…Supabase.
+    # Before, no column read as a recipient and the import failed.
+    policy, _ = import_document(CUTS / "service_column_subprocessors.md")
+    got = received(policy)
+    assert set(got) == {"Stripe", "Resend", "Google Analytics", "Sentry", "Vercel", "Supabase"}
+    assert {f.field_as_written for f in policy.flows if f.recipient == "Resend"} == {"Email address", "name"}
+    assert {f.field_as_written for f in policy.flows if f.recipient == "Stripe"} == {"Billing address", "email"}
