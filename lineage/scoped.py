@@ -16,31 +16,19 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import Any
 
 import networkx as nx
 
 from lineage import exposure, ids
-from lineage.deferred import DeferredAnswer
-from lineage.exposure import dedupe_rows
-from lineage.flows import sort_rows, walk_order
-from lineage.graph import build_graph, names_graph
-from lineage.names import Answer, FieldMatch, field_index, resolve_fields
-from lineage.related import explain
-from lineage.summary import summarize
-from registry.database import StoredPolicies, field_catalogue
-from registry.edge_rows import (
-    LEAN_KEY,
-    evidence_places,
-    field_flows,
-    field_records,
-    permission_grants,
-    recipient_counts,
-    recipient_kinds,
-    unnamed_flows,
-    unnamed_records,
-)
+from lineage.graph import build_graph
+from lineage.names import Answer, FieldMatch
+from registry.database import StoredPolicies
 from registry.model import Registry
+
+# (what a question across apps needs is imported by it: a question about one app, the common
+# case of a command's start-up, loads none of it)
 
 
 @contextlib.contextmanager
@@ -74,6 +62,10 @@ def graph_for(reg: Registry, app: str | None = None) -> nx.MultiDiGraph:
 
 
 def _names(reg: Registry) -> nx.MultiDiGraph:
+    from lineage.graph import names_graph
+    from lineage.names import field_index
+    from registry.database import field_catalogue
+
     stored = reg.policies
     assert isinstance(stored, StoredPolicies)
     cat = field_catalogue(stored)
@@ -96,6 +88,9 @@ def _rows(reg: Registry, names: nx.MultiDiGraph, recs: list[dict[str, Any]],
           asked: str | None = None) -> list[dict[str, Any]]:
     """The rows of fetched records, with the field's and the recipient's attributes as the
     whole registry's graph has them (the first app, by name, to write them)."""
+    from lineage.flows import walk_order
+    from registry.edge_rows import recipient_kinds
+
     stored = reg.policies
     assert isinstance(stored, StoredPolicies)
     kinds = recipient_kinds(stored, {x[0] for rec in recs for x in rec["recipients"]})
@@ -121,6 +116,8 @@ def who_receives(reg: Registry, field: str, *, include_implied: bool = True,
 def _who_rows(reg: Registry, names: nx.MultiDiGraph, match: FieldMatch, include_implied: bool,
               include_possible: bool) -> Answer:
     """The rows of :func:`who_receives`, built."""
+    from registry.edge_rows import field_records
+
     per_field = []
     for name in match.fields:
         recs = field_records(reg.policies, _sources(names, name, include_implied),  # type: ignore[arg-type]
@@ -133,6 +130,11 @@ def _who_rows(reg: Registry, names: nx.MultiDiGraph, match: FieldMatch, include_
 
 
 def _who_receives(reg: Registry, field: str, include_implied: bool, include_possible: bool) -> Answer:
+    from lineage.deferred import DeferredAnswer
+    from lineage.names import field_index, resolve_fields
+    from lineage.related import explain
+    from registry.edge_rows import field_flows, permission_grants, recipient_counts
+
     names = _names(reg)
     match: FieldMatch = resolve_fields(names, field)
     stored = reg.policies
@@ -165,7 +167,9 @@ def _built(build: Any) -> list[dict[str, Any]]:
 
 def _ordered(flows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Lean flows in the rows' order, each flow once (:func:`lineage.exposure.dedupe_rows`)."""
-    flows.sort(key=lambda f: f[:LEAN_KEY])
+    from registry.edge_rows import LEAN_KEY
+
+    flows.sort(key=itemgetter(slice(LEAN_KEY)))
     seen: set[tuple[Any, ...]] = set()
     out = []
     for f in flows:
@@ -179,14 +183,18 @@ def _ordered(flows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 def _summary(reg: Registry, names: nx.MultiDiGraph, flows: list[tuple[Any, ...]], per_app: bool,
              evidence: bool) -> list[dict[str, Any]]:
     """:func:`lineage.summary.by_recipient` of the rows the lean ``flows`` stand for."""
+    from lineage.summary import summarize
+    from registry.edge_rows import evidence_places, recipient_kinds
+
     stored = reg.policies
     assert isinstance(stored, StoredPolicies)
     kinds = recipient_kinds(stored, {f[3] for f in flows})
     nodes = names.nodes
     sensitive = {n: bool(nodes.get(ids.field_id(n), {}).get("sensitive")) for n in {f[4] for f in flows}}
     places = evidence_places(stored, ((f[16], f[17]) for f in flows)) if evidence else {}
-    return summarize(((f[0], f[3], kinds.get(f[3]), f[13], f[12], f[5], f[11], f[4], sensitive[f[4]], f[1], f[2],
-                       f[14], f[15], places.get((f[16], f[17]))) for f in flows), per_app=per_app, evidence=evidence)
+    with no_cycle_collection():
+        return summarize(((f[0], f[3], kinds.get(f[3]), f[13], f[12], f[5], f[11], f[4], sensitive[f[4]], f[1], f[2],
+                           f[14], f[15], places.get((f[16], f[17]))) for f in flows), per_app=per_app, evidence=evidence)
 
 
 def recipients_by_apps(reg: Registry, field: str, *, limit: int | None = None) -> list[dict[str, Any]]:
@@ -196,13 +204,15 @@ def recipients_by_apps(reg: Registry, field: str, *, limit: int | None = None) -
 
 
 def _recipients_by_apps(reg: Registry, field: str, limit: int | None) -> list[dict[str, Any]]:
+    from registry.edge_rows import recipient_apps, recipient_kinds
+
     names = _names(reg)
     name = exposure.resolve_field_name(names, field)
     stored = reg.policies
     assert isinstance(stored, StoredPolicies)
     apps: dict[str, set[str]] = {}
-    for f in field_flows(stored, [(name, 0)]):
-        apps.setdefault(f[3], set()).add(f[0])
+    for app, recipient in recipient_apps(stored, name):
+        apps.setdefault(recipient, set()).add(app)
     kinds = recipient_kinds(stored, apps)
     rows = [{"recipient": r, "kind": kinds.get(r), "apps": len(a), "app_list": sorted(a)} for r, a in apps.items()]
     rows.sort(key=lambda r: (-r["apps"], r["recipient"]))
@@ -218,6 +228,11 @@ def sensitive_to_unnamed(reg: Registry) -> list[dict[str, Any]]:
 
 
 def _sensitive_to_unnamed(reg: Registry) -> list[dict[str, Any]]:
+    from lineage.deferred import DeferredAnswer
+    from lineage.exposure import dedupe_rows
+    from lineage.flows import sort_rows
+    from registry.edge_rows import recipient_kinds, unnamed_flows, unnamed_records
+
     names = _names(reg)
     stored = reg.policies
     assert isinstance(stored, StoredPolicies)

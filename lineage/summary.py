@@ -92,6 +92,7 @@ def summary_row(r: dict[str, Any]) -> SummaryRow:
 def summarize(rows: Iterable[SummaryRow], *, per_app: bool = False, evidence: bool = True) -> list[dict[str, Any]]:
     """:func:`by_recipient` of rows given as :data:`SummaryRow` tuples, in the rows' order."""
     out: dict[tuple[str | None, str], dict[str, Any]] = {}
+    labels: dict[tuple[str, str | None], str] = {}
     for app, name, kind, onward_of, written, rel, implied_via, field, sensitive, channel, via, form, conf, ev in rows:
         key = (app if per_app else None, name)
         s = out.get(key)
@@ -104,8 +105,10 @@ def summarize(rows: Iterable[SummaryRow], *, per_app: bool = False, evidence: bo
             }
         if written and written != name:
             s["as_written"][written] = None
-        s["how"][rel if rel == "explicit" or rel == "member" else how(
-            {"relation": rel, "implied_via": implied_via})] = None
+        label = labels.get((rel, implied_via))
+        if label is None:
+            label = labels[(rel, implied_via)] = how({"relation": rel, "implied_via": implied_via})
+        s["how"][label] = None
         s["fields"][field] = None
         if sensitive:
             s["sensitive_fields"][field] = None

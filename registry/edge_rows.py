@@ -165,6 +165,35 @@ def _lean(stored: StoredPolicies, hits: list[tuple[Any, ...]], edges: dict[ViaKe
     return out
 
 
+_RECIPIENT_APPS = """
+SELECT DISTINCT h.app_id, re.recipient FROM flow_edges h
+JOIN recipient_edges re ON re.app_id = h.app_id AND re.channel = h.channel AND re.via = h.via
+WHERE h.field = ?
+  AND (re.fields IS NULL OR EXISTS (SELECT 1 FROM json_each(re.fields) j WHERE j.value = h.field))
+  AND (re.onward_of IS NULL OR EXISTS (
+      SELECT 1 FROM recipient_edges p WHERE p.app_id = re.app_id AND p.channel = re.channel AND p.via = re.via
+      AND p.seq < re.seq AND p.recipient = re.onward_of AND p.onward_of IS NULL
+      AND (p.fields IS NULL OR EXISTS (SELECT 1 FROM json_each(p.fields) k WHERE k.value = h.field))))
+"""
+
+
+def recipient_apps(stored: StoredPolicies, field: str) -> list[tuple[str, str]]:
+    """(app, recipient) for every recipient the flows of ``field`` (its own, explicit or implied)
+    reach: :func:`_receivers`'s rules in SQL (a recipient listed for some of a scenario's fields
+    only, an onward processor only where its principal gets the field), one row per pair and
+    nothing else fetched. Without SQLite's JSON functions (before 3.38), from the lean flows."""
+    apps = {i: a for a, i in stored._ids.items()}
+    try:
+        pairs = stored.con.execute(_RECIPIENT_APPS, (field,)).fetchall()
+    except sqlite3.OperationalError as e:
+        if "json_each" not in str(e):
+            raise _fail(stored.path, e) from None
+        return sorted({(f[0], f[3]) for f in field_flows(stored, [(field, 0)])})
+    except sqlite3.Error as e:
+        raise _fail(stored.path, e) from None
+    return [(apps[a], r) for a, r in pairs]
+
+
 def evidence_places(stored: StoredPolicies, refs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
     """``file:line`` of each evidence ``(app_id, evidence_id)`` asked."""
     keys = sorted(set(refs))

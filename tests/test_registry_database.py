@@ -28,7 +28,7 @@ from lineage.backends import NetworkxBackend
 from lineage.deferred import DeferredAnswer
 from lineage.graph import build_graph
 from lineage.summary import by_recipient
-from registry import Registry, import_document, load_registry, open_registry
+from registry import Registry, edge_rows, import_document, load_registry, open_registry
 from registry.database import SCHEMA_VERSION, StoredPolicies, open_database, writer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,6 +150,10 @@ def test_summaries_from_the_lean_flows_are_the_summaries_of_the_rows(multi_db):
                 assert not got.built
             assert [dict(r) for r in got] == [dict(r) for r in want] and len(got) == n, q
     assert lean > 100
+    # top-recipients reads (app, recipient) pairs in SQL: the same rules as the lean flows'
+    for name in names:
+        assert sorted(edge_rows.recipient_apps(stored.policies, name)) == sorted(
+            {(f[0], f[3]) for f in edge_rows.field_flows(stored.policies, [(name, 0)])}), name
     want = exposure.sensitive_to_unnamed(whole)
     got = NetworkxBackend(registry=open_database(multi_db)).sensitive_to_unnamed()
     assert isinstance(got, DeferredAnswer) and len(got) == len(want) > 0
