@@ -349,7 +349,14 @@ def _sdks(tables: list[RawTable], b: _Builder) -> list[SDK]:
                 evidence=ev,
                 attributes=_attributes(t, row),
             )
-            out.append(sdk)
+            same = out[-1] if out and "sdk_name" in row.carried else None
+            if same is not None and (same.name, same.provider) == (sdk.name, sdk.provider):
+                # the SDK's name spans this row (rowspan): one SDK, its rows' data together; each
+                # row's flows keep that row's purpose
+                out[-1] = replace(same, data_text=f"{same.data_text}\n{sdk.data_text}",
+                                  fields=tuple(dict.fromkeys((*same.fields, *sdk.fields))))
+            else:
+                out.append(sdk)
             if provider_text:
                 recips = classify_recipient(provider_text, b.vocab)
             elif not looks_like_sdk_name(sdk.name):  # a heading or a stray line, not an SDK

@@ -206,3 +206,30 @@ def test_a_service_column_is_the_recipient_where_no_column_names_an_entity():
     assert set(got) == {"Stripe", "Resend", "Google Analytics", "Sentry", "Vercel", "Supabase"}
     assert {f.field_as_written for f in policy.flows if f.recipient == "Resend"} == {"Email address", "name"}
     assert {f.field_as_written for f in policy.flows if f.recipient == "Stripe"} == {"Billing address", "email"}
+
+
+def test_pipe_rows_without_separator_spanning_cells_padded_at_the_end():
+    # pipe_rows_rowspan_sdk_table.txt: 'SDK名称 | SDK厂商 | … | 个人信息类型 | 个人信息字段 | 用途和目的 |'
+    # with no |---| line; one SDK whose later rows hold only their last cells ('网络信息 | 必选信息：… |'
+    # then '|||'). Before, nothing was imported ("no flows found").
+    policy, _ = import_document(CUTS / "pipe_rows_rowspan_sdk_table.txt")
+    assert [(s.name, s.provider) for s in policy.sdks] == [("穿山甲广告SDK(com.bytedance)", "北京巨量引擎网络科技有限公司")]
+    got = received(policy)
+    assert set(got) == {"北京巨量引擎网络科技有限公司"}
+    fields = got["北京巨量引擎网络科技有限公司"]
+    # both data columns: the type (设备信息) and its fields (IMEI…); the IP row under 网络信息
+    assert {"设备信息", "IMEI", "OAID", "网络信息", "Wi-Fi状态", "应用信息", "应用包名", "线性加速度传感器"} <= fields
+    assert any("IP地址" in f for f in fields)
+    by_line = {f.evidence.line: f for f in policy.flows}
+    assert by_line[2].confidence == "high"                 # the first row is read as written
+    assert by_line[4].confidence == "low" and "spanning rows" in by_line[4].note
+    assert not any("广告投放" in f for f in fields)           # purposes are no data
+
+
+def test_pipe_rows_whose_last_row_is_cut_keep_its_complete_cells_low():
+    # pipe_rows_cut_last_row.txt: the 8-column header and a row cut before '隐私简化声明'
+    policy, _ = import_document(CUTS / "pipe_rows_cut_last_row.txt")
+    fields = received(policy)["北京巨量引擎网络科技有限公司"]
+    assert {"设备信息", "IMEI", "IDFA", "CPU信息"} <= fields
+    assert {f.confidence for f in policy.flows} == {"low"}
+    assert all("cut off" in f.note for f in policy.flows)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from registry.columns import identify
 from registry.readers import Document, Found
+from registry.readers.pipe_rows import read_pipe_rows
 from registry.tables import Cell, RawRow, RawTable, match_header
 
 _HEADING = re.compile(
@@ -242,6 +243,10 @@ def read(doc: Document) -> Found:
         ct, cn = read_cell_lines(lines)
         tables.extend(ct)
         notes.extend(cn)
+    if any(ln.count("|") >= 2 and ln.rstrip().endswith("|") for ln in lines[:20000]):
+        pt, pn = read_pipe_rows(lines, _header_like)
+        tables.extend(pt)
+        notes.extend(pn)
     kept: list[RawTable] = []
     for t in tables:
         if any(_is_label_value(h) for h in t.headers):
