@@ -122,18 +122,28 @@ def depths(text: str) -> bytes | bytearray | None:
 
 
 def clauses(text: str, ctx: CellContext) -> list[str]:
-    """The text cut at top-level ；;。, line breaks and sentence ends ("… layer). Function …")."""
+    """The text cut at top-level ；;。, line breaks and sentence ends ("… layer). Function …").
+
+    A Chinese label after a space opens a clause too: ``…、IDFV 可选信息：【双端】设备MAC地址``
+    (a cell whose line breaks were lost between ``必选信息：…`` and ``可选信息：…``).
+    """
     depth = depths(text) or bytes(len(text))
     parts, start = [], 0
-    for m in _STRONG_AT.finditer(text):
-        i = m.start()
-        if depth[i] or (m.group() == "." and not (
+    cuts = [(m.start(), m.start() + 1) for m in _STRONG_AT.finditer(text)]
+    if "：" in text or ":" in text:
+        cuts.extend((m.start(1), m.start(1)) for m in _INNER_LABEL.finditer(text))
+        cuts.sort()
+    for i, after in cuts:
+        if i < start or depth[i] or (text[i] == "." and not (
                 _sentence_follows(text, i + 1) and not ctx.abbreviation_at(text, i))):
             continue
         parts.append(text[start:i])
-        start = i + 1
+        start = after
     parts.append(text[start:])
     return parts
+
+
+_INNER_LABEL = re.compile(r"\S\s+([\u4e00-\u9fff]{2,8}[：:])(?!//)(?=\s*\S)")
 
 
 def _sentence_follows(text: str, j: int) -> bool:

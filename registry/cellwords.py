@@ -78,6 +78,7 @@ class CellWords:
     _denial_any: re.Pattern[str]
     _starters: re.Pattern[str]
     _trailing: re.Pattern[str]
+    _trailing_zh: re.Pattern[str]
     _leading_q: re.Pattern[str]
     _intro_any: re.Pattern[str]
     _intro_top: re.Pattern[str]
@@ -123,6 +124,22 @@ class CellWords:
             return t
         return None
 
+    def platform_lead(self, text: str) -> tuple[str, str] | None:
+        """(``platform: Android``, item) for an item opened by a platform and a member word.
+
+        ``设备标识符（Android如IMEI、IMSI，iOS如IDFV、IDFA）``: "Android如IMEI" is IMEI, on Android.
+        """
+        m = self._platform_any.match(text.strip())
+        if not m:
+            return None
+        rest = text.strip()[m.end():]
+        n = self.intro_length(rest)
+        if not n and rest[:1] in ":：":
+            n = 1
+        if not n or not rest[n:].strip():
+            return None
+        return f"platform: {self.platforms[_key(m.group(0))]}", rest[n:].strip()
+
     def platforms_named(self, text: str) -> str | None:
         """``platform: iOS`` for a qualifier that names a platform ("collected only on iOS")."""
         names = []
@@ -144,8 +161,15 @@ class CellWords:
                     or self._denial_lead.match(t))
 
     def trailing_qualifier(self, text: str) -> tuple[str, str] | None:
-        """(item, qualifier) for an English item ending in a qualifying phrase."""
+        """(item, qualifier) for an item ending in a qualifying phrase.
+
+        English: "hashed email when present"; Chinese: an item trailed by "and others"
+        (IMSI及其他设备相关信息 is IMSI).
+        """
         if _CJK.search(text):
+            m = self._trailing_zh.search(text)
+            if m and len(text[:m.start()].strip()) >= 2:
+                return text[:m.start()].strip(), text[m.start():].strip()
             return None
         for m in self._trailing.finditer(text):
             name = text[: m.start()].rstrip(" ,")
@@ -250,6 +274,8 @@ def _compile(data: dict[str, Any], path: Path) -> CellWords:
         _trailing=re.compile(
             r"\s+(?:" + _alternation(_words(qual.get("trailing"), path, "qualifiers.trailing"),
                                      whole=True) + ")", re.I),
+        _trailing_zh=re.compile(
+            _alternation(_words(qual.get("trailing_zh"), path, "qualifiers.trailing_zh"), whole=True)),
         _leading_q=re.compile(
             _alternation(_words(qual.get("leading"), path, "qualifiers.leading"), whole=True), re.I),
         _intro_any=re.compile(

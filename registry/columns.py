@@ -125,7 +125,7 @@ def _data_score(_vocab_dir: str, text: str) -> float:
     if not t or looks_like_url(t):
         return 0.0
     vocab = load_vocabulary()
-    items = split_items(t)
+    items = split_items(t, whole=False)
     if not items:
         return 0.0
     known = sum(1 for i in items if vocab.resolve_field(i.text) is not None)

@@ -43,6 +43,8 @@ from dataclasses import dataclass, replace
 
 from registry.cellscan import (
     CJK,
+    CLOSE,
+    OPEN,
     SLASH_AT,
     CellContext,
     and_or,
@@ -119,8 +121,43 @@ def _plain(text: str, line: int, ctx: CellContext) -> list[Item] | None:
     return out
 
 
+_INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.、．](?=[^\d\s])")
+
+
+def unnumbered(text: str) -> str:
+    """The text with an inline numbered list's marks made item breaks: ``1.本机设备信息 2.MAC地址``.
+
+    Only a run counting up from 1, each mark at the start or after a space, counts: a
+    version number (``3.0``) or a lone ``2.`` stays text.
+
+    >>> unnumbered("1.本机设备信息(IMEI、IMSI) 2.MAC地址 3.手机型号")
+    '本机设备信息(IMEI、IMSI)；MAC地址；手机型号'
+    >>> unnumbered("版本 2.x 的日志")
+    '版本 2.x 的日志'
+    """
+    marks = list(_INLINE_NUMBER.finditer(text))
+    if len(marks) < 2 or marks[0].start() != len(text) - len(text.lstrip()):
+        return text
+    want, run = 1, []
+    for m in marks:
+        if int(m.group(1)) == want:
+            run.append(m)
+            want += 1
+    if len(run) < 2:
+        return text
+    out, last = [], 0
+    for k, m in enumerate(run):
+        if k:
+            out.append(text[last:m.start()].rstrip() + "；")
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out).strip()
+
+
 def _items(text: str, line: int, ctx: CellContext, nested: bool = False) -> list[Item]:
     w = ctx.w
+    if not nested and text[:1].isdigit():
+        text = unnumbered(text)
     fast = _plain(text, line, ctx)
     if fast is not None:
         return fast
@@ -196,11 +233,16 @@ def _clause_items(c: str, line: int, ctx: CellContext, nested: bool) -> list[Ite
 def _list(text: str, line: int, ctx: CellContext, nested: bool) -> list[Item]:
     w = ctx.w
     items: list[Item] = []
+    lead: tuple[str, ...] = ()  # "Android如IMEI、IMSI，iOS如IDFV": the platform of the items after it
     for part, scope, own in weak_parts(text, ctx, nested):
         p = trim(part, ctx)
         p = trim(w.strip_leading_conjunction(p), ctx)
         if not p or w.is_none(p):
             continue
+        opened = w.platform_lead(p) if not ctx.known(p) else None
+        if opened:
+            lead, p = (opened[0],), opened[1]
+        scope = (*scope, *lead)
         if items and w.starts_as_qualifier(p) and not ctx.item_like(p):
             items[-1] = replace(items[-1], qualifiers=(*items[-1].qualifiers, p))
             continue
@@ -373,31 +415,72 @@ def _reline(item: Item, line: int) -> Item:
     return replace(item, line=line, members=tuple(_reline(m, line) for m in item.members))
 
 
-def _cell(text: str, line: int, ctx: CellContext) -> list[Item]:
-    """The finished items of one line of a cell, memoized: policies repeat their cells."""
-    items = ctx.cells.get(text)
+def closed_at_end(text: str) -> str:
+    """The text with a parenthesis it leaves open read as a break between items.
+
+    A cell cut off, or a closing parenthesis forgotten (``设备网络环境信息（IP地址，WiFi信息``):
+    where the members would end is unknown, so they are not made a group, but neither is
+    the parenthesis part of an item (``设备网络环境信息（IP地址`` named no field). A closer
+    with no opener, or an opener with nothing after it, leaves the text as it is.
+
+    >>> closed_at_end("设备信息（IMEI、姓名")
+    '设备信息、IMEI、姓名'
+    >>> closed_at_end("IMEI)、MAC")
+    'IMEI)、MAC'
+    """
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in OPEN:
+            stack.append(i)
+        elif ch in CLOSE:
+            if not stack:
+                return text
+            stack.pop()
+    if (not stack or len(stack) > 2 or any(text[i] not in "（(" for i in stack)
+            or not text[stack[-1] + 1:].strip()):
+        return text  # "… (" at the end opens nothing: a line broken before its parenthesis
+    out = list(text)
+    for i in stack:
+        out[i] = "、"
+    return "".join(out)
+
+
+def _cell(text: str, line: int, ctx: CellContext, *, last: bool = True) -> list[Item]:
+    """The finished items of one line of a cell, memoized: policies repeat their cells.
+
+    A bracket the cell leaves open is closed at the end of its ``last`` line only: a
+    parenthesis opened on one line of a cell may close on the next.
+    """
+    key = text if last else "\x00" + text
+    items = ctx.cells.get(key)
     if items is None:
         if len(ctx.cells) > 50_000:
             ctx.cells.clear()
-        items = ctx.cells[text] = [_finish(i, ctx) for i in _items(text, 0, ctx) if i.text]
+        whole = closed_at_end(text) if last and any(c in OPEN for c in text) else text
+        items = ctx.cells[key] = [_finish(i, ctx) for i in _items(whole, 0, ctx) if i.text]
     return [_reline(i, line) for i in items] if line else list(items)
 
 
-def split_items(text: str, line: int = 0, *, vocab: Vocabulary | None = None) -> list[Item]:
+def split_items(text: str, line: int = 0, *, vocab: Vocabulary | None = None, whole: bool = True) -> list[Item]:
     """Items of a cell's text, groups with their members; no item for text naming no data.
 
     ``vocab`` decides where 和/及/and split (a known field is never split); by default
-    the vocabulary :func:`~registry.vocabulary.load_vocabulary` finds.
+    the vocabulary :func:`~registry.vocabulary.load_vocabulary` finds. ``whole=False``
+    for a sample of a cell (its start): a bracket it leaves open may close further on.
     """
-    return _cell(text, line, context(vocab))
+    return _cell(text, line, context(vocab), last=whole)
 
 
 def split_lines(lines: Sequence[tuple[int, str]], *, vocab: Vocabulary | None = None) -> list[Item]:
     """Items of a cell given as (line number, text) pairs; each line is its own item list."""
     ctx = context(vocab)
     out: list[Item] = []
-    for no, text in lines:
-        out.extend(_cell(text, no, ctx))
+    lines = list(lines)
+    # a bracket opened on one line and closed on a later one: no line is closed at its end
+    spread = len(lines) > 1 and closed_at_end("\n".join(t for _, t in lines[:-1])) != "\n".join(
+        t for _, t in lines[:-1])
+    for k, (no, text) in enumerate(lines):
+        out.extend(_cell(text, no, ctx, last=k == len(lines) - 1 and not spread))
     return out
 
 

@@ -233,3 +233,16 @@ def test_pipe_rows_whose_last_row_is_cut_keep_its_complete_cells_low():
     assert {"设备信息", "IMEI", "IDFA", "CPU信息"} <= fields
     assert {f.confidence for f in policy.flows} == {"low"}
     assert all("cut off" in f.note for f in policy.flows)
+
+
+def test_sdk_records_whose_data_cells_need_a_careful_split():
+    # three real SDK pages as the search store holds them (corpus_cuts/README.md)
+    tingya, _ = import_document(CUTS / "tingya_platform_lead_records.txt")
+    got = {f.field_as_written: f.qualifiers for f in tingya.flows}
+    assert "IMEI" in got and "Android如IMEI" not in got and "platform: iOS" in got["IDFV"]
+    dingtalk, _ = import_document(CUTS / "zconnect_unclosed_parenthesis.txt")
+    fields = received(dingtalk)["钉钉科技有限公司"]
+    assert {"IMEI", "IMSI", "应用安装列表", "IP地址", "WiFi信息", "基站信息"} <= fields
+    assert not any("(" in f or "及其他" in f for f in fields)
+    push, _ = import_document(CUTS / "solarman_numbered_inline_items.txt")
+    assert received(push)["华为终端有限公司"] >= {"本机设备信息", "IMEI", "MAC地址", "手机型号", "手机屏幕大小参数"}

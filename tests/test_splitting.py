@@ -40,7 +40,8 @@ def test_lead_in_makes_a_group_even_with_one_member():
 
 
 def test_unclosed_parenthesis_does_not_swallow_the_cell():
-    assert texts("设备信息（IMEI、姓名") == ["设备信息（IMEI", "姓名"]
+    # the open parenthesis is a break: no group (where would it end?), and no "设备信息（IMEI" item
+    assert texts("设备信息（IMEI、姓名") == ["设备信息", "IMEI", "姓名"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -247,3 +248,40 @@ def test_an_introducer_followed_by_de_is_a_word_of_the_item():
     # 包含的口令 is "the passwords it contains", not a list opened by 包含; 及 joins two items
     assert texts("浏览记录信息及访问剪切板读取包含的口令") == ["浏览记录信息", "访问剪切板读取包含的口令"]
     # (an opener without 的 still opens a list: test_lead_in_makes_a_group_even_with_one_member)
+
+
+# -- cells of real SDK pages found with search (tests/fixtures/import/corpus_cuts/README.md) --------
+
+def test_a_platform_and_a_member_word_open_the_items_after_them():
+    # tingya_platform_lead_records.txt line 6: 设备标识符(Android如IMEI、IMSI、…,iOS如IDFV、IDFA)
+    g = split_items("设备标识符(Android如IMEI、IMSI、Android ID、设备序列号、SIM卡/ICCID、OAID,iOS如IDFV、IDFA)")[0]
+    got = {m.text: m.qualifiers for m in g.members}
+    assert got["IMEI"] == ("platform: Android",) and got["OAID"] == ("platform: Android",)
+    assert got["IDFV"] == ("platform: iOS",) and got["IDFA"] == ("platform: iOS",)
+    assert texts("Android ID、IDFA") == ["Android ID", "IDFA"]        # a platform word inside a name
+
+
+def test_a_parenthesis_left_open_at_the_end_of_a_cell_is_a_break_not_part_of_an_item():
+    # zconnect_unclosed_parenthesis.txt line 6 (the stored copy ends inside the parenthesis)
+    items = split_items("设备标识符(IMEI、IDFA、IMSI及其他设备相关信息)、设备网络环境信息(IP地址,WiFi信息,基站信息及其他")
+    assert [i.text for i in items] == ["设备标识符", "设备网络环境信息", "IP地址", "WiFi信息", "基站信息"]
+    # "及其他…" trailing an item is a qualifier, not a part of its name
+    assert [(m.text, m.qualifiers) for m in items[0].members][-1] == ("IMSI", ("及其他设备相关信息",))
+    # a parenthesis closed on a later line of the cell is not closed early
+    assert texts("running the online service (") == ["running the online service ("]
+
+
+def test_an_inline_numbered_list_is_a_list_of_items():
+    # solarman_numbered_inline_items.txt line 5: 共享信息名称:1.本机设备信息(IMEI、IMSI) 2.MAC地址 3.手机型号、…
+    items = split_items("1.本机设备信息(IMEI、IMSI) 2.MAC地址 3.手机型号、系统类型、系统版本、手机屏幕大小参数")
+    assert [i.text for i in items] == ["本机设备信息", "MAC地址", "手机型号", "系统类型", "系统版本", "手机屏幕大小参数"]
+    assert texts("3.0版本号") == ["3.0版本号"]
+
+
+def test_a_chinese_label_after_a_space_opens_a_clause_and_both_platforms_marker():
+    # pipe_rows_rowspan_sdk_table.txt line 2: "…【仅iOS】…、IDFV 可选信息: 【双端】设备MAC地址(如为iOS端,…)"
+    items = split_items("必选信息: 【仅iOS】手机系统重启时间、IDFV 可选信息: 【双端】设备MAC地址(如为iOS端,则仅适用于IOS3200以下版本)")
+    assert [i.text for i in items] == ["手机系统重启时间", "IDFV", "设备MAC地址"]
+    assert "必选信息" in items[1].qualifiers and "可选信息" not in items[1].qualifiers
+    assert "可选信息" in items[2].qualifiers and "platform: Android and iOS" in items[2].qualifiers
+    assert "必选信息" not in items[2].qualifiers
