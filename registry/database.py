@@ -63,7 +63,7 @@ from registry.model import (
 MAGIC = b"SQLite format 3\x00"
 """The first 16 bytes of every SQLite database file."""
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """``PRAGMA user_version`` of the files this version writes."""
 
 APPLICATION_ID = 0x53475247
@@ -213,6 +213,17 @@ CREATE TABLE recipient_edges (            -- a scenario or SDK received by a rec
     confidence  TEXT,
     note        TEXT,
     PRIMARY KEY (app_id, channel, via, seq)
+) WITHOUT ROWID;
+-- Every field name the apps write, with how many apps write it so (kept by each import and removal,
+-- never edited by hand): what a question across apps resolves its field names against, read in a
+-- few hundred rows instead of every app's fields (registry.database.field_catalogue).
+CREATE TABLE name_counts (
+    kind  TEXT NOT NULL,                  -- field, group or granted
+    name  TEXT NOT NULL,                  -- a field's name
+    value TEXT NOT NULL,                  -- field: category (=…, or - for none), sensitive and resolved (0/1), split by U+001F;
+                                          -- group: a group the field is in; granted: ''  (a permission collects it)
+    apps  INTEGER NOT NULL,               -- how many apps write it so
+    PRIMARY KEY (kind, name, value)
 ) WITHOUT ROWID;
 CREATE INDEX flow_edges_by_field ON flow_edges (field, implied_via);
 CREATE INDEX recipient_edges_by_recipient ON recipient_edges (recipient);
@@ -452,6 +463,7 @@ class Writer:
         row = self.con.execute("SELECT app_id FROM apps WHERE app = ?", (app,)).fetchone()
         if row is None:
             return False
+        _count_names(self.con, row[0], -1)
         for table in APP_TABLES:
             self.con.execute(f"DELETE FROM {table} WHERE app_id = ?", (row[0],))  # table names are ours (APP_TABLES), never data
         self.con.execute("DELETE FROM apps WHERE app_id = ?", (row[0],))
@@ -518,6 +530,40 @@ class Writer:
         con.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ev_rows)
         con.executemany("INSERT INTO cell_texts VALUES (?, ?, ?)",
                         [(aid, i, t) for t, i in texts.items()])
+        _count_names(con, aid, 1)
+
+
+_APP_NAMES = """
+SELECT 'field', name, CASE WHEN category IS NULL THEN '-' ELSE '=' || category END || char(31) || sensitive
+       || char(31) || resolved FROM fields WHERE app_id = :a
+UNION SELECT 'group', name, parent FROM fields WHERE app_id = :a AND parent IS NOT NULL
+UNION SELECT 'group', field, implied_via FROM flow_edges WHERE app_id = :a AND implied_via IS NOT NULL
+"""
+
+
+def _app_names(con: sqlite3.Connection, app_id: int) -> set[tuple[str, str, str]]:
+    """The ``(kind, name, value)`` rows of :data:`name_counts <SCHEMA>` one app writes."""
+    out = set(con.execute(_APP_NAMES, {"a": app_id}))
+    for (fields,) in con.execute("SELECT fields FROM permissions WHERE app_id = ?", (app_id,)):
+        out.update(("granted", n, "") for n in _names(fields))
+    return out
+
+
+def _count_names(con: sqlite3.Connection, app_id: int, step: int) -> None:
+    """Add (``step`` 1) or take away (-1) one app's names in ``name_counts``."""
+    con.executemany("INSERT INTO name_counts VALUES (?, ?, ?, ?) ON CONFLICT (kind, name, value) "
+                    "DO UPDATE SET apps = apps + excluded.apps", [(*k, step) for k in _app_names(con, app_id)])
+    if step < 0:
+        con.execute("DELETE FROM name_counts WHERE apps <= 0")
+
+
+def _fill_name_counts(con: sqlite3.Connection) -> None:
+    """Schema 2 → 3: ``name_counts``, counted from every app's rows."""
+    if "name_counts" not in _tables(con):
+        con.execute(next(st for st in _statements(SCHEMA) if st.startswith("CREATE TABLE name_counts")))
+    con.execute("DELETE FROM name_counts")
+    for (app_id,) in con.execute("SELECT app_id FROM apps").fetchall():
+        _count_names(con, app_id, 1)
 
 
 def _put_edges(con: sqlite3.Connection, aid: int, p: Policy, ref: Callable[[Evidence], int | None]) -> None:
@@ -704,6 +750,7 @@ def _add_edge_tables(con: sqlite3.Connection) -> None:
 
 
 MIGRATIONS[1] = _add_edge_tables
+MIGRATIONS[2] = _fill_name_counts
 
 
 class StoredPolicies(MutableMapping[str, Policy]):
@@ -796,8 +843,18 @@ def field_catalogue(stored: StoredPolicies) -> dict[str, Any]:
     con = stored.con
     try:
         combos: dict[str, list[tuple[Any, ...]]] = {}
-        for row in con.execute("SELECT DISTINCT name, category, sensitive, resolved FROM fields"):
-            combos.setdefault(row[0], []).append(row)
+        groups: set[tuple[str, str]] = set()
+        granted: set[str] = set()
+        for kind, name, value in con.execute(
+                "SELECT kind, name, value FROM name_counts WHERE kind IN ('field', 'group', 'granted')"):
+            if kind == "field":
+                category, sensitive, resolved = value.split("\x1f")
+                combos.setdefault(name, []).append(
+                    (name, category[1:] if category[:1] == "=" else None, int(sensitive), int(resolved)))
+            elif kind == "group":
+                groups.add((name, value))
+            else:
+                granted.add(name)
         differ = [n for n, rows in combos.items() if len(rows) > 1]
         if differ:  # apps disagree (rare): the first app's, by name, as the whole graph has it
             sql, params = placeholders(differ)
@@ -807,9 +864,6 @@ def field_catalogue(stored: StoredPolicies) -> dict[str, Any]:
                 combos[n] = [(n, c, s, r)]
         fields = [Field(sys.intern(n), c, bool(s), None, bool(r)) for n, c, s, r in
                   (combos[n][0] for n in sorted(combos))]
-        groups = set(con.execute("SELECT DISTINCT name, parent FROM fields WHERE parent IS NOT NULL"))
-        groups |= set(con.execute("SELECT DISTINCT field, implied_via FROM flow_edges WHERE implied_via IS NOT NULL"))
-        granted = {n for (fs,) in con.execute("SELECT DISTINCT fields FROM permissions") for n in _names(fs)}
     except sqlite3.Error as e:
         raise _fail(stored.path, e) from None
 

@@ -13,6 +13,7 @@ import dataclasses
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -315,7 +316,45 @@ def test_a_version_1_file_is_migrated_on_open_and_answers_the_same(tmp_path, mul
               ["top-recipients", "手机号", "--json"]):
         assert cli(*q, "-r", str(old)).stdout == cli(*q, "-r", str(multi_db)).stdout, q
     con = sqlite3.connect(old)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert con.execute("SELECT count(*) FROM flow_edges").fetchone()[0] > 0
     assert not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'flows_by_field'").fetchall()
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _name_counts(path: Path) -> list[tuple[str, str, str, int]]:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT kind, name, value, apps FROM name_counts ORDER BY kind, name, value").fetchall()
+    finally:
+        con.close()
+
+
+def test_name_counts_follow_every_import_and_removal(tmp_path, multi_db):
+    # the names a question across apps resolves against are counted per app as apps come and go:
+    # after adding, replacing and removing apps, the counts are those of the apps left, counted afresh
+    path = tmp_path / "r.db"
+    shutil.copy(multi_db, path)
+    seed = open_registry().policies["你我贷"]
+    with writer(path) as w:
+        gone = w.apps()[:5]
+        for app in gone:
+            w.delete(app)
+        w.put(dataclasses.replace(seed, app="又一个"))
+        w.put(dataclasses.replace(seed, app=w.apps()[0], fields=seed.fields[:40]))
+    kept = _name_counts(path)
+    assert ("field", "身份证号码", "=个人身份信息\x1f1\x1f1") in {k[:3] for k in kept}
+    fresh = tmp_path / "fresh.db"
+    with writer(fresh) as w:
+        for app in open_database(path).apps:
+            w.put(open_database(path).policies[app])
+    assert kept == _name_counts(fresh)
+    con = sqlite3.connect(path)  # what version 2 was: no name_counts
+    con.execute("DROP TABLE name_counts")
+    con.execute("PRAGMA user_version = 2")
+    con.commit()
+    con.close()
+    reg = open_database(path)
+    assert _name_counts(path) == kept
+    assert NetworkxBackend(registry=reg).who_receives("身份证号") == NetworkxBackend(
+        registry=open_database(fresh)).who_receives("身份证号")
