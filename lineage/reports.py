@@ -499,6 +499,14 @@ def fit(rows: list[dict[str, Any]], columns: list[str], width: int | str | None,
     return [{**r, **{c: shown(r.get(c), keep[c]) for c in lists if c in cols}} for r in rows], cols
 
 
+def _no_cycle_collection() -> Any:
+    """:func:`lineage.scoped.no_cycle_collection`: the garbage collector paused while a summary of
+    many rows is built (its dicts hold no cycles; the answer's rows would be scanned again and again)."""
+    from lineage.scoped import no_cycle_collection
+
+    return no_cycle_collection()
+
+
 def _cells(rows: list[dict[str, Any]], columns: list[str]) -> list[dict[str, Any]]:
     """The columns of a summary table, each list of names as the one cell it is drawn as
     (:func:`registry.sections.cell` of a list of text): ten thousand rows of a registry of a
@@ -554,7 +562,8 @@ def who_outcome(rows: Any, field: str, q: Asked | None = None, *, flows: bool = 
     if flows or output_format is not None:
         out = question_outcome(rows, WHO_FLOW_COLUMNS, title, evidence=evidence, app=app, several_apps=several_apps)
     else:
-        summary = by_recipient(rows, evidence=evidence)
+        with _no_cycle_collection():
+            summary = by_recipient(rows, evidence=evidence)
         cols = list(WHO_COLUMNS)
         if len({f for s in summary for f in s["fields"]}) > 1:  # (the rows, unread: lineage.deferred)
             cols.insert(cols.index("channel"), "fields")
@@ -595,13 +604,16 @@ def unnamed_outcome(rows: list[dict[str, Any]], q: Asked | None = None, *, flows
                                several_apps=several_apps)
         out.data = rows
         return out
-    summary = [{**s, "why": no_entity_reason(s["kind"], s["onward_of"])} for s in by_recipient(rows, per_app=True, evidence=evidence)]
-    cols = _several(several_apps, UNNAMED_COLUMNS) + (["read"] if any(s["read"] for s in summary) else []) \
-        + (["evidence"] if evidence else [])
-    notes = app_notes(app) + ([READ_NOTE] if "read" in cols else [])
-    shown, cols = fit(summary, cols, width, ("flows", "via", "why"), fold="recipient")
+    with _no_cycle_collection():  # (tens of thousands of summary dicts beside the answer's flows)
+        summary = [{**s, "why": no_entity_reason(s["kind"], s["onward_of"])}
+                   for s in by_recipient(rows, per_app=True, evidence=evidence)]
+        cols = _several(several_apps, UNNAMED_COLUMNS) + (["read"] if any(s["read"] for s in summary) else []) \
+            + (["evidence"] if evidence else [])
+        notes = app_notes(app) + ([READ_NOTE] if "read" in cols else [])
+        shown, cols = fit(summary, cols, width, ("flows", "via", "why"), fold="recipient")
+        shown = _cells(shown, cols)
     return Outcome(rows, [Section(f"{title}: {len(summary)} (app, recipient) pair(s), {len(rows)} flow(s) "
-                                  "(--flows lists them)", rows=_cells(shown, cols), columns=cols)], notes=notes)
+                                  "(--flows lists them)", rows=shown, columns=cols)], notes=notes)
 
 
 def top_recipients_outcome(backend: Any, field: str, *, limit: int | None = None) -> Outcome:
