@@ -20,7 +20,8 @@ import pytest
 from lineage import impact
 from lineage.backends import NetworkxBackend
 from lineage.backends.neo4j import Neo4jBackend, connect, query
-from lineage.backends.neo4j.push import app_graph, app_rows, neo4j_props, push
+from lineage.backends.neo4j.digest import app_digest, graph_context
+from lineage.backends.neo4j.push import neo4j_props, push
 from lineage.graph import build_graph
 from lineage.paths import annotate_business_functions
 from registry.errors import BackendError, SharegraphError
@@ -123,7 +124,8 @@ def _assert_hierarchy_lists(driver: Any, database: str) -> None:
 
 def _ensure_pushed(driver: Any, database: str, reg: Registry) -> None:
     """Push ``reg`` unless the database holds exactly it already (parity tests share one push)."""
-    want = {a: app_rows(app_graph(reg, a), a).sha256 for a in reg.apps}
+    context = graph_context()
+    want = {a: app_digest(reg.policies[a], context) for a in reg.apps}
     recs, _, _ = driver.execute_query(
         "MATCH (a:App) RETURN a.name AS app, a.pushed_sha256 AS sha, a.push_complete AS done",
         database_=database)
@@ -215,6 +217,75 @@ def test_second_push_changes_nothing(neo4j_driver, neo4j_env, seed_registry):
     assert forced.apps == seed_registry.apps and not forced.replaced
     skip = frozenset({"pushed_at"})
     assert _checksum(_dump(neo4j_driver, db, skip=skip)) == _checksum(_dump_skip(before, skip))
+
+
+def _counting_graphs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The apps whose graph the push builds from now on, in order."""
+    import importlib
+
+    push_module = importlib.import_module("lineage.backends.neo4j.push")
+    built: list[str] = []
+    real = push_module.app_graph
+
+    def app_graph(reg: Registry, app: str) -> Any:
+        built.append(app)
+        return real(reg, app)
+
+    monkeypatch.setattr(push_module, "app_graph", app_graph)
+    return built
+
+
+def test_unchanged_apps_are_not_built_again(neo4j_driver, neo4j_env, synth_registry, monkeypatch):
+    """A push of an unchanged registry compares digests of the policies and builds no graph;
+    a changed app among unchanged ones is built and pushed, alone, and the database then
+    answers as networkx does on the new registry."""
+    db = neo4j_env["database"]
+    built = _counting_graphs(monkeypatch)
+    first = push(neo4j_driver, synth_registry, database=db, progress=False)
+    assert first.apps == synth_registry.apps and built == synth_registry.apps
+    before = _checksum(_dump(neo4j_driver, db))
+    built.clear()
+    again = push(neo4j_driver, synth_registry, database=db, progress=False)
+    assert again.unchanged == synth_registry.apps and not again.apps and built == []
+    assert _checksum(_dump(neo4j_driver, db)) == before
+    # one app changes: a recipient it shares with the others leaves it (and stays for them)
+    app = synth_registry.apps[1]
+    gone = next(f.recipient for f in synth_registry.policies[app].flows
+                if any(f.recipient in {g.recipient for g in synth_registry.policies[b].flows}
+                       for b in synth_registry.apps if b != app))
+    _, one = impact.remove_partner(Registry({app: synth_registry.policies[app]}), gone, app=app)
+    v2 = Registry(dict(synth_registry.policies))
+    v2.add(one.policies[app])
+    built.clear()
+    result = push(neo4j_driver, v2, database=db, progress=False)
+    assert built == [app] and result.apps == [app] and result.replaced == [app]
+    assert result.unchanged == [a for a in v2.apps if a != app]
+    _assert_mirrors(neo4j_driver, db, v2)
+    _assert_parity(Neo4jBackend(neo4j_driver, db), NetworkxBackend(_nx(v2)), _cases(v2))
+    assert Neo4jBackend(neo4j_driver, db).fields_of(gone, app=app) == []
+    assert Neo4jBackend(neo4j_driver, db).fields_of(gone)
+
+
+def test_a_changed_vocabulary_pushes_every_app_again(neo4j_driver, neo4j_env, seed_registry, monkeypatch,
+                                                     tmp_path):
+    """The graph depends on the vocabulary too (categories, the hierarchy): the digest reads it."""
+    import shutil
+
+    from registry import vocabulary
+    from registry.datafiles import DATA_DIR
+
+    db = neo4j_env["database"]
+    push(neo4j_driver, seed_registry, database=db, progress=False)
+    for f in DATA_DIR.glob("*.yaml"):
+        shutil.copy(f, tmp_path / f.name)
+    with open(tmp_path / "fields.yaml", "a", encoding="utf-8") as out:
+        out.write("\n# a DPO's comment: the file changed, the graph may have\n")
+    monkeypatch.setenv("SHAREGRAPH_VOCAB", str(tmp_path))
+    assert vocabulary.vocabulary_dir() == tmp_path
+    built = _counting_graphs(monkeypatch)
+    again = push(neo4j_driver, seed_registry, database=db, progress=False)
+    assert again.apps == seed_registry.apps and built == seed_registry.apps
+    _assert_mirrors(neo4j_driver, db, seed_registry)
 
 
 def _dump_skip(dump: dict[str, Any], skip: frozenset[str]) -> dict[str, Any]:

@@ -22,8 +22,13 @@ Why this shape:
   by the element ids their chunk's node batches returned (no index seek per end).
 * An app is served only once its push is complete: its ``App`` node carries
   ``push_complete`` (false from the first transaction of a push, true in the last)
-  and ``pushed_sha256`` (a digest of what was pushed). The questions skip apps whose
-  push is not complete, so a half-written app is never answered from.
+  and ``pushed_sha256`` (:func:`lineage.backends.neo4j.digest.app_digest`: the policy, the
+  vocabulary and the graph's code it was made from). The questions skip apps whose push is not
+  complete, so a half-written app is never answered from. An app whose digest is the one the
+  database holds is skipped before its graph is built (a push of an unchanged registry costs
+  the digests only); **a change to how the graph or its rows are made must bump**
+  :data:`~lineage.backends.neo4j.digest.GRAPH_MODEL_VERSION` unless it is in a module the
+  digest reads (:data:`~lineage.backends.neo4j.digest.GRAPH_MODULES`).
 * Scenarios, SDKs and permissions belong to one app; fields, recipients and
   controllers are shared. A new version of an app deletes that app's nodes and
   app-tagged relationships first (in batches), then writes the new graph; shared
@@ -43,20 +48,21 @@ breaks ties between rows as networkx does); on ENTRUSTS ``all_fields_vias`` /
 from __future__ import annotations
 
 import functools
-import hashlib
-import io
+import gc
 import json
-import pickle
+import operator
 import re
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import networkx as nx
 
 from lineage import ids
+from lineage.backends.neo4j.digest import app_digest, graph_context
 from lineage.backends.neo4j.schema import SEP
 from lineage.graph import build_graph
 from registry.errors import BackendError
@@ -76,7 +82,6 @@ APP_TAGGED_SHARED_RELS = (ids.ENTRUSTS, ids.MEMBER_OF, ids.OPERATES)
 JSON_PROPS = ("fields_by_via", "functions")
 SEQ_RELS = (ids.FLOWS_INTO, ids.RECEIVED_BY, ids.ENTRUSTS)
 DEFAULT_BATCH = 5000
-MODEL_VERSION = "sharegraph-neo4j/1"   # part of pushed_sha256: a new mapping re-pushes every app
 CHUNK_ROWS = 150_000   # apps are pushed in chunks of about this many rows,
 FIRST_CHUNK_ROWS = 10_000   # the first ones smaller (doubling): the server starts writing early
 
@@ -155,8 +160,9 @@ class AppRows:
     # the vocabulary's MEMBER_OF edges: in every app's graph, written once per chunk
     vocab_edges: dict[tuple[str, str, str], tuple[Cols, list[Any]]] = field(default_factory=dict)
     vocab_parents: dict[str, list[str]] = field(default_factory=dict)   # field key -> vocab parents
-    sha256: str = ""
+    sha256: str = ""   # app_digest of what the rows were made from
     flows: int = 0
+    unchanged: bool = False   # the database holds this digest complete: no rows were made
 
     @property
     def size(self) -> int:
@@ -189,72 +195,122 @@ def _cols(props: dict[str, Any]) -> Cols:
     return known
 
 
-def app_rows(G: nx.MultiDiGraph, app: str, flows: int = 0) -> AppRows:
-    """The rows of one app's graph (``build_graph(reg, app=app)``) and their digest."""
-    rows = AppRows(app=app, app_props={}, flows=flows)
-    # the digest: every node and edge with its properties, evidence as an index into the app's
-    # list of distinct evidence (a cell's flows share one Evidence). The graph's own order:
-    # build_graph makes the same graph, in the same order, from the same policy, so no sorting
-    digest: list[Any] = [MODEL_VERSION]
-    ev_index: dict[int, int] = {}
-    ev_list: list[tuple[Any, ...]] = []
+def app_rows(G: nx.MultiDiGraph, app: str, flows: int = 0, sha256: str = "") -> AppRows:
+    """The rows of one app's graph (``build_graph(reg, app=app)``); ``sha256`` is the
+    :func:`~lineage.backends.neo4j.digest.app_digest` of what the graph was made from.
 
-    def ev_ref(ev: Evidence | None) -> int | None:
-        if ev is None:
-            return None
-        j = ev_index.get(id(ev))
-        if j is None:
-            j = ev_index[id(ev)] = len(ev_list)
-            ev_list.append((ev.file, ev.line, ev.text, ev.table, ev.row, ev.column))
-        return j
-
-    for n, d in G.nodes(data=True):
-        kind = d["kind"]
-        props = neo4j_props(d, with_ev=False)
+    Each node or edge is converted by :func:`neo4j_props`, or, where its attributes are plain
+    values (most are), by the same conversion compiled once per set of attribute names
+    (:func:`_fast`): the values taken by one ``itemgetter``, no dict per row."""
+    rows = AppRows(app=app, app_props={}, flows=flows, sha256=sha256)
+    node_kind: dict[str, str] = {}
+    for n, d in G._node.items():
+        kind = node_kind[n] = d["kind"]
+        fast = _fast(kind, tuple(d))
+        vals = fast.values(d) if fast is not None else None
+        if vals is not None and kind not in SHARED_KINDS and kind != ids.APP:
+            rows.own.setdefault((kind, fast.cols), []).append([d.get("ev"), *vals, n])
+            continue
+        props = dict(zip(fast.names, vals, strict=True)) if vals is not None else neo4j_props(d, with_ev=False)
         props["key"] = n
-        ev = d.get("ev")
-        digest.append((kind, props, ev_ref(ev)))
         if kind == ids.APP:
             rows.app_props = props
         elif kind == ids.RECIPIENT:
             aw = props.pop("as_written", None) or []   # per app: the union over apps
-            rows.shared.setdefault(kind, []).append({"key": n, "props": props, "per_app": aw})
-            digest.append(aw)
+            rows.shared.setdefault(kind, []).append({"key": n, "props": props, "per_app": list(aw)})
         elif kind == ids.FIELD:
             props.pop("functions", None)   # per app, like a recipient's spellings
             fns = [json.dumps(x, ensure_ascii=False, sort_keys=True) for x in d.get("functions") or ()]
             rows.shared.setdefault(kind, []).append({"key": n, "props": props, "per_app": fns})
             rows.vocab_parents[n] = []
-            digest.append(d.get("functions"))
         elif kind in SHARED_KINDS:
             rows.shared.setdefault(kind, []).append({"key": n, "props": props})
         else:
-            ev = _own_evidence(props, ev)
+            ev = _own_evidence(props, d.get("ev"))
             rows.own.setdefault((kind, _cols(props)), []).append([ev, *props.values()])
     # seq: the edge's place in the graph's own order, so that Cypher can break ties between rows
-    # exactly as the networkx walk does (it yields parallel edges in insertion order)
-    nodes = G.nodes
-    for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True)):
-        kind = d["kind"]
-        props = neo4j_props(d, with_ev=False)
-        props["key"] = k
-        if kind in SEQ_RELS:
-            props["seq"] = i
-        if kind == ids.ENTRUSTS:
-            props.update(_entrusts_helpers(d))
-        ev = d.get("ev")
-        digest.append((kind, u, v, [*props.items()], ev_ref(ev)))
-        ev = _own_evidence(props, ev)
-        cols = _cols(props)
-        if kind == ids.MEMBER_OF and d.get("app") is None:
-            rows.vocab_parents.setdefault(u, []).append(v)
-            rows.vocab_edges[(u, v, k)] = (cols, [u, v, ev, *props.values()])
-        else:
-            group = (kind, nodes[u]["kind"], nodes[v]["kind"])
-            rows.edges.setdefault((group, cols), []).append([u, v, ev, *props.values()])
-    digest.append(ev_list)
-    rows.sha256 = hashlib.sha256(_pickled(digest)).hexdigest()
+    # exactly as the networkx walk does (it yields parallel edges in insertion order, the order
+    # of G.edges(keys=True, data=True), read here from the adjacency it walks)
+    i = -1
+    edges = rows.edges
+    plans, plain = _FAST, _SCALARS.issuperset
+    for u, nbrs in G._adj.items():
+        for v, keyed in nbrs.items():
+            for k, d in keyed.items():
+                i += 1
+                kind = d["kind"]
+                fast = plans.get((kind, tuple(d), True), _UNSEEN)
+                if fast is _UNSEEN:
+                    fast = _fast(kind, tuple(d), edge=True)
+                vals = fast.get(d) if fast is not None else None
+                if vals is not None and plain(map(type, vals)):
+                    row = [u, v, d.get("ev"), *vals, k, i] if fast.seq else [u, v, d.get("ev"), *vals, k]
+                    if kind == ids.MEMBER_OF and d.get("app") is None:
+                        rows.vocab_parents.setdefault(u, []).append(v)
+                        rows.vocab_edges[(u, v, k)] = (fast.cols, row)
+                    else:
+                        edges.setdefault(((kind, node_kind[u], node_kind[v]), fast.cols), []).append(row)
+                    continue
+                props = neo4j_props(d, with_ev=False)
+                props["key"] = k
+                if kind in SEQ_RELS:
+                    props["seq"] = i
+                if kind == ids.ENTRUSTS:
+                    props.update(_entrusts_helpers(d))
+                ev = _own_evidence(props, d.get("ev"))
+                cols = _cols(props)
+                if kind == ids.MEMBER_OF and d.get("app") is None:
+                    rows.vocab_parents.setdefault(u, []).append(v)
+                    rows.vocab_edges[(u, v, k)] = (cols, [u, v, ev, *props.values()])
+                else:
+                    group = (kind, node_kind[u], node_kind[v])
+                    edges.setdefault((group, cols), []).append([u, v, ev, *props.values()])
     return rows
+
+
+@dataclass(frozen=True)
+class _Fast:
+    """:func:`neo4j_props` for one kind and one tuple of attribute names, compiled: ``values``
+    gives the properties' values in ``names`` order, or None where one is not a plain scalar
+    (then the row takes the general way)."""
+
+    names: tuple[str, ...]   # the properties, in the attributes' order (``kind``, ``ev`` left out)
+    cols: Cols               # names + key (+ seq): the columns of a row
+    get: Callable[[dict[str, Any]], tuple[Any, ...]]
+    seq: bool = False
+
+    def values(self, d: dict[str, Any]) -> tuple[Any, ...] | None:
+        vals = self.get(d)
+        return vals if _SCALARS.issuperset(map(type, vals)) else None
+
+
+_FAST: dict[tuple[str, tuple[str, ...], bool], _Fast | None] = {}
+_UNSEEN = object()
+
+
+def _fast(kind: str, attrs: tuple[str, ...], edge: bool = False) -> _Fast | None:
+    """The compiled conversion of that kind and attribute names; None where it takes the general
+    way: JSON properties, ENTRUSTS' helpers, evidence merged into the row's own file/line."""
+    sig = (kind, attrs, edge)
+    if sig in _FAST:
+        return _FAST[sig]
+    names = tuple(a for a in attrs if a not in ("kind", "ev"))
+    general = (not _JSON_SET.isdisjoint(names) and kind != ids.FIELD) or kind == ids.ENTRUSTS or (
+        "ev" in attrs and not _EV_SET.isdisjoint(names))
+    fast = None
+    if not general:
+        if kind == ids.FIELD:
+            names = tuple(a for a in names if a != "functions")
+        get = operator.itemgetter(*names) if len(names) > 1 else (
+            (lambda d, n=names[0]: (d[n],)) if names else (lambda d: ()))
+        seq = edge and kind in SEQ_RELS
+        cols = _cols(dict.fromkeys((*names, "key", *(("seq",) if seq else ()))))
+        fast = _Fast(names, cols, get, seq)
+    _FAST[sig] = fast
+    return fast
+
+
+_JSON_SET = frozenset(JSON_PROPS)
 
 
 def _own_evidence(props: dict[str, Any], ev: Evidence | None) -> Evidence | None:
@@ -265,22 +321,6 @@ def _own_evidence(props: dict[str, Any], ev: Evidence | None) -> Evidence | None
         props.update(evidence_props(ev))
         return None
     return ev
-
-
-def _pickled(data: Any) -> bytes:
-    """Plain data (dicts, lists, tuples, strings, numbers) as bytes that depend on its value only:
-    pickle without its memo writes a string as often as it occurs, whichever object holds it.
-    Five times cheaper than ``repr`` on Chinese text (no escaping to do).
-
-    >>> a, b = "设备" + "信息", "设备信息"
-    >>> _pickled([a, a]) == _pickled([a, b]) and _pickled([a]) != _pickled([b + " "])
-    True
-    """
-    buf = io.BytesIO()
-    p = pickle.Pickler(buf, protocol=5)
-    p.fast = True   # no memo: nothing here refers to itself
-    p.dump(data)
-    return buf.getvalue()
 
 
 # -- Cypher ---------------------------------------------------------------------------------------
@@ -429,6 +469,8 @@ _HIER_REBUILD = (
     "    f.hier_down = CASE WHEN size(down) = 0 THEN null ELSE down END"
 )
 
+_STATES = ("UNWIND $apps AS x MATCH (a:App {key: x}) "
+           "RETURN a.name AS app, a.push_complete AS complete, a.pushed_sha256 AS pushed")
 _BEGIN = (
     "UNWIND $apps AS x "
     "OPTIONAL MATCH (old:App {key: x.key}) "
@@ -543,6 +585,11 @@ class _Pusher:
         self.transactions += 1
         return out
 
+    def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """A read transaction's records (not counted as a write)."""
+        with self._session() as s:
+            return s.execute_read(lambda tx: [r.data() for r in tx.run(query, params)])
+
     def batch(self, query: str, rows: list[Any], ev_at: int | None = None) -> None:
         """Write ``rows`` in batches; ``ev_at``: where a row holds its Evidence (list rows)."""
         for i in range(0, len(rows), self.batch_size):
@@ -598,15 +645,24 @@ def app_graph(reg: Registry, app: str) -> nx.MultiDiGraph:
     return G
 
 
-def _iter_chunks(reg: Registry, apps: list[str]) -> Iterator[list[AppRows]]:
+def _iter_chunks(reg: Registry, apps: list[str], pushed: dict[str, str] | None = None,
+                 context: str | None = None) -> Iterator[list[AppRows]]:
     """The apps' rows in chunks: while one chunk is written, the next is built (see
     :func:`_prefetched`), so the first is small, and each next one twice the last up to CHUNK_ROWS
-    (each chunk rewrites the popular shared nodes' lists of apps: fewer chunks, less rewriting)."""
+    (each chunk rewrites the popular shared nodes' lists of apps: fewer chunks, less rewriting).
+    An app whose digest is ``pushed[app]`` (complete in the database) is passed on unbuilt,
+    marked ``unchanged``."""
+    context = graph_context() if context is None else context
+    pushed = pushed or {}
     chunk: list[AppRows] = []
     size, limit = 0, FIRST_CHUNK_ROWS
     for a in apps:
-        G = app_graph(reg, a)
-        rows = app_rows(G, a, flows=len(reg.policies[a].flows))
+        policy = reg.policies[a]
+        sha = app_digest(policy, context)
+        if pushed.get(a) == sha:
+            chunk.append(AppRows(app=a, app_props={}, sha256=sha, unchanged=True))
+            continue
+        rows = app_rows(app_graph(reg, a), a, flows=len(policy.flows), sha256=sha)
         chunk.append(rows)
         size += rows.size
         if size >= limit:
@@ -645,14 +701,12 @@ def _begin(p: _Pusher, chunk: list[AppRows], result: PushResult, force: bool) ->
         list[AppRows], dict[str, dict[str, Any]], set[str]]:
     """Mark the chunk's changed apps incomplete and delete their old versions; returns the apps
     to write, what the database held of each, and the apps with nothing in the database."""
-    states = {r["app"]: r for r in p.write(
-        "UNWIND $apps AS x OPTIONAL MATCH (a:App {key: x}) "
-        "RETURN x AS key, a.name AS app, a.push_complete AS complete, a.pushed_sha256 AS pushed",
-        apps=[ids.app_id(c.app) for c in chunk])}
+    built = [c for c in chunk if not c.unchanged]
+    states = {r["app"]: r for r in p.write(_STATES, apps=[ids.app_id(c.app) for c in built])} if built else {}
     todo = []
     for c in chunk:
         st = states.get(c.app)
-        if not force and st and st["complete"] and st["pushed"] == c.sha256:
+        if c.unchanged or (not force and st and st["complete"] and st["pushed"] == c.sha256):
             result.unchanged.append(c.app)
         else:
             todo.append(c)
@@ -796,8 +850,11 @@ def push(
     file is read). ``_after_batch(n)`` is called after each written batch (tests use it
     to cut a push off).
     """
+    from contextlib import ExitStack
+
     from lineage.backends.neo4j.connection import translate_errors
 
+    stack = ExitStack()
     if app is not None and app not in registry.policies:
         registry.policy(app)
     apps = [app] if app is not None else registry.apps
@@ -808,11 +865,15 @@ def push(
     done = 0
     current: list[str] = []
     try:
+        stack.enter_context(_fewer_collections())
         with translate_errors(driver, database):
             _schema(p)
+            # what the database holds complete: the apps whose digest it is are not built again
+            pushed = {} if force else {r["app"]: r["pushed"] for r in p.read(
+                _STATES, apps=[ids.app_id(a) for a in apps]) if r["complete"] and r["pushed"]}
         if bar is not None:
             bar.start()
-        for chunk in _prefetched(_iter_chunks(registry, apps)):
+        for chunk in _prefetched(_iter_chunks(registry, apps, pushed)):
             current = [c.app for c in chunk]
             try:
                 with translate_errors(driver, database):
@@ -834,10 +895,29 @@ def push(
     finally:
         if bar is not None:
             bar.stop()
+        stack.close()
     result.batches = p.batches
     result.transactions = p.transactions
     result.seconds = time.perf_counter() - t0
     return result
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Python's cyclic garbage collector, tuned for the push and restored after it: what exists
+    already (the registry: a million flows) is frozen out of its walks, and the youngest
+    generation is collected every 20,000 allocations instead of 700. Building rows allocates
+    millions of small lists the collector would otherwise walk again and again: −20 % of the
+    client's CPU on 300 apps (``docs/benchmarks-neo4j.md``); cyclic garbage (each app's graph)
+    is still collected, a little later."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(20_000, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def _progress(enabled: bool, total: int) -> Any:
