@@ -124,7 +124,8 @@ def depths(text: str) -> bytes | bytearray | None:
 def clauses(text: str, ctx: CellContext) -> list[str]:
     """The text cut at top-level ；;。, line breaks and sentence ends ("… layer). Function …").
 
-    A Chinese label after a space opens a clause too: ``…、IDFV 可选信息：【双端】设备MAC地址``
+    A Chinese label after a space opens a clause too: ``…、IDFV 可选信息：【双端】设备MAC地址``,
+    ``…、定位权限 android版本：设备信息…``
     (a cell whose line breaks were lost between ``必选信息：…`` and ``可选信息：…``).
     """
     depth = depths(text) or bytes(len(text))
@@ -143,7 +144,7 @@ def clauses(text: str, ctx: CellContext) -> list[str]:
     return parts
 
 
-_INNER_LABEL = re.compile(r"\S\s+([\u4e00-\u9fff]{2,8}[：:])(?!//)(?=\s*\S)")
+_INNER_LABEL = re.compile(r"\S\s+([A-Za-z]{0,10}[\u4e00-\u9fff][A-Za-z\u4e00-\u9fff]{1,10}[：:])(?!//)(?=\s*\S)")
 
 
 def _sentence_follows(text: str, j: int) -> bool:

@@ -398,3 +398,24 @@ def test_a_title_naming_a_document_is_no_statement():
     tables, _ = read_text("第三方SDK收集使用信息说明")
     assert [r.text("data") for t in tables for r in t.rows] == []
     # (the sentences of the same shape whose items are data: test_vivo_facts, test_walla_facts)
+
+
+# -- SDK entries written as prose (tests/fixtures/import/corpus_cuts/daomeng_sdk_entries_in_prose.md) --
+# 到梦空间's privacy policy: '1.2.1 “极光推送”：该SDK由“…”提供，…。需要收集或使用的手机信息/设备权限包括：␣␣'
+# then 'ios版本：…␣␣' and 'android版本：…' lines. Before, nothing was imported.
+
+def test_sdk_entries_in_prose_name_their_provider_and_the_data_after_包括():
+    doc = Document(read_source(FIX.parent / "import" / "corpus_cuts" / "daomeng_sdk_entries_in_prose.md"))
+    found = prose.read(doc)
+    policy, _ = build_policy(found.tables, file="d.md", sha256="", text=doc.page_text,
+                             vocab=load_vocabulary(), imported_at="-")
+    got = pairs(policy.flows)
+    assert {("IDFA广告标识", "深圳市和讯华谷信息技术有限公司"), ("存储权限", "深圳市和讯华谷信息技术有限公司"),
+            ("IDFV厂商标识", "北京锐讯灵通科技有限公司"), ("OAID", "北京微梦创科网络技术有限公司"),
+            # "“华为HMS”：由“华为技术有限公司”提供": no SDK word, the entry's provider still
+            ("本机应用列表信息", "华为技术有限公司")} <= got
+    # the ios line and the android line are two lists, each item on its own
+    assert not any("版本" in f for f, _ in got)       # no "定位权限android版本：设备信息" item
+    assert {f.confidence for f in policy.flows} == {"low"}   # the entry's vendor, read from prose
+    # 极光推送's data is not 微博's
+    assert ("存储权限", "北京微梦创科网络技术有限公司") not in got

@@ -135,13 +135,18 @@ class _Block:
     heading_head: _Head | None = None
     context: _Head | None = None
     """The vendor named last ("We use Stripe …"): what ``it`` and implied recipients mean."""
+    breaks: frozenset[int] = frozenset()
+    """Lines ending in a Markdown hard break (two spaces, a backslash): the next line starts
+    anew (``ios版本：…、定位权限␣␣`` then ``android版本：…``), so a space joins them, even in Chinese."""
 
     @functools.cached_property
     def joined(self) -> tuple[str, list[int], list[int]]:
         text, starts, lines = "", [], []
+        prev = 0
         for line, seg in self.segs:
-            if text and seg and not (CJK.match(text[-1]) or CJK.match(seg[0])):
+            if text and seg and (prev in self.breaks or not (CJK.match(text[-1]) or CJK.match(seg[0]))):
                 text += " "
+            prev = line
             starts.append(len(text))
             lines.append(line)
             text += seg
@@ -187,6 +192,7 @@ def _blocks(lines: Iterable[tuple[int, str]]) -> Iterable[_Block]:
     Chinese sentence ends it unless the next line is indented (a definition's body).
     """
     cur: list[tuple[int, str]] = []
+    hard: set[int] = set()
     fence = False
     for no, raw in lines:
         stripped = raw.strip()
@@ -197,11 +203,11 @@ def _blocks(lines: Iterable[tuple[int, str]]) -> Iterable[_Block]:
             pass
         elif first in "=-~^*+#_" and _RULE.match(stripped):  # "Support\n-------": a heading above
             if len(cur) == 1 and len(cur[0][1]) <= 60:
-                yield _Block(cur, heading=True)
+                yield _Block(cur, heading=True, breaks=frozenset(hard))
                 cur = []
         elif len(stripped) <= 60 and _HEADING.match(stripped) and not SENTENCE_MARK.search(stripped[:-1]):
             if cur:
-                yield _Block(cur)
+                yield _Block(cur, breaks=frozenset(hard))
                 cur = []
             yield _Block([(no, stripped.lstrip("#").strip())], heading=True)
             continue
@@ -210,15 +216,17 @@ def _blocks(lines: Iterable[tuple[int, str]]) -> Iterable[_Block]:
             indented = raw[:1] in " \t\u3000" and not bullet
             if cur and (bullet or len(cur) >= _MAX_BLOCK_LINES
                         or (not indented and cur[-1][1].endswith(("。", "！", "？", "；")))):
-                yield _Block(cur)
+                yield _Block(cur, breaks=frozenset(hard))
                 cur = []
             cur.append((no, raw[bullet.end():].strip() if bullet else stripped))
+            if raw.endswith(("  ", "\\")):
+                hard.add(no)
             continue
         if cur:  # every branch above but the last two ends the block
-            yield _Block(cur)
+            yield _Block(cur, breaks=frozenset(hard))
             cur = []
     if cur:
-        yield _Block(cur)
+        yield _Block(cur, breaks=frozenset(hard))
 
 
 # -- statements ---------------------------------------------------------------------------------

@@ -177,8 +177,9 @@ class WordRx:
             return
         for m in self.exact.finditer(low, pos, endpos):
             i = m.start()
-            if i and low[i].isascii() and low[i].isalnum() and (low[i - 1].isalnum() or low[i - 1] in "_'’-"):
-                continue  # "reshare": not the word "share"
+            if i and low[i].isascii() and low[i].isalnum() and (
+                    (low[i - 1].isascii() and low[i - 1].isalnum()) or low[i - 1] in "_'’-"):
+                continue  # "reshare": not the word "share"; "该SDK" holds the word "SDK"
             yield m
 
     def search(self, s: str, pos: int = 0, endpos: int = 1 << 62, low: str | None = None) -> re.Match[str] | None:
@@ -190,7 +191,9 @@ def word_rx(words: Any, *, english: bool) -> WordRx:
     """A :class:`WordRx` of ``words`` (English: whole words, any case)."""
     words = list(words)
     cjk, latin = [w for w in words if CJK.search(str(w))], [w for w in words if not CJK.search(str(w))]
-    exact = alternation(cjk, english=False) + "|" + alternation(latin, english=english, left=False)
+    # exact runs on the lowered text: its words are lowered too (a Chinese list's "SDK")
+    exact = alternation(cjk, english=False) + "|" + alternation([str(w).lower() for w in latin],
+                                                                english=english, left=False)
     anycase = alternation(cjk, english=False) + "|" + alternation(latin, english=english)
     return WordRx(re.compile(exact), anycase)
 
