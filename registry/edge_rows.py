@@ -108,6 +108,10 @@ evidence's text, the scenario's purpose). Its first ``LEAN_KEY`` items are the r
 (:data:`lineage.flows.ROW_ORDER`, then the graph walk's, which breaks the ties)."""
 
 _LEAN_HIT_COLUMNS = "h.app_id, h.seq, {part}, h.field, h.channel, h.via, h.implied_via, h.evidence_id"
+_LEAN_EDGE_COLUMNS = ("re.app_id, re.channel, re.via, re.seq, re.recipient, re.onward_of, "
+                      "nullif(re.as_written, re.recipient), 0, re.fields, re.form, re.confidence, NULL")
+"""The edge columns a lean flow needs, in :data:`_EDGE_COLUMNS`'s places: no line, no note, and a
+spelling only where it is not the name (most are; a text not read is a text not decoded)."""
 
 
 def field_flows(stored: StoredPolicies, sources: Sequence[tuple[str, int]], *,
@@ -120,7 +124,7 @@ def field_flows(stored: StoredPolicies, sources: Sequence[tuple[str, int]], *,
     hits = _fetch(stored, _HITS.format(values=values) + f"SELECT {_LEAN_HIT_COLUMNS.format(part='h.part')} "
                   "FROM hits h", params)
     vias = {(h[0], h[4], h[5]) for h in hits}
-    edges = _by_via(stored, vias, f"SELECT {_EDGE_COLUMNS} FROM v JOIN recipient_edges re "
+    edges = _by_via(stored, vias, f"SELECT {_LEAN_EDGE_COLUMNS} FROM v JOIN recipient_edges re "
                     "ON re.app_id = v.a AND re.channel = v.c AND re.via = v.n")
     return _lean(stored, hits, _grouped(edges))
 
@@ -131,14 +135,14 @@ def unnamed_flows(stored: StoredPolicies, fields: Iterable[str], recipients: Ite
     rsql, rnames = placeholders(sorted(set(recipients)))
     if not fnames or not rnames:
         return []
-    wanted = _fetch(stored, f"SELECT {_EDGE_COLUMNS} FROM recipient_edges re WHERE re.recipient IN {rsql}", rnames)
+    wanted = _fetch(stored, f"SELECT {_LEAN_EDGE_COLUMNS} FROM recipient_edges re WHERE re.recipient IN {rsql}", rnames)
     bases = {(e[0], e[1], e[2], e[5]) for e in wanted if e[5] is not None}
     vias = {(e[0], e[1], e[2]) for e in wanted}
     hits = _by_via(stored, vias, f"SELECT {_LEAN_HIT_COLUMNS.format(part='0')} FROM v JOIN flow_edges h "
                    f"ON h.app_id = v.a AND h.channel = v.c AND h.via = v.n WHERE h.field IN {fsql}", fnames)
     if bases:
         bsql, bnames = placeholders(sorted({b[3] for b in bases}))
-        wanted += [e for e in _fetch(stored, f"SELECT {_EDGE_COLUMNS} FROM recipient_edges re "
+        wanted += [e for e in _fetch(stored, f"SELECT {_LEAN_EDGE_COLUMNS} FROM recipient_edges re "
                                              f"WHERE re.recipient IN {bsql} AND re.onward_of IS NULL", bnames)
                    if (e[0], e[1], e[2], e[4]) in bases]
     return _lean(stored, hits, _grouped(wanted), keep=set(rnames))
