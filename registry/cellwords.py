@@ -74,6 +74,7 @@ class CellWords:
     en_stop: frozenset[str]
     abbreviations: frozenset[str]
     dashes: tuple[str, ...]
+    english_endings: tuple[str, ...]
     _denial_lead: re.Pattern[str]
     _denial_any: re.Pattern[str]
     _starters: re.Pattern[str]
@@ -122,7 +123,20 @@ class CellWords:
             return platform
         if _key(t) in self.qualifier_words or self._starters.match(t) or self.is_denial(t):
             return t
+        if self._how_words(t):
+            return t
         return None
+
+    def _how_words(self, t: str) -> bool:
+        """An English parenthesis that says how, not what: "(hashed)", "(temporarily)",
+        "(encrypted at rest)", "(sensitive data filtered)": a few lower-case words, one of
+        them ending in a participle or adverb ending of ``qualifiers.english_endings``."""
+        if not self.english_endings or _CJK.search(t) or any(c in t for c in ",;、，；/"):
+            return False
+        words = t.split()
+        if not 1 <= len(words) <= 4 or not all(w[:1].islower() for w in words):
+            return False
+        return any(len(w) >= 5 and w.endswith(self.english_endings) for w in (words[0], words[-1]))
 
     def platform_lead(self, text: str) -> tuple[str, str] | None:
         """(``platform: Android``, item) for an item opened by a platform and a member word.
@@ -266,6 +280,7 @@ def _compile(data: dict[str, Any], path: Path) -> CellWords:
         en_stop=frozenset(w.casefold() for w in _words(heads.get("en_stop"), path, "heads.en_stop")),
         abbreviations=frozenset(_key(w) for w in _words(data.get("abbreviations"), path, "abbreviations")),
         dashes=_words(qual.get("dashes"), path, "qualifiers.dashes"),
+        english_endings=tuple(_words(qual.get("english_endings"), path, "qualifiers.english_endings")),
         _denial_lead=re.compile(
             _alternation(_words(neg.get("leading"), path, "negation.leading"), whole=True), re.I),
         _denial_any=re.compile(rf"{verbs}|(?:{be})\s+(?:{after_be})", re.I),

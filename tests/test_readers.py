@@ -246,3 +246,12 @@ def test_sdk_records_whose_data_cells_need_a_careful_split():
     assert not any("(" in f or "及其他" in f for f in fields)
     push, _ = import_document(CUTS / "solarman_numbered_inline_items.txt")
     assert received(push)["华为终端有限公司"] >= {"本机设备信息", "IMEI", "MAC地址", "手机型号", "手机屏幕大小参数"}
+
+
+def test_a_parenthesis_saying_how_is_a_qualifier_not_part_of_the_item():
+    # rtfm_how_parentheses.md: "Source code (temporarily)", "Error logs (sensitive data filtered)"
+    policy, _ = import_document(CUTS / "rtfm_how_parentheses.md")
+    got = {(f.recipient, f.field_as_written): f.qualifiers for f in policy.flows}
+    assert got[("Anthropic", "Source code")] == ("temporarily",)
+    assert got[("Rollbar", "Error logs")] == ("sensitive data filtered",)
+    assert ("GitHub", "repository metadata") in got and ("Hetzner", "All stored data") in got
