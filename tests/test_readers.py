@@ -255,3 +255,23 @@ def test_a_parenthesis_saying_how_is_a_qualifier_not_part_of_the_item():
     assert got[("Anthropic", "Source code")] == ("temporarily",)
     assert got[("Rollbar", "Error logs")] == ("sensitive data filtered",)
     assert ("GitHub", "repository metadata") in got and ("Hetzner", "All stored data") in got
+
+
+def test_labels_run_together_on_one_line_split_at_known_labels():
+    # labels_on_one_line.txt: 'SDK名称:穿山甲广告SDK 使用目的:广告投放合作 运营方:北京巨量引擎网络科技有限公司 收集个人信息类'
+    from registry.readers.records import read_labelled_records
+
+    text = (CUTS / "labels_on_one_line.txt").read_text(encoding="utf-8").splitlines()
+    tables, _ = read_labelled_records(list(enumerate(text, 1)))
+    assert [h for t in tables for h in t.headers] == ["SDK名称", "使用目的", "运营方"]
+    row = tables[0].rows[0]
+    assert row.text("sdk_name") == "穿山甲广告SDK" and row.text("purpose") == "广告投放合作"
+
+
+def test_provider_labels_of_sdk_pages_are_header_synonyms():
+    # tingya_platform_lead_records.txt labels its provider 所属公司名称 (data/headers.yaml)
+    from registry.readers.records import label_roles
+
+    assert {label_roles(x).get("sdk") for x in ("所属公司名称", "运营方", "提供主体", "公司主体")} == {"provider"}
+    policy, _ = import_document(CUTS / "tingya_platform_lead_records.txt")
+    assert [(s.name, s.provider) for s in policy.sdks] == [("支付宝SDK", "支付宝(中国)网络技术有限公司")]

@@ -33,6 +33,7 @@ Consecutive records of one kind make one table with ``layout="paragraph-list"``.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -480,6 +481,8 @@ def _segments(text: str) -> list[tuple[str, tuple[str, str, str] | None]]:
         return []
     parts = [p for p in _INLINE_SEP.split(text) if p.strip()]
     if len(parts) < 2:
+        parts = _at_known_labels(text)
+    if len(parts) < 2:
         return []
     labs = [_label_line(p) for p in parts]
     if sum(1 for lab in labs if lab) < 2 or labs[0] is None:
@@ -493,6 +496,19 @@ def _segments(text: str) -> list[tuple[str, tuple[str, str, str] | None]]:
         else:
             out.append((p, lab))
     return out
+
+
+_SPACE_LABEL = re.compile(r"\s+(?=([^\s：:，,。；;]{2,16})[：:](?!//))")
+
+
+def _at_known_labels(text: str) -> list[str]:
+    """The line cut at single spaces before labels of ``data/headers.yaml``: a page whose line
+    breaks were lost between labels (``SDK名称:穿山甲广告SDK 使用目的:… 运营方:…``)."""
+    cuts = [m.start() for m in _SPACE_LABEL.finditer(text) if label_roles(m.group(1))]
+    if not cuts:
+        return []
+    bounds = [0, *cuts, len(text)]
+    return [text[a:b].strip() for a, b in itertools.pairwise(bounds) if text[a:b].strip()]
 
 
 @functools.cache
