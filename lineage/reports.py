@@ -516,7 +516,12 @@ def _cells(rows: list[dict[str, Any]], columns: list[str]) -> list[dict[str, Any
     [{'via': 'a, b', 'flows': 2}]
     """
     def one(v: Any) -> Any:
-        return ", ".join(v) if type(v) is list and all(type(x) is str for x in v) else v
+        if type(v) is list:
+            try:
+                return ", ".join(v)
+            except TypeError:   # not all text: drawn item by item
+                return v
+        return v
 
     return [{c: one(r.get(c)) for c in columns} for r in rows]
 

@@ -91,45 +91,47 @@ def summary_row(r: dict[str, Any]) -> SummaryRow:
 
 def summarize(rows: Iterable[SummaryRow], *, per_app: bool = False, evidence: bool = True) -> list[dict[str, Any]]:
     """:func:`by_recipient` of rows given as :data:`SummaryRow` tuples, in the rows' order."""
-    out: dict[tuple[str | None, str], dict[str, Any]] = {}
+    # each summary is a list while rows are folded into it (a registry of a thousand apps folds a
+    # hundred thousand): app, name, kind, onward_of, then as_written, how, fields, sensitive_fields,
+    # channels, via, apps (dicts as ordered sets), flows, read, evidence
+    out: dict[Any, list[Any]] = {}
     labels: dict[tuple[str, str | None], str] = {}
     for app, name, kind, onward_of, written, rel, implied_via, field, sensitive, channel, via, form, conf, ev in rows:
-        key = (app if per_app else None, name)
-        s = out.get(key)
-        if s is None:
-            s = out[key] = {
-                **({"app": app} if per_app else {}),
-                "recipient": name, "as_written": {}, "kind": kind,
-                "onward_of": onward_of, "how": {}, "fields": {}, "sensitive_fields": {},
-                "channels": {}, "via": {}, "apps": {}, "flows": 0, "read": {}, "evidence": {},
-            }
+        key = (app, name) if per_app else name
+        a = out.get(key)
+        if a is None:
+            a = out[key] = [app, name, kind, onward_of, {}, {}, {}, {}, {}, {}, {}, 0, {}, {}]
         if written and written != name:
-            s["as_written"][written] = None
+            a[4][written] = None
         label = labels.get((rel, implied_via))
         if label is None:
             label = labels[(rel, implied_via)] = how({"relation": rel, "implied_via": implied_via})
-        s["how"][label] = None
-        s["fields"][field] = None
+        a[5][label] = None
+        a[6][field] = None
         if sensitive:
-            s["sensitive_fields"][field] = None
-        s["channels"][channel] = None
-        s["via"][via] = None
-        s["apps"][app] = None
-        s["flows"] += 1
+            a[7][field] = None
+        a[8][channel] = None
+        a[9][via] = None
+        a[10][app] = None
+        a[11] += 1
         if form == "prose" or conf == "low":
-            s["read"][("prose" if form == "prose" else "") + ("?" if conf == "low" else "")] = None
+            a[12][("prose" if form == "prose" else "") + ("?" if conf == "low" else "")] = None
         if evidence and ev:
-            s["evidence"][ev] = None
+            a[13][ev] = None
     result = []
-    for s in out.values():
-        for k in ("as_written", "fields", "sensitive_fields", "channels", "via", "apps", "evidence"):
-            s[k] = list(s[k])
-        s["how"] = sorted(s["how"], key=lambda h: _HOW_RANK.get(h.split(" ")[0], 9))
-        if s["channels"] == ["sdk", "sharing"]:
-            s["channels"] = ["sharing", "sdk"]
-        marks = "".join(s["read"])
-        s["read"] = ("prose" if "prose" in marks else "") + ("?" if "?" in marks else "")
-        if not evidence:
-            del s["evidence"]
+    for app, name, kind, onward_of, written, hows, fields, sens, channels, vias, apps, n, read, evs in out.values():
+        channel_list = list(channels)
+        marks = "".join(read)
+        s = {
+            **({"app": app} if per_app else {}),
+            "recipient": name, "as_written": list(written), "kind": kind, "onward_of": onward_of,
+            "how": sorted(hows, key=lambda h: _HOW_RANK.get(h.split(" ")[0], 9)),
+            "fields": list(fields), "sensitive_fields": list(sens),
+            "channels": ["sharing", "sdk"] if channel_list == ["sdk", "sharing"] else channel_list,
+            "via": list(vias), "apps": list(apps), "flows": n,
+            "read": ("prose" if "prose" in marks else "") + ("?" if "?" in marks else ""),
+        }
+        if evidence:
+            s["evidence"] = list(evs)
         result.append(s)
     return result
