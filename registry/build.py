@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from registry.columns import looks_like_sdk_name
+from registry.columns import NO_DATA_NOTE, looks_like_sdk_name
 from registry.model import (
     SDK,
     Channel,
@@ -36,6 +36,9 @@ from registry.splitting import Item, split_enumerations, split_lines
 from registry.stats import IMPORT_COUNTS, policy_stats
 from registry.tables import Cell, RawRow, RawTable
 from registry.vocabulary import FieldEntry, Vocabulary
+
+UNNAMED_DATA = "personal data"
+"""The data of a recipient a list names with no data items (columns.NO_DATA_NOTE)."""
 
 
 @dataclass
@@ -443,8 +446,14 @@ def _first_cell_ev(file: str, table: str, n: int, row: RawRow) -> Evidence:
 def _scenarios(tables: list[RawTable], b: _Builder, sdks: list[SDK]) -> list[Scenario]:
     out: list[Scenario] = []
     for t in (t for t in tables if t.kind == "sharing"):
+        unnamed = "data" not in t.roles and NO_DATA_NOTE in " ".join(t.info)
         for n, row in enumerate(t.rows, 1):
             data = row.cells.get("data", Cell())
+            if unnamed and "recipient" in row.cells:
+                # a list of recipients and no data (Sub-processor | Location | Purpose): each
+                # gets the personal data the page is about, not itemised, low (columns.NO_DATA_NOTE)
+                data = Cell(((row.line, UNNAMED_DATA),))
+                row = replace(row, confidence="low", note=f"line {row.line}: {NO_DATA_NOTE}")
             rcell = row.cells.get("recipient", Cell())
             service = row.text("service").replace("\n", " ").strip(_TRAILING)
             purpose = row.text("purpose").replace("\n", " ")

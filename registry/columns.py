@@ -323,12 +323,47 @@ def identify(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Assignmen
         return Assignment(m[0], roles)
     columns = [[row[i] if i < len(row) else "" for row in rows[:_SAMPLE_ROWS]] for i in range(len(headers))]
     a = assign_roles(headers, columns)
-    if isinstance(a, Assignment) or m is None:
+    if isinstance(a, Assignment):
         return a
+    if m is None:
+        return _recipients_only(headers, columns) or a
     roles = [None] * len(headers)
     for i, r in zip(filled, m[1], strict=True):
         roles[i] = r
     return Assignment(m[0], roles)
+
+
+NO_DATA_NOTE = ("the list names its recipients but no data items: each gets the personal data the "
+                "page speaks of, not itemised")
+
+
+def _recipients_only(headers: Sequence[str], columns: Sequence[Sequence[str]]) -> Assignment | None:
+    """A sharing list that names recipients and no data (``Sub-processor | Location | Purpose``).
+
+    Many sub-processor lists name who processes the personal data, and where, but not which
+    data: the page says it is the customer's personal data. Silence would hide every
+    recipient; the table is kept, its data not itemised (registry.build gives each row one
+    flow of ``personal data``, low, with :data:`NO_DATA_NOTE`). Only where a header names
+    the recipient (an exact synonym) and its cells are vendors' names, no column reads as
+    data, and the list has at least two rows.
+    """
+    spec = next((sp for sp in header_specs() if sp.kind == "sharing"), None)
+    if spec is None:
+        return None
+    header = [role_of(h, spec) if h.strip() else (None, 0) for h in headers]
+    who = [i for i, (r, score) in enumerate(header) if r == "recipient" and score == 1000]
+    if len(who) != 1:
+        return None
+    ev = _Evidence.of([list(c) for c in columns])
+    i = who[0]
+    filled = [c for c in columns[i] if c.strip()]
+    if len(filled) < 2 or max(ev.org[i], ev.vendor[i]) < 0.5 or any(d >= 0.4 for d in ev.data):
+        return None
+    roles: list[str | None] = [None] * len(headers)
+    for k, (r, _score) in enumerate(header):
+        if r and r != "data" and r not in roles and (k == i or r != "recipient"):
+            roles[k] = r
+    return Assignment("sharing", roles, [NO_DATA_NOTE])
 
 
 TITLE = "(title)"

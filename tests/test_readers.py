@@ -275,3 +275,16 @@ def test_provider_labels_of_sdk_pages_are_header_synonyms():
     assert {label_roles(x).get("sdk") for x in ("所属公司名称", "运营方", "提供主体", "公司主体")} == {"provider"}
     policy, _ = import_document(CUTS / "tingya_platform_lead_records.txt")
     assert [(s.name, s.provider) for s in policy.sdks] == [("支付宝SDK", "支付宝(中国)网络技术有限公司")]
+
+
+def test_a_sub_processor_list_naming_no_data_gives_each_recipient_unitemised_personal_data():
+    # subprocessors_without_data.md: 'Sub-Processor | Location | … | Purpose/Services | …', three
+    # rows; the page says the sub-processors "may have access to personal data". Before, the
+    # import failed: no column reads as data items.
+    policy, _ = import_document(CUTS / "subprocessors_without_data.md")
+    got = received(policy)
+    assert set(got) == {"Amazon Web Services (AWS)", "MongoDB Limited", "DecisionRules a.s"}
+    assert all(fields == {"personal data"} for fields in got.values())
+    assert {f.confidence for f in policy.flows} == {"low"}
+    assert all("no data items" in f.note for f in policy.flows)
+
