@@ -132,20 +132,24 @@ def field_flows(stored: StoredPolicies, sources: Sequence[tuple[str, int]], *,
 def unnamed_flows(stored: StoredPolicies, fields: Iterable[str], recipients: Iterable[str]) -> list[tuple[Any, ...]]:
     """The lean flows (:data:`LEAN_KEY`) of :func:`unnamed_records`, in no order."""
     fsql, fnames = placeholders(sorted(set(fields)))
-    rsql, rnames = placeholders(sorted(set(recipients)))
+    rnames = sorted(set(recipients))
+    keep = set(rnames)
     if not fnames or not rnames:
         return []
-    wanted = _fetch(stored, f"SELECT {_LEAN_EDGE_COLUMNS} FROM recipient_edges re WHERE re.recipient IN {rsql}", rnames)
-    bases = {(e[0], e[1], e[2], e[5]) for e in wanted if e[5] is not None}
-    vias = {(e[0], e[1], e[2]) for e in wanted}
+    # the recipients' edges, and those of the principals of the onward processors among them (a
+    # processor gets what its principal gets), in one statement
+    # (a principal among the recipients comes twice: its flows are deduplicated with the others)
+    principal = _LEAN_EDGE_COLUMNS.replace("re.", "p.")
+    rsql = placeholders(rnames)[0]
+    wanted = _fetch(stored, f"SELECT {_LEAN_EDGE_COLUMNS} FROM recipient_edges re WHERE re.recipient IN {rsql} "
+                            f"UNION ALL SELECT {principal} FROM recipient_edges re JOIN recipient_edges p "
+                            "ON p.app_id = re.app_id AND p.channel = re.channel AND p.via = re.via "
+                            "AND p.recipient = re.onward_of AND p.onward_of IS NULL "
+                            f"WHERE re.recipient IN {rsql} AND re.onward_of IS NOT NULL", rnames + rnames)
+    vias = {(e[0], e[1], e[2]) for e in wanted if e[4] in keep}
     hits = _by_via(stored, vias, f"SELECT {_LEAN_HIT_COLUMNS.format(part='0')} FROM v JOIN flow_edges h "
                    f"ON h.app_id = v.a AND h.channel = v.c AND h.via = v.n WHERE h.field IN {fsql}", fnames)
-    if bases:
-        bsql, bnames = placeholders(sorted({b[3] for b in bases}))
-        wanted += [e for e in _fetch(stored, f"SELECT {_LEAN_EDGE_COLUMNS} FROM recipient_edges re "
-                                             f"WHERE re.recipient IN {bsql} AND re.onward_of IS NULL", bnames)
-                   if (e[0], e[1], e[2], e[4]) in bases]
-    return _lean(stored, hits, _grouped(wanted), keep=set(rnames))
+    return _lean(stored, hits, _grouped(wanted), keep=keep)
 
 
 def _lean(stored: StoredPolicies, hits: list[tuple[Any, ...]], edges: dict[ViaKey, list[tuple[Any, ...]]],
