@@ -360,7 +360,11 @@ def _recipients_only(headers: Sequence[str], columns: Sequence[Sequence[str]]) -
     if len(filled) < 2 or max(ev.org[i], ev.vendor[i]) < 0.5 or any(d >= 0.4 for d in ev.data):
         return None
     roles: list[str | None] = [None] * len(headers)
-    for k, (r, _score) in enumerate(header):
+    for k, (r, score) in enumerate(header):
+        if r == "service" and score < 1000:
+            # only a column named exactly so holds products: "Purpose/Services", "Services
+            # provided" say what the vendor does for the list's owner, its purpose
+            r = "purpose"
         if r and r != "data" and r not in roles and (k == i or r != "recipient"):
             roles[k] = r
     return Assignment("sharing", roles, [NO_DATA_NOTE])

@@ -287,4 +287,7 @@ def test_a_sub_processor_list_naming_no_data_gives_each_recipient_unitemised_per
     assert all(fields == {"personal data"} for fields in got.values())
     assert {f.confidence for f in policy.flows} == {"low"}
     assert all("no data items" in f.note for f in policy.flows)
+    # 'Purpose/Services' says what the vendor does: the purpose, not a product's name
+    assert {f.purpose for f in policy.flows if f.recipient == "MongoDB Limited"} == {"Database services and hosting"}
+    assert {f.recipient_as_written for f in policy.flows if f.recipient == "MongoDB Limited"} == {"MongoDB Limited"}
 
