@@ -345,7 +345,7 @@ def _recipients_only(headers: Sequence[str], columns: Sequence[Sequence[str]]) -
     recipient; the table is kept, its data not itemised (registry.build gives each row one
     flow of ``personal data``, low, with :data:`NO_DATA_NOTE`). Only where a header names
     the recipient (an exact synonym) and its cells are vendors' names, no column reads as
-    data, and the list has at least two rows.
+    data, and the list has two rows or another column a header names (location, purpose).
     """
     spec = next((sp for sp in header_specs() if sp.kind == "sharing"), None)
     if spec is None:
@@ -357,8 +357,11 @@ def _recipients_only(headers: Sequence[str], columns: Sequence[Sequence[str]]) -
     ev = _Evidence.of([list(c) for c in columns])
     i = who[0]
     filled = [c for c in columns[i] if c.strip()]
-    if len(filled) < 2 or max(ev.org[i], ev.vendor[i]) < 0.5 or any(d >= 0.4 for d in ev.data):
+    if not filled or max(ev.org[i], ev.vendor[i]) < 0.5 or any(d >= 0.4 for d in ev.data):
         return None
+    named = sum(1 for r, score in header if r and r != "data")
+    if len(filled) < 2 and named < 2:
+        return None  # one row under a header that names only the recipient: too little to go on
     roles: list[str | None] = [None] * len(headers)
     for k, (r, score) in enumerate(header):
         if r == "service" and score < 1000:

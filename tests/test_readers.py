@@ -291,3 +291,11 @@ def test_a_sub_processor_list_naming_no_data_gives_each_recipient_unitemised_per
     assert {f.purpose for f in policy.flows if f.recipient == "MongoDB Limited"} == {"Database services and hosting"}
     assert {f.recipient_as_written for f in policy.flows if f.recipient == "MongoDB Limited"} == {"MongoDB Limited"}
 
+
+
+def test_one_row_naming_no_data_counts_where_another_header_is_known():
+    # one_row_subprocessor_without_data.md: 'Supplier | Function | Geographic Location | Legal basis'
+    # and one row, 'Digital Realty + OpenMetal'
+    policy, _ = import_document(CUTS / "one_row_subprocessor_without_data.md")
+    assert [(f.recipient, f.field_as_written, f.confidence) for f in policy.flows] == [
+        ("Digital Realty + OpenMetal", "personal data", "low")]
