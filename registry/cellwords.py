@@ -80,6 +80,7 @@ class CellWords:
     _starters: re.Pattern[str]
     _trailing: re.Pattern[str]
     _trailing_zh: re.Pattern[str]
+    _purpose_open: re.Pattern[str] | None
     _leading_q: re.Pattern[str]
     _intro_any: re.Pattern[str]
     _intro_top: re.Pattern[str]
@@ -137,6 +138,24 @@ class CellWords:
         if not 1 <= len(words) <= 4 or not all(w[:1].islower() for w in words):
             return False
         return any(len(w) >= 5 and w.endswith(self.english_endings) for w in (words[0], words[-1]))
+
+    def purpose_after_colon(self, text: str) -> tuple[str, str] | None:
+        """(items, purpose) for ``items：用于…``: a colon after the items and a word opening a
+        purpose (``qualifiers.purpose_openers``); None where the text is not so."""
+        if not self._purpose_open:
+            return None
+        depth = 0
+        for i, ch in enumerate(text):
+            if ch in "（(【[":
+                depth += 1
+            elif ch in "）)】]":
+                depth = max(0, depth - 1)
+            elif ch in "：:" and not depth and i:
+                rest = text[i + 1:].strip()
+                if self._purpose_open.match(rest) and text[:i].strip():
+                    return text[:i].strip(), rest
+                return None
+        return None
 
     def platform_lead(self, text: str) -> tuple[str, str] | None:
         """(``platform: Android``, item) for an item opened by a platform and a member word.
@@ -289,6 +308,9 @@ def _compile(data: dict[str, Any], path: Path) -> CellWords:
         _trailing=re.compile(
             r"\s+(?:" + _alternation(_words(qual.get("trailing"), path, "qualifiers.trailing"),
                                      whole=True) + ")", re.I),
+        _purpose_open=(re.compile(_alternation(_words(qual.get("purpose_openers"), path,
+                                                      "qualifiers.purpose_openers"), whole=True))
+                       if qual.get("purpose_openers") else None),
         _trailing_zh=re.compile(
             _alternation(_words(qual.get("trailing_zh"), path, "qualifiers.trailing_zh"), whole=True)),
         _leading_q=re.compile(

@@ -200,6 +200,10 @@ def _clause_items(c: str, line: int, ctx: CellContext, nested: bool) -> list[Ite
             quals.append(trim(left, ctx))
             c = right
         break
+    purpose = w.purpose_after_colon(c)
+    if purpose is not None:  # "设备标识符（Android ID/IDFA）：用于用户身份识别": the purpose, not items
+        c, why = purpose
+        quals.append(why)
     label = None
     m = _LABEL.match(c)
     if m and not m.group(1).strip().isdigit() and not ctx.known(c):

@@ -127,8 +127,33 @@ def _role_of_cached(header: str, kind: str, _spec_id: int) -> tuple[str | None, 
     return _role_of(header, spec)
 
 
+@functools.cache
+def _script_fold() -> dict[int, str]:
+    """Traditional characters -> simplified, for header and label keys (``script_fold`` of
+    ``data/headers.yaml``): a page in traditional script (第三方公司名稱, 共享個人信息類型)
+    names its columns with the same words."""
+    p = DATA_DIR / "headers.yaml"
+    data = yaml.load(p.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    pairs = (data or {}).get("script_fold") or {}
+    if not isinstance(pairs, dict) or not all(isinstance(k, str) and isinstance(v, str) and len(k) == len(v)
+                                              for k, v in pairs.items()):
+        raise VocabularyError(f"{p}: script_fold must map strings to strings of the same length")
+    return {ord(a): b for k, v in pairs.items() for a, b in zip(k, v, strict=True)}
+
+
+def header_key(text: str) -> str:
+    """``name_key`` of a header or label, traditional characters folded to simplified.
+
+    >>> header_key("第三方公司名稱") == header_key("第三方公司名称")
+    True
+    """
+    key = name_key(text)
+    fold = _script_fold()
+    return key.translate(fold) if fold and not key.isascii() else key
+
+
 def _role_of(header: str, spec: HeaderSpec) -> tuple[str | None, int]:
-    key = name_key(header)
+    key = header_key(header)
     best: tuple[str | None, int] = (None, 0)
     for role, syns in spec.synonyms.items():
         for s in syns:
@@ -150,7 +175,7 @@ def match_header(headers: list[str]) -> tuple[str, list[str | None]] | None:
     True
     """
     known = _all_synonyms()
-    keys = [name_key(h) for h in headers]
+    keys = [header_key(h) for h in headers]
     # a header over 24 characters is a sentence, unless it is exactly a synonym
     # (English headers run long: "Personal information collected")
     if len(headers) < 2 or any(not k or (len(k) > 24 and k not in known) for k in keys):

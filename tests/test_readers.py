@@ -299,3 +299,13 @@ def test_one_row_naming_no_data_counts_where_another_header_is_known():
     policy, _ = import_document(CUTS / "one_row_subprocessor_without_data.md")
     assert [(f.recipient, f.field_as_written, f.confidence) for f in policy.flows] == [
         ("Digital Realty + OpenMetal", "personal data", "low")]
+
+
+def test_a_record_in_traditional_script_and_items_followed_by_their_purpose():
+    # traditional_script_sdk_record.txt: '第三方公司名稱:神策網絡科技(北京)有限公司', '共享個人信息類型:' and
+    # lines '設備標識符(Android ID/IDFA/IDFV/UUID):用于用戶身份識別,…;'. Before, nothing was imported.
+    policy, _ = import_document(CUTS / "traditional_script_sdk_record.txt")
+    assert [(s.name, s.provider) for s in policy.sdks] == [("神策SDK", "神策網絡科技(北京)有限公司")]
+    fields = received(policy)["神策網絡科技(北京)有限公司"]
+    assert {"設備標識符", "IDFA", "網絡類型", "IP 地址", "設備型號", "系統版本"} <= fields
+    assert not any("用于" in f or "網絡信息(" in f for f in fields)   # purposes are no data

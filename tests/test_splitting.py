@@ -285,3 +285,11 @@ def test_a_chinese_label_after_a_space_opens_a_clause_and_both_platforms_marker(
     assert "必选信息" in items[1].qualifiers and "可选信息" not in items[1].qualifiers
     assert "可选信息" in items[2].qualifiers and "platform: Android and iOS" in items[2].qualifiers
     assert "必选信息" not in items[2].qualifiers
+
+
+def test_items_then_a_colon_and_their_purpose():
+    # traditional_script_sdk_record.txt line 9 (tests/fixtures/import/corpus_cuts/)
+    items = split_items("網絡信息(網絡類型、運營商名稱、IP 地址):用于判斷 SDK 與服務器的網絡連接狀態,保證服務的穩定性和連續性;")
+    assert [i.text for i in items] == ["網絡信息"]
+    assert [m.text for m in items[0].members] == ["網絡類型", "運營商名稱", "IP 地址"]
+    assert items[0].qualifiers[0].startswith("用于判斷")

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from registry.columns import Record, looks_like_sdk_name, records_table
 from registry.errors import VocabularyError
 from registry.readers import Document, Found
-from registry.tables import Cell, RawRow, RawTable, header_specs, role_of
+from registry.tables import Cell, RawRow, RawTable, header_key, header_specs, role_of
 from registry.vocabulary import name_key
 
 LAYOUT = "paragraph-list"
@@ -83,7 +83,7 @@ def label_roles(label: str) -> dict[str, str]:
     >>> label_roles("Third party") == {'sdk': 'provider', 'sharing': 'recipient'}
     True
     """
-    return dict(_label_index().get(name_key(label.strip(_EDGE + "【】[]「」")), {}))
+    return dict(_label_index().get(header_key(label.strip(_EDGE + "【】[]「」")), {}))
 
 
 @dataclass(slots=True)
@@ -430,6 +430,12 @@ def read_labelled_records(lines: Sequence[tuple[int, str]]) -> tuple[list[RawTab
             pending_title = None
             continue
         mark, label, value = lab
+        if (rec is not None and rec.pairs and not mark and not label_roles(label)
+                and _item_with_purpose(text)):
+            # "網絡信息(網絡類型、IP 地址):用于判断…": an item of the value above and what it is
+            # for, not a label of its own
+            rec.pairs[-1][1].append((no, text))
+            continue
         if mark.endswith(_LOOSE):
             if rec is None or not rec.pairs or pending_title is not None:
                 # "本政策将帮您了解以下内容：" is a lead-in, not a label, outside a record
@@ -602,6 +608,13 @@ def _record(r: _Open) -> Record:
         return Record(min(ln for _, c in pairs for ln, _ in c.items) if any(c.items for _, c in pairs)
                       else r.line, None, pairs)
     return Record(r.line, r.title, pairs)
+
+
+def _item_with_purpose(text: str) -> bool:
+    """``items：用于…``: a data item and its purpose (``qualifiers.purpose_openers``)."""
+    from registry.cellwords import load_cell_words
+
+    return load_cell_words().purpose_after_colon(text) is not None
 
 
 def _ends_value(items: list[tuple[int, str]], text: str) -> bool:
