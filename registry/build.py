@@ -404,7 +404,14 @@ def _row_name(service: str, purpose: str, row: RawRow, used: set[str]) -> str:
 
 
 def _reading(row: RawRow, r: RecipientName) -> tuple[str, str]:
-    """How a flow to ``r`` was read: the row's guess and the guess naming ``r``, if any."""
+    """How a flow to ``r`` was read: the row's guess and the guess naming ``r``, if any.
+
+    A name of one character (``提供主体：中``, a page cut inside the name) is no name one can
+    be sure of: the flow is kept, low, the note saying so.
+    """
+    if len(r.name.strip()) == 1:
+        note = f"the recipient's name is one character ({r.name!r}): cut short?"
+        return "low", "; ".join(n for n in (row.note, r.note, note) if n)
     if not r.note and r.confidence == "high":
         return row.confidence, row.note
     return ("low" if "low" in (row.confidence, r.confidence) else row.confidence,

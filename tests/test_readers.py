@@ -309,3 +309,18 @@ def test_a_record_in_traditional_script_and_items_followed_by_their_purpose():
     fields = received(policy)["神策網絡科技(北京)有限公司"]
     assert {"設備標識符", "IDFA", "網絡類型", "IP 地址", "設備型號", "系統版本"} <= fields
     assert not any("用于" in f or "網絡信息(" in f for f in fields)   # purposes are no data
+
+
+def test_a_recipient_named_by_one_character_is_a_guess():
+    # a page cut inside its last provider's name: the search store's copy of 粤政易's SDK list
+    # ends "提供主体:中" (bench/heldout/gdzwfw_sdk_records); the flow stays, low, the note says why
+    from registry.build import _reading
+    from registry.normalize import classify_recipient
+    from registry.tables import RawRow
+    from registry.vocabulary import load_vocabulary
+
+    row = RawRow(line=61, cells={})
+    cut = classify_recipient("中", load_vocabulary())[0]
+    assert _reading(row, cut)[0] == "low" and "one character" in _reading(row, cut)[1]
+    whole = classify_recipient("广东欢太科技有限公司", load_vocabulary())[0]
+    assert _reading(row, whole) == ("high", "")
