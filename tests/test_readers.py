@@ -324,3 +324,11 @@ def test_a_recipient_named_by_one_character_is_a_guess():
     assert _reading(row, cut)[0] == "low" and "one character" in _reading(row, cut)[1]
     whole = classify_recipient("广东欢太科技有限公司", load_vocabulary())[0]
     assert _reading(row, whole) == ("high", "")
+
+
+def test_a_word_then_a_spaced_hyphen_qualifies_the_items_after_it():
+    # hyphen_qualifier_in_cell.md: 'Device information (Android ID/…/GUID; optional - IMEI/IMSI/ICCID)'
+    policy, _ = import_document(CUTS / "hyphen_qualifier_in_cell.md")
+    got = {f.field_as_written: f.qualifiers for f in policy.flows}
+    assert "optional - IMEI" not in got and got["IMEI"] == ("optional",) and got["ICCID"] == ("optional",)
+    assert got["OAID"] == ()
