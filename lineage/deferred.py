@@ -18,6 +18,10 @@ rows it stands for.
 True
 >>> a == DeferredAnswer(2, lambda: [{"n": 1}, {"n": 2}], None), a + a == [*a, *a]
 (True, True)
+>>> import copy, pickle
+>>> b = pickle.loads(pickle.dumps(a))
+>>> copy.copy(DeferredAnswer(1, lambda: [{"n": 1}], None)) == b[:1] == [{"n": 1}], type(b).__name__, b.possible
+(True, 'Answer', 0)
 """
 
 from __future__ import annotations
@@ -69,6 +73,11 @@ class DeferredAnswer(Answer):
     def __repr__(self) -> str:
         return list.__repr__(self.rows())
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """A copy, or a pickle, is the plain :class:`~lineage.names.Answer` of the built rows."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_build", "_summarize", "_count")}
+        return Answer, (list(self.rows()),), state
+
     __hash__ = None  # type: ignore[assignment]
 
 
@@ -88,5 +97,5 @@ def _reads(name: str) -> Callable[..., Any]:
 for _name in ("__iter__", "__reversed__", "__getitem__", "__contains__", "__eq__", "__ne__", "__lt__",
               "__le__", "__gt__", "__ge__", "__add__", "__mul__", "__rmul__", "__iadd__", "__imul__",
               "__setitem__", "__delitem__", "append", "extend", "insert", "pop", "remove", "clear", "index",
-              "count", "sort", "reverse", "copy", "__reduce_ex__", "__sizeof__"):
+              "count", "sort", "reverse", "copy", "__sizeof__"):
     setattr(DeferredAnswer, _name, _reads(_name))
