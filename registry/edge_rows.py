@@ -227,8 +227,8 @@ def permission_grants(stored: StoredPolicies) -> list[tuple[str, str]]:
 def recipient_counts(stored: StoredPolicies, fields: Iterable[str]) -> dict[str, int]:
     """How many recipients each field's own flows reach, across apps (a related field's count)."""
     out: dict[str, set[str]] = {}
-    for rec in field_records(stored, [(f, 0) for f in sorted(set(fields))]):
-        out.setdefault(rec["field"], set()).update(x[0] for x in rec["recipients"])
+    for f in field_flows(stored, [(f, 0) for f in sorted(set(fields))]):
+        out.setdefault(f[4], set()).add(f[3])
     return {f: len(rs) for f, rs in out.items()}
 
 
