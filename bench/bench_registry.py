@@ -90,6 +90,13 @@ def _error_line(stderr: str) -> str:
     return lines[0][:200]
 
 
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+"""The environment of every timed process: as an installed sharegraph runs, with its modules'
+bytecode cached (the warm-up run writes it; the floor's typer and networkx have theirs). With
+PYTHONDONTWRITEBYTECODE set, as in some shells here, each run compiled sharegraph's fifty-odd
+modules from source again: a tenth of a second or more that no user pays."""
+
+
 def run_process(cmd: list[str], timeout: float) -> Run:
     """Run ``cmd`` (output discarded), timing it to its exit and reading its own ``ru_maxrss``.
 
@@ -101,7 +108,8 @@ def run_process(cmd: list[str], timeout: float) -> Run:
     state = {"exited": False, "killed": False}
     with tempfile.TemporaryFile() as err:
         t = time.perf_counter()
-        p = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        p = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                             env=CHILD_ENV)
 
         def kill() -> None:
             with lock:
@@ -405,7 +413,8 @@ def report(made: Made, q: dict[str, str] | None, todo: list[Case], floors: list[
         "commands interleaved; `REG` is the registry, `COPY` a fresh copy of it per run (the copy is not "
         "timed). Ratio: the command's median over the median of all floor runs (in brackets: the median "
         "of each run over the floor run beside it). Peak RSS: the largest `ru_maxrss` of the command's "
-        "own process over its runs.",
+        "own process over its runs. Every process runs with Python's bytecode cache (PYTHONDONTWRITEBYTECODE "
+        "unset), as an installed sharegraph does: the warm-up writes it.",
         "",
     ]
     text, verdicts = results(todo, floors, made)
