@@ -335,6 +335,13 @@ def connect(path: str | Path, *, create: bool = False) -> sqlite3.Connection:
         # WAL with synchronous=NORMAL: a killed process never loses or corrupts a commit; only a
         # power cut may lose the last commits (never corrupt the file). Saves an fsync per commit.
         con.execute("PRAGMA synchronous = NORMAL")
+        if create and (not exists or os.path.getsize(p) == 0):
+            # A new file is WAL (persistent: readers never block, nor are blocked) before anything
+            # else, while this connection holds no lock. Switching after the schema's commit needs
+            # an exclusive lock, which a second creator holding its write lock in the old journal
+            # mode could keep waiting until both gave up (seen once in CI: 300 s, then exit 2). A
+            # file that is not new is left as it is (it is ours, and WAL, or it is refused below).
+            con.execute("PRAGMA journal_mode = WAL")
         if create and (not exists or con.execute("PRAGMA application_id").fetchone()[0] == 0):
             _create(con)  # another process may be creating it right now: _create waits and checks
         _check_schema(con, path)
@@ -362,7 +369,6 @@ def _create(con: sqlite3.Connection) -> None:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    con.execute("PRAGMA journal_mode = WAL")  # persistent: readers never block, nor are blocked
 
 
 def _statements(script: str) -> list[str]:
