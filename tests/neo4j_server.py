@@ -28,6 +28,8 @@ from typing import Any
 
 import pytest
 
+from tests.skips import skip_or_fail
+
 REPO = Path(__file__).resolve().parent.parent
 RUN = REPO / "scripts" / "neo4j-local" / "run"
 
@@ -38,13 +40,6 @@ MISSING_TOOLS = (
 # The first start downloads Neo4j with Maven before the script's own 180 s start timeout runs.
 START_TIMEOUT_S = 1200
 WIPE_BATCH = 10_000
-
-
-def skip_or_fail(message: str) -> None:
-    """Skip the test, or fail it on CI (CI=true), where a missing tool is a broken setup."""
-    if os.environ.get("CI", "").strip().lower() == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
 
 
 def parse_exports(text: str) -> dict[str, str]:

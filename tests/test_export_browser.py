@@ -31,6 +31,7 @@ import pytest
 from lineage.diagram import crossings
 from lineage.exports import export
 from registry.model import Registry
+from tests.skips import skip_or_fail
 from tests.test_report_browser import CHROMIUM, CHROMIUM_ARGS, Session, browser, select
 
 pytestmark = pytest.mark.browser
@@ -281,8 +282,9 @@ notes as one line of counts (7 pages). Measured: 14 pages. The bound leaves room
 fonts' metrics and is an eighth of the 112 pages the report printed to before."""
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Chromium (.ci/run installs it)")
 def test_printed_report_is_concise(seed_registry: Registry, tmp_path: Path) -> None:
+    if not Path(CHROMIUM).exists():
+        skip_or_fail("needs Chromium: apt-get install chromium (.ci/run installs it)")
     from registry.stats import stats
 
     html = tmp_path / "report.html"

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.skips import skip_or_fail
+
 # Works with or without the main conftest loading the plugin (a plugin is registered once).
 # The tests import from it only inside functions, so that pytest imports it first, as a plugin.
 pytest_plugins = ["tests.neo4j_server"]
@@ -56,7 +58,7 @@ def test_wrong_password_is_refused(neo4j_env: dict[str, Any]) -> None:
 def test_local_server_refuses_the_default_password(neo4j_env: dict[str, Any]) -> None:
     """The initial password is set before the first start: neo4j/neo4j never logs in."""
     if not neo4j_env["local"]:
-        pytest.skip("only the local server's initial password is known")
+        skip_or_fail("only the local server's initial password is known: unset NEO4J_URI to test scripts/neo4j-local")
     import neo4j
     from neo4j.exceptions import AuthError
 
@@ -172,7 +174,7 @@ def test_routing_uri_works_too(neo4j_driver: Any, neo4j_env: dict[str, Any]) -> 
 @pytest.mark.neo4j
 def test_local_state_file_and_status(neo4j_env: dict[str, Any]) -> None:
     if not neo4j_env["local"]:
-        pytest.skip("NEO4J_URI names an outside server")
+        skip_or_fail("NEO4J_URI names an outside server: unset it to test scripts/neo4j-local")
     state = REPO / ".cache" / "neo4j-local" / "state.env"
     values = dict(line.split("=", 1) for line in state.read_text().splitlines() if "=" in line)
     assert values["NEO4J_URI"] == neo4j_env["uri"]
@@ -228,7 +230,7 @@ def test_run_script_needs_java_and_maven(tmp_path: Path) -> None:
 
 
 def test_missing_tools_skip_locally_and_fail_on_ci(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.neo4j_server import MISSING_TOOLS, skip_or_fail
+    from tests.neo4j_server import MISSING_TOOLS
 
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception, match="Java 17 and Maven"):

@@ -22,6 +22,7 @@ from lineage.backends.neo4j import query
 from lineage.backends.neo4j.push import push
 from lineage.backends.neo4j.safety import plan_refusal, refusal
 from registry.errors import BackendError
+from tests.skips import skip_or_fail
 
 pytestmark = pytest.mark.neo4j
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +97,7 @@ def test_the_plan_check_sees_what_the_text_check_sees(neo4j_driver, neo4j_env):
 def test_local_server_has_file_urls_off(neo4j_driver, neo4j_env):
     """Past sharegraph's check, the local server itself refuses to read a file (docs/neo4j-local.md)."""
     if not neo4j_env["local"]:
-        pytest.skip("the server of NEO4J_URI is configured by its owner, not by scripts/neo4j-local")
+        skip_or_fail("the server of NEO4J_URI is configured by its owner: unset NEO4J_URI to test scripts/neo4j-local")
     from neo4j.exceptions import ClientError
 
     with pytest.raises(ClientError, match="allow_csv_import_from_file_urls"), \

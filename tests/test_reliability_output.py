@@ -24,6 +24,7 @@ import pytest
 
 from registry.atomic import TMP_TAG, atomic_output, output_target
 from registry.errors import OutputPathError
+from tests.skips import skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "seed_policy.txt"
@@ -48,7 +49,7 @@ def mknod(path: Path, kind: int, major: int, minor: int) -> Path:
     try:
         os.mknod(path, kind | 0o666, os.makedev(major, minor))
     except PermissionError:
-        pytest.skip("mknod needs root (CAP_MKNOD)")
+        skip_or_fail("making a device file needs root (CAP_MKNOD): run the tests as root, as .ci/run does")
     return path
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from lineage.report_html import render_html
+from tests.skips import skip_or_fail
 
 pytestmark = pytest.mark.browser
 
@@ -125,9 +126,7 @@ def browser() -> Iterator[Any]:
     except ImportError:
         sync_playwright = None
     if sync_playwright is None or not Path(CHROMIUM).exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(SKIP_MESSAGE)
-        pytest.skip(SKIP_MESSAGE)
+        skip_or_fail(SKIP_MESSAGE)
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield chromium
