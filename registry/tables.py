@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -87,12 +88,36 @@ class HeaderSpec:
     synonyms: dict[str, tuple[str, ...]]
 
 
+HEADERS = DATA_DIR / "headers.yaml"
+
+
+@functools.cache
+def headers_data(path: Path = HEADERS) -> dict[str, Any]:
+    """``data/headers.yaml`` parsed once per process: the table synonyms and the lists beside
+    them (``script_fold``, ``lead_in_endings``, ``platform_keys``) that the readers use."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, yaml.YAMLError) as e:
+        raise VocabularyError(f"{path}: malformed header synonyms ({e})") from e
+    if not isinstance(data, dict):
+        raise VocabularyError(f"{path}: malformed header synonyms (not a mapping)")
+    return data
+
+
+def headers_words(key: str) -> tuple[str, ...]:
+    """The list ``key`` of ``data/headers.yaml`` in name_key form (empty where absent)."""
+    words = headers_data().get(key) or []
+    if not isinstance(words, list) or not all(isinstance(w, str | int | float) for w in words):
+        raise VocabularyError(f"{HEADERS}: {key} must be a list of words")
+    return tuple(name_key(str(w)) for w in words if str(w).strip())
+
+
 @functools.cache
 def header_specs(path: Path | None = None) -> tuple[HeaderSpec, ...]:
     """The header rules of ``data/headers.yaml`` (or ``path``): which columns make which table."""
-    p = path or DATA_DIR / "headers.yaml"
+    p = path or HEADERS
     try:
-        data = yaml.load(p.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = headers_data(p)
         specs = tuple(
             HeaderSpec(
                 kind,
@@ -101,7 +126,7 @@ def header_specs(path: Path | None = None) -> tuple[HeaderSpec, ...]:
             )
             for kind, spec in data["tables"].items()
         )
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as e:
+    except (KeyError, TypeError, AttributeError) as e:
         raise VocabularyError(f"{p}: malformed header synonyms ({e})") from e
     return specs
 
@@ -132,12 +157,10 @@ def _script_fold() -> dict[int, str]:
     """Traditional characters -> simplified, for header and label keys (``script_fold`` of
     ``data/headers.yaml``): a page in traditional script (第三方公司名稱, 共享個人信息類型)
     names its columns with the same words."""
-    p = DATA_DIR / "headers.yaml"
-    data = yaml.load(p.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    pairs = (data or {}).get("script_fold") or {}
+    pairs = headers_data().get("script_fold") or {}
     if not isinstance(pairs, dict) or not all(isinstance(k, str) and isinstance(v, str) and len(k) == len(v)
                                               for k, v in pairs.items()):
-        raise VocabularyError(f"{p}: script_fold must map strings to strings of the same length")
+        raise VocabularyError(f"{HEADERS}: script_fold must map strings to strings of the same length")
     return {ord(a): b for k, v in pairs.items() for a, b in zip(k, v, strict=True)}
 
 

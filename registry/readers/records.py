@@ -39,9 +39,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from registry.columns import Record, looks_like_sdk_name, records_table
-from registry.errors import VocabularyError
 from registry.readers import Document, Found
-from registry.tables import Cell, RawRow, RawTable, header_key, header_specs, role_of
+from registry.tables import Cell, RawRow, RawTable, header_key, header_specs, headers_words, role_of
 from registry.vocabulary import name_key
 
 LAYOUT = "paragraph-list"
@@ -302,13 +301,7 @@ _MAX_CONTINUATION = 200
 @functools.cache
 def _lead_in_endings() -> tuple[str, ...]:
     """``lead_in_endings`` of ``data/headers.yaml``, in name_key form."""
-    from registry.datafiles import DATA_DIR, read_yaml
-
-    path = DATA_DIR / "headers.yaml"
-    words = read_yaml(path).get("lead_in_endings") or []
-    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-        raise VocabularyError(f"{path}: lead_in_endings must be a list of words")
-    return tuple(name_key(w) for w in words if w.strip())
+    return headers_words("lead_in_endings")
 
 
 def _label_line(text: str) -> tuple[str, str, str] | None:

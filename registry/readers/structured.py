@@ -54,10 +54,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from registry.columns import TITLE, Assignment, assign_roles
-from registry.errors import SourceError, VocabularyError
+from registry.errors import SourceError
 from registry.readers import Document, Found
 from registry.readers.datatree import (
     Map,
@@ -70,8 +68,8 @@ from registry.readers.datatree import (
     script_spans,
 )
 from registry.source import SourceText
-from registry.tables import Cell, RawRow, RawTable, header_specs, role_of
-from registry.vocabulary import DATA_DIR, name_key
+from registry.tables import Cell, RawRow, RawTable, header_specs, headers_words, role_of
+from registry.vocabulary import name_key
 
 LAYOUT = "structured"
 SCORE = 0.95
@@ -466,12 +464,7 @@ def _is_header(text: str) -> bool:
 @functools.cache
 def platform_keys() -> frozenset[str]:
     """Keys that name a platform (``platform_keys`` in ``data/headers.yaml``), compared by name_key."""
-    p = DATA_DIR / "headers.yaml"
-    try:
-        data = yaml.load(p.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        return frozenset(name_key(str(k)) for k in data.get("platform_keys", []))
-    except (OSError, yaml.YAMLError, AttributeError, TypeError) as e:
-        raise VocabularyError(f"{p}: malformed platform_keys ({e})") from e
+    return frozenset(headers_words("platform_keys"))
 
 
 # -- tables ---------------------------------------------------------------------------------
