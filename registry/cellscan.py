@@ -12,6 +12,7 @@ import os
 import re
 from typing import TYPE_CHECKING
 
+from registry.lazy_re import lazy_compile
 from registry.vocabulary import Vocabulary, load_vocabulary, name_key
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ def clauses(text: str, ctx: CellContext) -> list[str]:
     return parts
 
 
-_INNER_LABEL = re.compile(r"\S\s+([A-Za-z]{0,10}[\u4e00-\u9fff][A-Za-z\u4e00-\u9fff]{1,10}[：:])(?!//)(?=\s*\S)")
+_INNER_LABEL = lazy_compile(r"\S\s+([A-Za-z]{0,10}[\u4e00-\u9fff][A-Za-z\u4e00-\u9fff]{1,10}[：:])(?!//)(?=\s*\S)")
 
 
 def _sentence_follows(text: str, j: int) -> bool:

@@ -58,13 +58,14 @@ from registry.cellscan import (
     weak_parts,
     without_parens,
 )
+from registry.lazy_re import lazy_compile
 from registry.vocabulary import Vocabulary, name_key
 
 SEPARATORS = ("以及", "、", "；", ";", "，", ",", "。", "\n")
 """Strings that always end an item (outside parentheses)."""
 _ENUM = re.compile(
     r"^\s*(?:[(（](?:[a-zA-Z]|[0-9]{1,2}|[ivx]{1,4})[)）]|[①-⑳]|(?:[a-zA-Z]|[0-9]{1,2})[)）])\s*(?=\S)")
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+_ASCII_WORD = lazy_compile(r"[A-Za-z0-9]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +122,7 @@ def _plain(text: str, line: int, ctx: CellContext) -> list[Item] | None:
     return out
 
 
-_INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.、．](?=[^\d\s])")
+_INLINE_NUMBER = lazy_compile(r"(?:^|(?<=\s))(\d{1,2})[.、．](?=[^\d\s])")
 
 
 def unnumbered(text: str) -> str:

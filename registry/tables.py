@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from registry.datafiles import read_yaml
 from registry.errors import VocabularyError
 from registry.vocabulary import DATA_DIR, name_key
 
@@ -94,14 +93,12 @@ HEADERS = DATA_DIR / "headers.yaml"
 @functools.cache
 def headers_data(path: Path = HEADERS) -> dict[str, Any]:
     """``data/headers.yaml`` parsed once per process: the table synonyms and the lists beside
-    them (``script_fold``, ``lead_in_endings``, ``platform_keys``) that the readers use."""
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError) as e:
-        raise VocabularyError(f"{path}: malformed header synonyms ({e})") from e
-    if not isinstance(data, dict):
-        raise VocabularyError(f"{path}: malformed header synonyms (not a mapping)")
-    return data
+    them (``script_fold``, ``lead_in_endings``, ``platform_keys``) that the readers use.
+
+    Read through the JSON cache of :func:`registry.datafiles.read_yaml`, as the vocabulary
+    is: an import then never needs PyYAML (importing and running it cost 0.03 s).
+    """
+    return read_yaml(path)
 
 
 def headers_words(key: str) -> tuple[str, ...]:
@@ -177,14 +174,36 @@ def header_key(text: str) -> str:
 
 def _role_of(header: str, spec: HeaderSpec) -> tuple[str | None, int]:
     key = header_key(header)
-    best: tuple[str | None, int] = (None, 0)
+    exact, longest_first = _synonym_index(spec)
+    role = exact.get(key)
+    if role is not None:
+        return role, 1000
+    for s, role in longest_first:
+        if s in key:
+            return role, len(s)
+    return None, 0
+
+
+_INDEX: dict[int, tuple[HeaderSpec, dict[str, str], list[tuple[str, str]]]] = {}
+
+
+def _synonym_index(spec: HeaderSpec) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """A spec's synonyms as :func:`_role_of` reads them: an exact synonym's role (the first
+    role listing it), and the synonyms of two or more characters longest first (the order
+    of the file among equal lengths), so the first one a header contains is the best."""
+    hit = _INDEX.get(id(spec))
+    if hit is not None and hit[0] is spec:
+        return hit[1], hit[2]
+    exact: dict[str, str] = {}
+    pairs: list[tuple[str, str]] = []
     for role, syns in spec.synonyms.items():
         for s in syns:
-            if key == s:
-                return role, 1000
-            if len(s) >= 2 and s in key and len(s) > best[1]:
-                best = (role, len(s))
-    return best
+            exact.setdefault(s, role)
+            if len(s) >= 2:
+                pairs.append((s, role))
+    pairs.sort(key=lambda p: -len(p[0]))
+    _INDEX[id(spec)] = (spec, exact, pairs)
+    return exact, pairs
 
 
 def match_header(headers: list[str]) -> tuple[str, list[str | None]] | None:

@@ -36,11 +36,13 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
-
-import yaml
+from typing import TYPE_CHECKING, TypeVar
 
 from registry.errors import SourceError
+from registry.lazy_re import lazy_compile
+
+if TYPE_CHECKING:  # PyYAML is imported where a YAML file is parsed, not by every import
+    import yaml
 
 MAX_DEPTH = 200
 """Deepest nesting of literals read; deeper input is refused."""
@@ -100,7 +102,7 @@ _TOKEN = re.compile(
     |(?P<op>\S)""",
     re.VERBOSE,
 )
-_REGEX = re.compile(r"/(?![*/])(?:[^/\\\n\[]|\\.|\[(?:[^\]\\\n]|\\.)*\])+/[a-z]*")
+_REGEX = lazy_compile(r"/(?![*/])(?:[^/\\\n\[]|\\.|\[(?:[^\]\\\n]|\\.)*\])+/[a-z]*")
 _REGEX_AFTER = set("(,=:[!&|?{};+-*%<>~^") | {"return", "typeof", "case", "in", "of", "delete", "void"}
 _CONSTS = {"true", "false", "null", "undefined", "NaN", "Infinity"}
 _STATEMENT = {"export", "import", "const", "let", "var", "function", "class", "type", "interface", "enum",
@@ -108,8 +110,8 @@ _STATEMENT = {"export", "import", "const", "let", "var", "function", "class", "t
 """Words that start a statement: a type expression at bracket depth 0 ends before one."""
 _AFTER_VALUE = (",", "}", "]", ")", ";", "")
 _TYPE_WORDS = {"type", "interface", "declare", "const", "let", "var", "as", "satisfies"}
-_SUBSTITUTION = re.compile(r"(?<!\\)\$\{")
-_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r?\n|[\s\S])")
+_SUBSTITUTION = lazy_compile(r"(?<!\\)\$\{")
+_ESCAPE = lazy_compile(r"\\(u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r?\n|[\s\S])")
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 
 
@@ -462,7 +464,7 @@ def parse_js(text: str, path: str, spans: list[tuple[int, int]] | None = None,
     return out
 
 
-_SCRIPT = re.compile(r"<script\b([^>]*)>([\s\S]*?)</script\s*>", re.IGNORECASE)
+_SCRIPT = lazy_compile(r"<script\b([^>]*)>([\s\S]*?)</script\s*>", re.IGNORECASE)
 
 
 def script_spans(text: str) -> list[tuple[int, int]]:
@@ -486,13 +488,12 @@ def parse_json(text: str, path: str) -> list[Node]:
 
 # -- YAML --------------------------------------------------------------------------------
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def parse_yaml(text: str, path: str) -> list[Node]:
     """Each document of a YAML stream as a tree (safe loader; aliases bounded)."""
+    import yaml
+
     try:
-        docs = list(yaml.compose_all(text, Loader=_LOADER))
+        docs = list(yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         why = (e.problem or e.context or "not valid YAML").splitlines()[0]
@@ -504,27 +505,28 @@ def parse_yaml(text: str, path: str) -> list[Node]:
 
 
 def _from_yaml(node: yaml.Node, path: str, budget: list[int], depth: int) -> Node:
+    # a node's kind by its ``id`` (scalar, sequence, mapping): no PyYAML import per node
     budget[0] -= 1
     line = node.start_mark.line + 1
     if budget[0] < 0:
         raise SourceError(path, f"more than {MAX_NODES:,} values (aliases expand too far); not read", line)
     if depth > MAX_DEPTH:
         raise SourceError(path, f"values nested deeper than {MAX_DEPTH} levels", line)
-    if isinstance(node, yaml.ScalarNode):
+    if node.id == "scalar":
         tag = node.tag.rsplit(":", 1)[-1]
         kind = "num" if tag in ("int", "float") else "const" if tag in ("null", "bool") else "str"
         value = "" if tag == "null" else node.value
         if node.style in ("|", ">"):  # the text starts on the line after the indicator
             return Scalar(value, line + 1, kind, node.style == "|")
         return Scalar(value, line, kind)
-    if isinstance(node, yaml.SequenceNode):
+    if node.id == "sequence":
         return Seq([_from_yaml(n, path, budget, depth + 1) for n in node.value], line)
     out = Map(line=line)
     for k, v in node.value:
         value = _from_yaml(v, path, budget, depth + 1)
         if k.tag.endswith(":merge") and isinstance(value, Map):  # <<: *defaults
             out.pairs.extend(value.pairs)
-        elif isinstance(k, yaml.ScalarNode):
+        elif k.id == "scalar":
             out.pairs.append((k.value, k.start_mark.line + 1, value))
     return out
 

@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from registry.columns import identify
+from registry.lazy_re import lazy_compile
 from registry.readers import Document, Found
 from registry.readers.pipe_rows import read_pipe_rows
 from registry.tables import Cell, RawRow, RawTable, match_header
@@ -224,7 +225,7 @@ def cell_gap_stats(runs: list[Run]) -> Counter[int]:
     return Counter(r.gap for r in runs)
 
 
-_CELL_LINE = re.compile(r"^(.*?)\s*\|\s*$")
+_CELL_LINE = lazy_compile(r"^(.*?)\s*\|\s*$")
 _MAX_HEADER = 24
 
 

@@ -40,15 +40,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-from lxml import etree
-from lxml import html as lxml_html
+from typing import TYPE_CHECKING
 
 from registry.columns import Assignment, identify
 from registry.errors import SourceError
+from registry.lazy_re import lazy_compile
 from registry.readers import Document, Found
 from registry.readers.records import read_paragraph_lists
 from registry.tables import Cell, RawRow, RawTable, match_header
+
+if TYPE_CHECKING:  # lxml is imported where a page is parsed: every import sniffs for HTML, few hold it
+    from lxml import etree
 
 LAYOUT = "html"
 _LINE_CAP = 65535
@@ -64,11 +66,16 @@ _MAX_SPAN = 256
 
 
 def _parser() -> etree.HTMLParser:
+    from lxml import html as lxml_html
+
     return lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 
 
 def parse_html(text: str, path: str) -> etree._Element | None:
     """The page's root element, or None for a page with no elements at all."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
     data = text.encode("utf-8", errors="replace")
     try:
         return lxml_html.document_fromstring(data, parser=_parser())
@@ -238,7 +245,7 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_START.match(text[:4096])) or "<table" in head or "<tr" in head
 
 
-_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
+_HTML_START = lazy_compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
 
 
 def sniff(doc: Document) -> float:

@@ -23,18 +23,19 @@ from __future__ import annotations
 import re
 
 from registry.columns import Record, identify, records_table
+from registry.lazy_re import lazy_compile
 from registry.readers import Document, Found
 from registry.readers.records import read_paragraph_lists
 from registry.tables import Cell, RawRow, RawTable
 
 LAYOUT = "markdown"
-_SEP_CELL = re.compile(r"^\s*:?-+:?\s*$")
-_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|`([^`]*)`")
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_SEP_CELL = lazy_compile(r"^\s*:?-+:?\s*$")
+_BR = lazy_compile(r"<br\s*/?>", re.IGNORECASE)
+_LINK = lazy_compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+_AUTOLINK = lazy_compile(r"<((?:https?|mailto):[^>\s]+)>")
+_ESCAPE = lazy_compile(r"\\([!-/:-@\[-`{-~])")
+_EMPHASIS = lazy_compile(r"(\*\*|__)(.+?)\1|`([^`]*)`")
+_FENCE = lazy_compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 
 def split_row(line: str) -> list[str] | None:
@@ -110,8 +111,8 @@ def cell_items(raw: str, line: int, *, url: bool = False) -> tuple[tuple[int, st
 
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
-_NUMBER = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[.)、．]?|[（(]?[一二三四五六七八九十]{1,3}[）)、.]|[①-⑳])\s*")
-_INDEX = re.compile(r"^\s*(?:\d{1,4}|[一二三四五六七八九十]{1,3})\s*[.、]?\s*$")
+_NUMBER = lazy_compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[.)、．]?|[（(]?[一二三四五六七八九十]{1,3}[）)、.]|[①-⑳])\s*")
+_INDEX = lazy_compile(r"^\s*(?:\d{1,4}|[一二三四五六七八九十]{1,3})\s*[.、]?\s*$")
 
 
 def sniff(doc: Document) -> float:
@@ -264,7 +265,7 @@ def _table(line: int, head: list[str], rows: list[tuple[int, list[str]]], notes:
     return table
 
 
-_INLINE_SEP_RUN = re.compile(r"\|\s*:?-{3,}:?\s*\|\s*:?-{3,}:?\s*\|")
+_INLINE_SEP_RUN = lazy_compile(r"\|\s*:?-{3,}:?\s*\|\s*:?-{3,}:?\s*\|")
 
 
 def _one_line_table(line: str, no: int, notes: list[str]) -> RawTable | None:

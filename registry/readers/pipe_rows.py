@@ -25,12 +25,12 @@ knows a file, a company or a header: roles come from :func:`registry.columns.ide
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
+from registry.lazy_re import lazy_compile
 from registry.tables import Cell, RawRow, RawTable
 
-_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_SEPARATOR = lazy_compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MAX_SPILL = 3
 """Lines without a closing ``|`` that may stand inside one cell (a cell's line breaks)."""
 

@@ -48,6 +48,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from registry.lazy_re import lazy_compile
 from registry.readers import Document, Found
 from registry.readers.prose_match import (
     Hit,
@@ -92,11 +93,11 @@ _BULLET = re.compile(
 _HEADING = re.compile(
     r"^\s*(?:#{1,6}\s+|第[一二三四五六七八九十\d]{1,3}[条章节部分]|[一二三四五六七八九十]{1,3}、"
     r"|[（(][一二三四五六七八九十]{1,3}[）)])")
-_FENCE = re.compile(r"^\s*(?:```|~~~)")
-_RULE = re.compile(r"^[=\-~^*+#_]{3,}$")
+_FENCE = lazy_compile(r"^\s*(?:```|~~~)")
+_RULE = lazy_compile(r"^[=\-~^*+#_]{3,}$")
 """A line of one mark: an RST heading's underline, or a Markdown rule."""
-_ABOUT_END = re.compile(r"[.。;；!?！？](?=\s|$)|[。；]")
-_ABOUT_LEAD = re.compile(r"^[\s,，:：\-–—]*(?:(?:for|used for|用于)\s*)?", re.IGNORECASE)
+_ABOUT_END = lazy_compile(r"[.。;；!?！？](?=\s|$)|[。；]")
+_ABOUT_LEAD = lazy_compile(r"^[\s,，:：\-–—]*(?:(?:for|used for|用于)\s*)?", re.IGNORECASE)
 _MARKS = (
     re.compile(r"\*\*([^*\n]{1,120}?)\*\*"),
     re.compile(r"__([^_\n]{1,120}?)__"),
@@ -107,8 +108,8 @@ _MARKS = (
 _LATIN = re.compile(r"[A-Za-z]")
 _QUOTED_HEAD = re.compile(r"^[“\"「『《]([^”\"」』》]{1,40})[”\"」』》]\s*[：:，,]")
 _NAME_BEFORE = re.compile(r"^([^,，:：(（—–]{1,60}?)\s*(?:[,，:：—–]|\s-\s|[（(])")
-_ADVERB = re.compile(r"[a-z]{2,}ly")
-_NONSPACE = re.compile(r"\S+")
+_ADVERB = lazy_compile(r"[a-z]{2,}ly")
+_NONSPACE = lazy_compile(r"\S+")
 _ZH_CONJ = re.compile(r"^(?:并且|并|同时|此外|另外|而且|而|且)")
 
 

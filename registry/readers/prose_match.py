@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from registry.lazy_re import lazy_compile
 from registry.readers.prose_words import Lang, Template, alternation
 
 OPEN, CLOSE = "（(【[「《“", "）)】]」》”"
@@ -63,8 +64,8 @@ def depth_map(s: str) -> list[int]:
 
 _BRACKETS = rf"(?P<open>[{re.escape(OPEN)}])|(?P<close>[{re.escape(CLOSE)}])"
 _CLAUSE_MARK = re.compile(_BRACKETS + r"|(?P<end>[。！？!?；;])|(?P<dot>\.(?=\s|$))")
-_LAST_WORD = re.compile(r"(\S+)$")
-_INITIALS = re.compile(r"(?:\w\.)+|[\d.]+")
+_LAST_WORD = lazy_compile(r"(\S+)$")
+_INITIALS = lazy_compile(r"(?:\w\.)+|[\d.]+")
 
 
 @functools.lru_cache(maxsize=8)
@@ -129,8 +130,8 @@ def _stop_rx(stops: tuple[str, ...], continues: tuple[str, ...], english: bool) 
                       re.IGNORECASE if english else 0)
 
 
-_AFTER_COMMA = re.compile(r"[ \t\u3000]*(?:(?:and|or|but)\s+)?([\w'’-]+)", re.IGNORECASE)
-_AFTER_AND = re.compile(r"(?:and|or)\s+([\w'’-]+)", re.IGNORECASE)
+_AFTER_COMMA = lazy_compile(r"[ \t\u3000]*(?:(?:and|or|but)\s+)?([\w'’-]+)", re.IGNORECASE)
+_AFTER_AND = lazy_compile(r"(?:and|or)\s+([\w'’-]+)", re.IGNORECASE)
 
 
 def stop_at(s: str, start: int, end: int, stops: Sequence[str], lang: Lang, *, commas: bool,
@@ -213,10 +214,10 @@ def subject_start(s: str, pos: int, lang: Lang) -> int:
     return start
 
 
-_WORD_BEFORE = re.compile(r"([\w'’-]+)\s*$")
-_WORD_AFTER = re.compile(r"\s*([\w'’-]+)")
-_PUNCT_BEFORE = re.compile(r"[,，;；:]\s*$")
-_NT = re.compile(r"n[’']t\b", re.IGNORECASE)
+_WORD_BEFORE = lazy_compile(r"([\w'’-]+)\s*$")
+_WORD_AFTER = lazy_compile(r"\s*([\w'’-]+)")
+_PUNCT_BEFORE = lazy_compile(r"[,，;；:]\s*$")
+_NT = lazy_compile(r"n[’']t\b", re.IGNORECASE)
 
 
 def _word_before(s: str, pos: int) -> tuple[int, str]:

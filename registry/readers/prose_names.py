@@ -21,6 +21,7 @@ import functools
 import re
 from collections.abc import Sequence
 
+from registry.lazy_re import lazy_compile
 from registry.readers.prose_match import depth_map, starts_with
 from registry.readers.prose_words import CJK, Lang
 from registry.vocabulary import Vocabulary, load_vocabulary
@@ -28,15 +29,15 @@ from registry.vocabulary import Vocabulary, load_vocabulary
 QUOTES = "“”\"'‘’「」『』《》"
 EDGE = " \t\u3000,，、:：;；.。!！?？-–—*·•"
 SDK_NAME = re.compile(r"[\w\u3400-\u9fff .+-]{1,30}?(?:SDK|sdk)")
-ALIAS = re.compile(r"\s*[（(]([^（()）]{1,30})[）)]")
-_EN_NAME_WORD = re.compile(r"[A-Z0-9][\w.&+'’-]*")
+ALIAS = lazy_compile(r"\s*[（(]([^（()）]{1,30})[）)]")
+_EN_NAME_WORD = lazy_compile(r"[A-Z0-9][\w.&+'’-]*")
 _TRAILING_ALIAS = re.compile(r"^(.{2,}?)\s*[（(]([^（()）]{1,30})[）)]$")
 SENTENCE_MARK = re.compile(r"[。；;!?]")
-_EN_NAME_JOIN = re.compile(r" (?:of|de|du|von|la|&) (?=[A-Z])")
-_EN_NEXT_WORD = re.compile(r" (?=[A-Z0-9])")
-_EN_NAME_SEP = re.compile(r"\s*(?:,\s*and|,\s*or|,|and|or|&)\s+")
+_EN_NAME_JOIN = lazy_compile(r" (?:of|de|du|von|la|&) (?=[A-Z])")
+_EN_NEXT_WORD = lazy_compile(r" (?=[A-Z0-9])")
+_EN_NAME_SEP = lazy_compile(r"\s*(?:,\s*and|,\s*or|,|and|or|&)\s+")
 _BRACKETED = re.compile(r"[【\[]([^】\]]{1,200})[】\]]")
-_EN_LEGAL = re.compile(r",? (?:Inc|LLC|Ltd|Limited|GmbH|Corp|Co|PLC|AG|SA|S\.A|B\.V|BV|N\.V|Pte|Pty)\b\.?")
+_EN_LEGAL = lazy_compile(r",? (?:Inc|LLC|Ltd|Limited|GmbH|Corp|Co|PLC|AG|SA|S\.A|B\.V|BV|N\.V|Pte|Pty)\b\.?")
 
 
 @functools.cache

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from registry.datafiles import read_yaml
 from registry.errors import VocabularyError
 from registry.vocabulary import DATA_DIR
 
@@ -157,17 +158,40 @@ def alternation(words: Any, *, english: bool, left: bool = True) -> str:
 class WordRx:
     """Words to find in a text. The text is lowered and matched case-sensitively (ten times
     faster than ``re.IGNORECASE``); where lowering changes its length (``İ``), the
-    case-insensitive twin is used, so match offsets always index the text as written."""
+    case-insensitive twin is used, so match offsets always index the text as written.
 
-    exact: re.Pattern[str]
-    """On the lowered text, without the left word boundary (a look-behind at every position
-    costs four times the rest): :meth:`finditer` checks it on each match instead."""
-    anycase_pattern: str
+    Both patterns are built and compiled on first use: a document reads with a few of the
+    templates' verbs (those of its language, those it holds), and compiling every one up
+    front cost a tenth of a second of each import.
+    """
+
+    words: tuple[str, ...]
+    english: bool
+
+    @functools.cached_property
+    def exact(self) -> re.Pattern[str]:
+        """On the lowered text, without the left word boundary (a look-behind at every position
+        costs four times the rest): :meth:`finditer` checks it on each match instead."""
+        cjk, latin = self._split
+        # exact runs on the lowered text: its words are lowered too (a Chinese list's "SDK")
+        return re.compile(alternation(cjk, english=False) + "|"
+                          + alternation([w.lower() for w in latin], english=self.english, left=False))
+
+    @property
+    def anycase_pattern(self) -> str:
+        """The pattern of :attr:`anycase`."""
+        cjk, latin = self._split
+        return alternation(cjk, english=False) + "|" + alternation(latin, english=self.english)
 
     @functools.cached_property
     def anycase(self) -> re.Pattern[str]:
         """The case-insensitive pattern, for texts whose lowering changes their length."""
         return re.compile(self.anycase_pattern, re.IGNORECASE)
+
+    @functools.cached_property
+    def _split(self) -> tuple[list[str], list[str]]:
+        cjk = [w for w in self.words if CJK.search(w)]
+        return cjk, [w for w in self.words if not CJK.search(w)]
 
     def finditer(self, s: str, pos: int = 0, endpos: int = 1 << 62, low: str | None = None) -> Any:
         """Matches in ``s[pos:endpos]`` that start a word (``low``: ``s.lower()``, if made)."""
@@ -188,14 +212,8 @@ class WordRx:
 
 
 def word_rx(words: Any, *, english: bool) -> WordRx:
-    """A :class:`WordRx` of ``words`` (English: whole words, any case)."""
-    words = list(words)
-    cjk, latin = [w for w in words if CJK.search(str(w))], [w for w in words if not CJK.search(str(w))]
-    # exact runs on the lowered text: its words are lowered too (a Chinese list's "SDK")
-    exact = alternation(cjk, english=False) + "|" + alternation([str(w).lower() for w in latin],
-                                                                english=english, left=False)
-    anycase = alternation(cjk, english=False) + "|" + alternation(latin, english=english)
-    return WordRx(re.compile(exact), anycase)
+    """A :class:`WordRx` of ``words`` (English: whole words, any case); compiled on first use."""
+    return WordRx(tuple(str(w) for w in words), english)
 
 
 def _words(raw: Any, path: Path, where: str) -> tuple[str, ...]:
@@ -276,15 +294,8 @@ def _by_verb(templates: tuple[Template, ...]) -> dict[str, tuple[Template, ...]]
 @functools.cache
 def load_prose_words(path: Path | None = None) -> ProseWords:
     """The compiled words of ``data/prose.yaml`` (or of ``path``); VocabularyError if malformed."""
-    import yaml
-
     p = path or DATA_DIR / "prose.yaml"
-    try:
-        data = yaml.load(p.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except OSError as e:
-        raise VocabularyError(f"{p}: cannot read ({e.strerror})") from e
-    except yaml.YAMLError as e:
-        raise VocabularyError(f"{p}: not valid YAML ({getattr(e, 'problem', e)})") from e
+    data = read_yaml(p)  # through the JSON cache: parsing the YAML cost more than reading it
     if not isinstance(data, dict) or not isinstance(data.get("zh"), dict) or not isinstance(data.get("en"), dict):
         raise VocabularyError(f"{p}: expected a mapping with 'zh' and 'en'")
     zh, en = _lang("zh", data["zh"], p), _lang("en", data["en"], p)

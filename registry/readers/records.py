@@ -39,6 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from registry.columns import Record, looks_like_sdk_name, records_table
+from registry.lazy_re import lazy_compile
 from registry.readers import Document, Found
 from registry.tables import Cell, RawRow, RawTable, header_key, header_specs, headers_words, role_of
 from registry.vocabulary import name_key
@@ -471,7 +472,7 @@ def read_labelled_records(lines: Sequence[tuple[int, str]]) -> tuple[list[RawTab
     return tables, notes
 
 
-_INLINE_SEP = re.compile(r"\s*[；;|]\s*|\s{2,}|\t+")
+_INLINE_SEP = lazy_compile(r"\s*[；;|]\s*|\s{2,}|\t+")
 
 
 def _segments(text: str) -> list[tuple[str, tuple[str, str, str] | None]]:
@@ -497,7 +498,7 @@ def _segments(text: str) -> list[tuple[str, tuple[str, str, str] | None]]:
     return out
 
 
-_SPACE_LABEL = re.compile(r"\s+(?=([^\s：:，,。；;]{2,16})[：:](?!//))")
+_SPACE_LABEL = lazy_compile(r"\s+(?=([^\s：:，,。；;]{2,16})[：:](?!//))")
 
 
 def _at_known_labels(text: str) -> list[str]:

@@ -35,9 +35,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from registry.build import ImportReport, build_policy
 from registry.errors import SourceError, VocabularyError
@@ -48,6 +46,9 @@ from registry.source import SourceText
 from registry.splitting import split_enumerations, split_items
 from registry.tables import Cell, RawRow, RawTable
 from registry.vocabulary import Vocabulary, load_vocabulary
+
+if TYPE_CHECKING:  # PyYAML is imported where a registry-as-code file is read or written
+    import yaml  # (every import asks has_marker; few documents are one)
 
 LAYOUT = "registry-yaml"
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "registry-schema.json"
@@ -84,39 +85,48 @@ MAX_DEPTH = 32
 """How deep lists and mappings may nest; registry-as-code needs 4 (scenarios[0].recipients[0].name)."""
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing aliases and deep nesting while it composes.
+@functools.cache
+def _loader_class() -> type:
+    """The loader class, made on first use (it subclasses PyYAML's, imported only then)."""
+    import yaml
 
-    An alias (``*a``) stands for a whole node: nine aliases of nine aliases make a
-    "billion laughs" file of a few hundred bytes that every walk over the tree
-    expands, and a registry-as-code file has nothing to repeat by reference.
-    Composing recurses per level, so depth is bounded here, before Python's own
-    recursion limit would end the process with a traceback.
-    """
+    class _Loader(yaml.SafeLoader):
+        """PyYAML's safe loader, refusing aliases and deep nesting while it composes.
 
-    def __init__(self, stream: str, path: str) -> None:
-        super().__init__(stream)
-        self.path = path
-        self.depth = 0
+        An alias (``*a``) stands for a whole node: nine aliases of nine aliases make a
+        "billion laughs" file of a few hundred bytes that every walk over the tree
+        expands, and a registry-as-code file has nothing to repeat by reference.
+        Composing recurses per level, so depth is bounded here, before Python's own
+        recursion limit would end the process with a traceback.
+        """
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise SourceError(self.path, f"YAML aliases (*{event.anchor}) are not allowed in registry-as-code: "
-                                         "write the value out", event.start_mark.line + 1)
-        if self.depth >= MAX_DEPTH:
-            raise SourceError(self.path, f"nested more than {MAX_DEPTH} levels deep",
-                              self.peek_event().start_mark.line + 1)
-        self.depth += 1
-        try:
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
-        finally:
-            self.depth -= 1
+        def __init__(self, stream: str, path: str) -> None:
+            super().__init__(stream)
+            self.path = path
+            self.depth = 0
+
+        def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise SourceError(self.path, f"YAML aliases (*{event.anchor}) are not allowed in registry-as-code: "
+                                             "write the value out", event.start_mark.line + 1)
+            if self.depth >= MAX_DEPTH:
+                raise SourceError(self.path, f"nested more than {MAX_DEPTH} levels deep",
+                                  self.peek_event().start_mark.line + 1)
+            self.depth += 1
+            try:
+                return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            finally:
+                self.depth -= 1
+
+    return _Loader
 
 
 def _compose(text: str, path: str) -> tuple[Any, yaml.Node]:
+    import yaml
+
     try:
-        loader = _Loader(text, path)
+        loader = _loader_class()(text, path)
     except yaml.reader.ReaderError as e:  # a control character YAML does not allow
         line = text[: e.position].count("\n") + 1
         raise SourceError(path, f"not valid YAML (character #x{e.character:04x} is not allowed)", line) from e
@@ -138,7 +148,8 @@ def _compose(text: str, path: str) -> tuple[Any, yaml.Node]:
 
 def _check_keys(node: yaml.Node, path: str, where: list[str | int]) -> None:
     """Duplicate keys, which a YAML loader would silently drop, are an error here."""
-    if isinstance(node, yaml.MappingNode):
+    # a node's kind by its ``id`` (scalar, sequence, mapping), as PyYAML names them
+    if node.id == "mapping":
         seen: set[str] = set()
         for k, v in node.value:
             key = str(k.value)
@@ -146,7 +157,7 @@ def _check_keys(node: yaml.Node, path: str, where: list[str | int]) -> None:
                 raise SourceError(path, f"{_where([*where, key])}: given twice", k.start_mark.line + 1)
             seen.add(key)
             _check_keys(v, path, [*where, key])
-    elif isinstance(node, yaml.SequenceNode):
+    elif node.id == "sequence":
         for i, v in enumerate(node.value):
             _check_keys(v, path, [*where, i])
 
@@ -162,12 +173,12 @@ def _node_at(root: yaml.Node, path: list[str | int] | tuple[str | int, ...]) -> 
     """The node at a JSON path, and the key node that names it (if in a mapping)."""
     node, key = root, None
     for p in path:
-        if isinstance(node, yaml.MappingNode):
+        if node.id == "mapping":
             hit = next(((k, v) for k, v in node.value if str(k.value) == str(p)), None)
             if hit is None:
                 break
             key, node = hit
-        elif isinstance(node, yaml.SequenceNode) and isinstance(p, int) and p < len(node.value):
+        elif node.id == "sequence" and isinstance(p, int) and p < len(node.value):
             key, node = None, node.value[p]
         else:
             break
@@ -260,7 +271,7 @@ def _items(node: yaml.Node, value: Any) -> tuple[tuple[int, str], ...]:
         value = "是" if value else "否"
     text = str(value)
     first = int(node.start_mark.line) + 1
-    if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+    if node.id == "scalar" and node.style in ("|", ">"):
         first += 1
     return tuple((first + k, t) for k, t in enumerate(text.split("\n")) if t.strip())
 
@@ -500,22 +511,28 @@ def _fix_written_recipients(policy: Policy, data: dict[str, Any], vocab: Vocabul
                 done.add(name)
 
 
-class _Dumper(yaml.SafeDumper):
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
+@functools.cache
+def _dumper_class() -> type:
+    """The dumper class, made on first use (it subclasses PyYAML's, imported only then)."""
+    import yaml
 
+    class _Dumper(yaml.SafeDumper):
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+            super().increase_indent(flow, False)
 
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        style = "|" if "\n" in value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
-
-_Dumper.add_representer(str, _str)
+    _Dumper.add_representer(str, _str)
+    return _Dumper
 
 
 def registry_yaml_dump(data: dict[str, Any]) -> str:
     """YAML of a registry-YAML document, keys in order and Chinese as written."""
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+    import yaml
+
+    return yaml.dump(data, Dumper=_dumper_class(), allow_unicode=True, sort_keys=False,
                      default_flow_style=False, width=4096)
 
 

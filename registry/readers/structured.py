@@ -56,6 +56,7 @@ from pathlib import Path
 
 from registry.columns import TITLE, Assignment, assign_roles
 from registry.errors import SourceError
+from registry.lazy_re import lazy_compile
 from registry.readers import Document, Found
 from registry.readers.datatree import (
     Map,
@@ -87,7 +88,7 @@ _JS_START = re.compile(
     r"^\s*(?:export\s+(?:default\b|const\b|let\b|var\b)|module\.exports\b|"
     r"(?:const|let|var)\s+[\w$]+\s*(?::[^=\n]{1,80})?=\s*[{\[])", re.MULTILINE)
 _YAML_RECORD = re.compile(r"^\s*-\s+[^\W\d][\w \u3000-\u9fff-]{0,40}:(?:\s|$)", re.MULTILINE)
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[_\-.]+")
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])|[_\-.]+")
 _MAX_LABEL = 40
 
 
