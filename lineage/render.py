@@ -111,11 +111,12 @@ def draw_sections(sections: list[Section]) -> None:
 def write_tsv(section: Section) -> None:
     """A table as tab-separated lines, a header line first (like ``gh``): for grep, cut and awk."""
 
-    def clean(v: Any) -> str:
-        return cell(v).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    def clean(v: Any) -> str:  # (a tab inside a cell; line breaks are spaced out line by line, below)
+        return (v if type(v) is str else cell(v)).replace("\t", " ")
 
     cols = section.shown_columns
-    lines = ["\t".join(cols), *("\t".join(clean(r.get(c)) for c in cols) for r in section.rows or [])]
+    lines = ["\t".join(cols), *("\t".join([clean(r.get(c)) for c in cols]).replace("\r", " ").replace("\n", " ")
+                                for r in section.rows or [])]
     sys.stdout.write("\n".join(lines) + "\n")
 
 
