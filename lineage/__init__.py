@@ -14,6 +14,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from registry import database as _database
+
 # Loaded on first use, so that `import lineage.graph` does not pull in every question.
 _EXPORTS = {
     "build_graph": "lineage.graph",
@@ -38,3 +40,14 @@ def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(importlib.import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module 'lineage' has no attribute {name!r}")
+
+
+def _answers_of_app(con: Any, path: Any, app_id: int) -> list[tuple[str, int, str]]:
+    from lineage.app_answers import answers_of_app
+
+    return answers_of_app(con, path, app_id)
+
+
+# Each app written to a registry database stores the answers a question across apps reads per
+# app (lineage.app_answers); registry.database loads with the registry package, before this.
+_database.ANSWER_WRITERS.append(_answers_of_app)

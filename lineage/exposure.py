@@ -40,12 +40,7 @@ from lineage.names import (
     resolve_recipients,
 )
 from lineage.related import explain
-
-NO_ENTITY_KINDS = ("unnamed", "onward", "brand")
-"""The recipients a policy does not tie to a legal entity: a kind of recipient rather than a name
-(``unnamed``: 合作的持牌金融机构), a processor another recipient entrusts (``onward``), a brand no
-row resolves to a company (``brand``: 旦米, ``app store``; a brand an SDK row ties to a company is
-that company). :func:`sensitive_to_unnamed` lists the sensitive fields they receive."""
+from registry.model import NO_ENTITY_KINDS
 
 
 def _hierarchy(G: nx.MultiDiGraph, fnode: str, *, down: bool) -> list[str]:
@@ -394,19 +389,6 @@ def recipients_by_apps(G: nx.MultiDiGraph, field: str, *, limit: int | None = No
     ]
     rows.sort(key=lambda r: (-r["apps"], r["recipient"]))
     return rows[:limit] if limit else rows
-
-
-def no_entity_reason(kind: str, onward_of: str | None = None) -> str:
-    """Why a recipient of :data:`NO_ENTITY_KINDS` is listed, in a few words.
-
-    >>> no_entity_reason("brand"), no_entity_reason("onward", "广西嘉数信息科技有限公司")
-    ('a brand no row ties to a legal entity', 'an unnamed processor 广西嘉数信息科技有限公司 entrusts')
-    """
-    if kind == "onward":
-        return f"an unnamed processor {onward_of or 'a recipient'} entrusts"
-    if kind == "brand":
-        return "a brand no row ties to a legal entity"
-    return "a kind of recipient, not a name"
 
 
 def sensitive_to_unnamed(G: nx.MultiDiGraph, *, app: str | None = None) -> list[dict[str, Any]]:

@@ -49,9 +49,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from lineage import ids
 from registry.errors import (
@@ -74,6 +72,9 @@ from registry.suggest import (
 )
 from registry.suggest import check_app as check_app_name
 from registry.vocabulary import Vocabulary, load_vocabulary
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["MAX_CONTAINS", "MIN_CONTAINS", "Answer", "FieldIndex", "FieldMatch", "NameMatch", "RecipientMatch",
            "brand_tokens", "categories", "check_app", "closest", "contains_finder", "field_index", "field_names",

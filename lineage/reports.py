@@ -500,9 +500,9 @@ def fit(rows: list[dict[str, Any]], columns: list[str], width: int | str | None,
 
 
 def _no_cycle_collection() -> Any:
-    """:func:`lineage.scoped.no_cycle_collection`: the garbage collector paused while a summary of
+    """:func:`lineage.deferred.no_cycle_collection`: the garbage collector paused while a summary of
     many rows is built (its dicts hold no cycles; the answer's rows would be scanned again and again)."""
-    from lineage.scoped import no_cycle_collection
+    from lineage.deferred import no_cycle_collection
 
     return no_cycle_collection()
 
@@ -598,8 +598,7 @@ def unnamed_outcome(rows: list[dict[str, Any]], q: Asked | None = None, *, flows
     why its recipient is listed (``why``: a kind of recipient, whose onward processor, or a brand
     left unresolved; ``--json`` has ``recipient_kind`` and ``onward_of``). For people, one row per
     app and recipient with its sensitive fields; ``flows`` (and ``--json``, ``--csv``): one per flow."""
-    from lineage.exposure import no_entity_reason
-    from lineage.summary import by_recipient
+    from lineage.summary import by_recipient, no_entity_reason
 
     app, several_apps = (q.app, q.several_apps) if q is not None else (None, True)
     title = "sensitive fields to recipients no legal entity names"

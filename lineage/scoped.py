@@ -13,15 +13,12 @@ policies.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator
-from operator import itemgetter
 from typing import Any
 
 import networkx as nx
 
 from lineage import exposure, ids
+from lineage.deferred import no_cycle_collection
 from lineage.graph import build_graph
 from lineage.names import Answer, FieldMatch
 from registry.database import StoredPolicies
@@ -29,24 +26,6 @@ from registry.model import Registry
 
 # (what a question across apps needs is imported by it: a question about one app, the common
 # case of a command's start-up, loads none of it)
-
-
-@contextlib.contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a question builds its rows.
-
-    Across a thousand apps a question makes tens of thousands of row dicts, each of which
-    counts towards the collector's next pass over every object alive (the names, the modules):
-    a third of the question's time. Rows hold no cycles, reference counting frees them, so
-    nothing waits for the collector; it runs again as before once the rows are built.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def is_stored(reg: Registry) -> bool:
@@ -133,7 +112,7 @@ def _who_receives(reg: Registry, field: str, include_implied: bool, include_poss
     from lineage.deferred import DeferredAnswer
     from lineage.names import field_index, resolve_fields
     from lineage.related import explain
-    from registry.edge_rows import field_flows, permission_grants, recipient_counts
+    from registry.edge_rows import field_flows, ordered_flows, permission_grants, recipient_counts
 
     names = _names(reg)
     match: FieldMatch = resolve_fields(names, field)
@@ -146,7 +125,7 @@ def _who_receives(reg: Registry, field: str, include_implied: bool, include_poss
         return explain(answer, field_index(names), grants, counts, wider=wider)
     name = match.fields[0]
     flows = field_flows(stored, _sources(names, name, include_implied), implied=include_implied)
-    flows = _ordered(flows)
+    flows = ordered_flows(flows)
     stated = flows if include_possible else [f for f in flows if f[5] != exposure.POSSIBLE]
     shown = Answer([{"field": f} for f in dict.fromkeys(f[4] for f in stated)], match)
     shown.possible = 0 if include_possible else len(flows) - len(stated)
@@ -163,21 +142,6 @@ def _who_receives(reg: Registry, field: str, include_implied: bool, include_poss
 def _built(build: Any) -> list[dict[str, Any]]:
     with no_cycle_collection():
         return list(build())
-
-
-def _ordered(flows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """Lean flows in the rows' order, each flow once (:func:`lineage.exposure.dedupe_rows`)."""
-    from registry.edge_rows import LEAN_KEY
-
-    flows.sort(key=itemgetter(slice(LEAN_KEY)))
-    seen: set[tuple[Any, ...]] = set()
-    out = []
-    for f in flows:
-        key = (f[0], f[4], f[1], f[2], f[3], f[5], f[11])   # app, field, channel, via, recipient, relation, implied_via
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
 
 
 def _summary(reg: Registry, names: nx.MultiDiGraph, flows: list[tuple[Any, ...]], per_app: bool,
@@ -231,14 +195,14 @@ def _sensitive_to_unnamed(reg: Registry) -> list[dict[str, Any]]:
     from lineage.deferred import DeferredAnswer
     from lineage.exposure import dedupe_rows
     from lineage.flows import sort_rows
-    from registry.edge_rows import recipient_kinds, unnamed_flows, unnamed_records
+    from registry.edge_rows import ordered_flows, recipient_kinds, unnamed_flows, unnamed_records
 
     names = _names(reg)
     stored = reg.policies
     assert isinstance(stored, StoredPolicies)
     sensitive = [d["name"] for _, d in names.nodes(data=True) if d["kind"] == ids.FIELD and d.get("sensitive")]
     unnamed = [n for n, k in recipient_kinds(stored).items() if k in exposure.NO_ENTITY_KINDS]
-    flows = _ordered(unnamed_flows(stored, sensitive, unnamed))
+    flows = ordered_flows(unnamed_flows(stored, sensitive, unnamed))
 
     def build() -> list[dict[str, Any]]:
         return dedupe_rows(sort_rows(_rows(reg, names, unnamed_records(stored, sensitive, unnamed))))

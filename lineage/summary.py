@@ -135,3 +135,16 @@ def summarize(rows: Iterable[SummaryRow], *, per_app: bool = False, evidence: bo
             s["evidence"] = list(evs)
         result.append(s)
     return result
+
+
+def no_entity_reason(kind: str, onward_of: str | None = None) -> str:
+    """Why a recipient of :data:`registry.model.NO_ENTITY_KINDS` is listed, in a few words.
+
+    >>> no_entity_reason("brand"), no_entity_reason("onward", "广西嘉数信息科技有限公司")
+    ('a brand no row ties to a legal entity', 'an unnamed processor 广西嘉数信息科技有限公司 entrusts')
+    """
+    if kind == "onward":
+        return f"an unnamed processor {onward_of or 'a recipient'} entrusts"
+    if kind == "brand":
+        return "a brand no row ties to a legal entity"
+    return "a kind of recipient, not a name"

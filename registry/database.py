@@ -63,7 +63,7 @@ from registry.model import (
 MAGIC = b"SQLite format 3\x00"
 """The first 16 bytes of every SQLite database file."""
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """``PRAGMA user_version`` of the files this version writes."""
 
 APPLICATION_ID = 0x53475247
@@ -225,6 +225,16 @@ CREATE TABLE name_counts (
     apps  INTEGER NOT NULL,               -- how many apps write it so
     PRIMARY KEY (kind, name, value)
 ) WITHOUT ROWID;
+-- Answers of one app computed when it is written, by the question layer (lineage.app_answers; never
+-- edited by hand): a question across apps reads one row per app instead of every flow. Removed
+-- with its app; a row of another version is ignored, and an app without one is answered from its flows.
+CREATE TABLE app_answers (
+    app_id   INTEGER NOT NULL REFERENCES apps(app_id),
+    question TEXT NOT NULL,               -- the command it answers: sensitive-unnamed
+    version  INTEGER NOT NULL,            -- the question layer's version of its rows
+    rows     TEXT NOT NULL,               -- JSON list of the answer's rows for this app
+    PRIMARY KEY (app_id, question)
+) WITHOUT ROWID;
 CREATE INDEX flow_edges_by_field ON flow_edges (field, implied_via);
 CREATE INDEX recipient_edges_by_recipient ON recipient_edges (recipient);
 CREATE INDEX flows_by_app ON flows (app_id);
@@ -263,7 +273,7 @@ FROM apps a;
 """
 
 APP_TABLES = ("documents", "cell_texts", "evidence", "scenarios", "sdks", "permissions",
-              "fields", "recipients", "flows", "flow_edges", "recipient_edges")
+              "fields", "recipients", "flows", "flow_edges", "recipient_edges", "app_answers")
 
 MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {}
 """``{from_version: step}``: what takes a file of that version to the next one, a SQL script
@@ -537,6 +547,7 @@ class Writer:
         con.executemany("INSERT INTO cell_texts VALUES (?, ?, ?)",
                         [(aid, i, t) for t, i in texts.items()])
         _count_names(con, aid, 1)
+        _put_answers(con, self.path, aid)
 
 
 _APP_NAMES = """
@@ -570,6 +581,30 @@ def _fill_name_counts(con: sqlite3.Connection) -> None:
     con.execute("DELETE FROM name_counts")
     for (app_id,) in con.execute("SELECT app_id FROM apps").fetchall():
         _count_names(con, app_id, 1)
+
+
+AnswerWriter = Callable[[sqlite3.Connection, "str | Path", int], list[tuple[str, int, str]]]
+"""Given the connection, the file and an app just written (by ``app_id``, in the open
+transaction), the ``(question, version, rows as JSON)`` of that app to store in ``app_answers``."""
+
+ANSWER_WRITERS: list[AnswerWriter] = []
+"""What computes the answers stored with each app written. The registry computes none itself:
+the question layer adds its own when it is loaded (``lineage/__init__.py``). An app written
+without them is answered from its flows."""
+
+
+def _put_answers(con: sqlite3.Connection, path: str | Path, app_id: int) -> None:
+    con.executemany("INSERT INTO app_answers VALUES (?, ?, ?, ?)",
+                    [(app_id, *a) for w in ANSWER_WRITERS for a in w(con, path, app_id)])
+
+
+def _add_app_answers(con: sqlite3.Connection) -> None:
+    """Schema 3 → 4: ``app_answers``, computed for every app."""
+    if "app_answers" not in _tables(con):
+        con.execute(next(st for st in _statements(SCHEMA) if st.startswith("CREATE TABLE app_answers")))
+    con.execute("DELETE FROM app_answers")
+    for (app_id,) in con.execute("SELECT app_id FROM apps").fetchall():
+        _put_answers(con, "", app_id)
 
 
 def _put_edges(con: sqlite3.Connection, aid: int, p: Policy, ref: Callable[[Evidence], int | None]) -> None:
@@ -757,6 +792,7 @@ def _add_edge_tables(con: sqlite3.Connection) -> None:
 
 MIGRATIONS[1] = _add_edge_tables
 MIGRATIONS[2] = _fill_name_counts
+MIGRATIONS[3] = _add_app_answers
 
 
 class StoredPolicies(MutableMapping[str, Policy]):
@@ -777,6 +813,11 @@ class StoredPolicies(MutableMapping[str, Policy]):
         self._loaded: dict[str, Policy] = {}
         self._changed: dict[str, Policy] = {}
         self._removed: set[str] = set()
+
+    @property
+    def as_on_disk(self) -> bool:
+        """Whether no policy was set or removed in memory since opening."""
+        return not self._changed and not self._removed
 
     def changed(self, app: str) -> bool:
         """Whether ``app``'s policy was set in memory since opening (it is not on disk yet)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from registry.database import StoredPolicies, _fail, placeholders
@@ -129,8 +130,10 @@ def field_flows(stored: StoredPolicies, sources: Sequence[tuple[str, int]], *,
     return _lean(stored, hits, _grouped(edges))
 
 
-def unnamed_flows(stored: StoredPolicies, fields: Iterable[str], recipients: Iterable[str]) -> list[tuple[Any, ...]]:
-    """The lean flows (:data:`LEAN_KEY`) of :func:`unnamed_records`, in no order."""
+def unnamed_flows(stored: StoredPolicies, fields: Iterable[str], recipients: Iterable[str], *,
+                  app_id: int | None = None) -> list[tuple[Any, ...]]:
+    """The lean flows (:data:`LEAN_KEY`) of :func:`unnamed_records`, in no order; of one app only
+    if ``app_id`` is given."""
     fsql, fnames = placeholders(sorted(set(fields)))
     rnames = sorted(set(recipients))
     keep = set(rnames)
@@ -141,15 +144,30 @@ def unnamed_flows(stored: StoredPolicies, fields: Iterable[str], recipients: Ite
     # (a principal among the recipients comes twice: its flows are deduplicated with the others)
     principal = _LEAN_EDGE_COLUMNS.replace("re.", "p.")
     rsql = placeholders(rnames)[0]
-    wanted = _fetch(stored, f"SELECT {_LEAN_EDGE_COLUMNS} FROM recipient_edges re WHERE re.recipient IN {rsql} "
+    one, only = ("", []) if app_id is None else (" AND re.app_id = ?", [app_id])
+    wanted = _fetch(stored, f"SELECT {_LEAN_EDGE_COLUMNS} FROM recipient_edges re WHERE re.recipient IN {rsql}{one} "
                             f"UNION ALL SELECT {principal} FROM recipient_edges re JOIN recipient_edges p "
                             "ON p.app_id = re.app_id AND p.channel = re.channel AND p.via = re.via "
                             "AND p.recipient = re.onward_of AND p.onward_of IS NULL "
-                            f"WHERE re.recipient IN {rsql} AND re.onward_of IS NOT NULL", rnames + rnames)
+                            f"WHERE re.recipient IN {rsql} AND re.onward_of IS NOT NULL{one}", rnames + only + rnames + only)
     vias = {(e[0], e[1], e[2]) for e in wanted if e[4] in keep}
     hits = _by_via(stored, vias, f"SELECT {_LEAN_HIT_COLUMNS.format(part='0')} FROM v JOIN flow_edges h "
                    f"ON h.app_id = v.a AND h.channel = v.c AND h.via = v.n WHERE h.field IN {fsql}", fnames)
     return _lean(stored, hits, _grouped(wanted), keep=keep)
+
+
+def ordered_flows(flows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Lean flows (:data:`LEAN_KEY`) in the rows' order, each flow once
+    (:func:`lineage.exposure.dedupe_rows`)."""
+    flows.sort(key=itemgetter(slice(LEAN_KEY)))
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for f in flows:
+        key = (f[0], f[4], f[1], f[2], f[3], f[5], f[11])   # app, field, channel, via, recipient, relation, implied_via
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
 
 
 def _lean(stored: StoredPolicies, hits: list[tuple[Any, ...]], edges: dict[ViaKey, list[tuple[Any, ...]]],

@@ -39,6 +39,13 @@ class RecipientKind(StrEnum):
     """An affiliate of the controller (关联公司)."""
 
 
+NO_ENTITY_KINDS = ("unnamed", "onward", "brand")
+"""The recipients a policy does not tie to a legal entity: a kind of recipient rather than a name
+(``unnamed``: 合作的持牌金融机构), a processor another recipient entrusts (``onward``), a brand no
+row resolves to a company (``brand``: 旦米, ``app store``; a brand an SDK row ties to a company is
+that company). ``sensitive-unnamed`` lists the sensitive fields they receive."""
+
+
 class TableKind(StrEnum):
     SHARING = "sharing"
     SDK = "sdk"

@@ -25,6 +25,7 @@ import pytest
 
 from bench.synth import synth_registry
 from lineage import exposure
+from lineage.app_answers import stored_unnamed
 from lineage.backends import NetworkxBackend
 from lineage.deferred import DeferredAnswer
 from lineage.graph import build_graph
@@ -156,6 +157,7 @@ def test_summaries_from_the_lean_flows_are_the_summaries_of_the_rows(multi_db):
         assert sorted(edge_rows.recipient_apps(stored.policies, name)) == sorted(
             {(f[0], f[3]) for f in edge_rows.field_flows(stored.policies, [(name, 0)])}), name
     want = exposure.sensitive_to_unnamed(whole)
+    assert stored_unnamed(stored.policies) is not None  # (its summary per app is the apps' stored answers)
     got = NetworkxBackend(registry=open_database(multi_db)).sensitive_to_unnamed()
     assert isinstance(got, DeferredAnswer) and len(got) == len(want) > 0
     for per_app, evidence in ((True, False), (True, True), (False, True)):
@@ -316,7 +318,7 @@ def test_a_version_1_file_is_migrated_on_open_and_answers_the_same(tmp_path, mul
               ["top-recipients", "手机号", "--json"]):
         assert cli(*q, "-r", str(old)).stdout == cli(*q, "-r", str(multi_db)).stdout, q
     con = sqlite3.connect(old)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert con.execute("SELECT count(*) FROM flow_edges").fetchone()[0] > 0
     assert not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'flows_by_field'").fetchall()
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
