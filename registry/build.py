@@ -132,6 +132,9 @@ class _Builder:
         self.flows: list[Flow] = []
         self.flow_keys: set[tuple[object, ...]] = set()
         self.notes: list[str] = []
+        """What was left out, and why."""
+        self.guesses: list[str] = []
+        """What was kept on a guess (its flows marked ``low``), and which."""
         self.unresolved_recipients: list[str] = []
         self.duplicates: list[str] = []
         self.row_names: set[str] = set()
@@ -305,6 +308,7 @@ def build_policy(
             report.unresolved_fields[f.name] = vocab.suggest_fields(f.name)
     report.unresolved_recipients = sorted(b.unresolved_recipients)
     report.left_out.extend(b.notes)
+    report.guesses.extend(b.guesses)
     report.info.extend(b.duplicates)
     policy = Policy(
         app=app_name,
@@ -367,7 +371,7 @@ def _sdks(tables: list[RawTable], b: _Builder) -> list[SDK]:
                 continue
             else:
                 recips = [unnamed_provider(sdk.name, b.vocab)]
-                b.notes.append(f"line {row.line}: SDK {sdk.name} names no provider; its flows go to "
+                b.guesses.append(f"line {row.line}: SDK {sdk.name} names no provider; its flows go to "
                                f"{recips[0].name} ({recips[0].kind.value}), marked low")
             for r in recips:
                 b.recipient(r, contact=sdk.contact if r.kind is not RecipientKind.ONWARD else "")
