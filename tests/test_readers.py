@@ -334,3 +334,35 @@ def test_a_word_then_a_spaced_hyphen_qualifies_the_items_after_it():
     got = {f.field_as_written: f.qualifiers for f in policy.flows}
     assert "optional - IMEI" not in got and got["IMEI"] == ("optional",) and got["ICCID"] == ("optional",)
     assert got["OAID"] == ()
+
+
+def test_push_sdk_records_name_their_receiver_and_data_in_real_spellings():
+    # push_sdk_records.txt (SOLARMAN 小麦商家版): three records, `接收方名称:` the receiver,
+    # `共享信息名称:` the data, numbered (1.… 2.… 3.…) in 华为's
+    policy, report = import_document(CUTS / "push_sdk_records.txt")
+    assert [(s.name, s.provider) for s in policy.sdks] == [
+        ("华为PUSH SDK", "华为终端有限公司"), ("VIVO PUSH SDK", "维沃移动通信有限公司"),
+        ("小米 PUSH SDK", "小米科技有限责任公司")]
+    got = {(f.via, f.field_as_written): f.field for f in policy.flows}
+    # the spellings the page uses, each the vocabulary field it means
+    assert got[("华为PUSH SDK", "本机设备信息")] == "设备信息"
+    assert got[("华为PUSH SDK", "手机屏幕大小参数")] == "屏幕信息"
+    assert got[("VIVO PUSH SDK", "正在运行的应用列表")] == "运行中的进程"
+    assert got[("小米 PUSH SDK", "正在运行的应用列表")] == "运行中的进程"
+    assert {("华为PUSH SDK", "IMEI"), ("华为PUSH SDK", "IMSI"), ("华为PUSH SDK", "MAC地址")} <= set(got)
+    assert not report.unresolved_fields
+
+
+def test_sdk_records_read_their_installed_apps_and_access_point_spellings():
+    # sdk_records_permission_words.txt: 支付宝SDK (所属公司名称: 支付宝(中国)网络技术有限公司) and
+    # 微信SDK; the data under 个人信息收集范围:
+    policy, report = import_document(CUTS / "sdk_records_permission_words.txt")
+    assert [s.provider for s in policy.sdks] == ["支付宝(中国)网络技术有限公司", "深圳市腾讯计算机系统有限公司"]
+    got = {(f.via, f.field_as_written): f.field for f in policy.flows}
+    assert got[("支付宝SDK", "已安装APP信息")] == "应用程序列表"
+    assert got[("微信SDK(含微信分享SDK)", "已安装APP信息")] == "应用程序列表"
+    assert got[("支付宝SDK", "WLAN接入点")] == "WiFi信息"
+    assert got[("支付宝SDK", "SSID")] == "WiFi名称" and got[("支付宝SDK", "BSSID")] == "WiFi BSSID"
+    assert got[("微信SDK(含微信分享SDK)", "IMSI信息")] == "IMSI"
+    # what is left unresolved are permission words, not data (读写外部存储, 网络访问, 获取WiFi状态…)
+    assert set(report.unresolved_fields) == {"读写外部存储", "写入外部存储", "网络访问", "获取WiFi状态"}
