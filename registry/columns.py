@@ -85,12 +85,18 @@ def _org(_vocab_dir: str, text: str) -> bool:
     if not t or len(t) > 120 or looks_like_url(t):
         return False
     key = name_key(t)
-    vocab = load_vocabulary()
-    if any(key.endswith(name_key(s)) for s in vocab.company_suffixes if _CJK.search(s)):
+    suffixes = _cjk_suffix_keys(_vocab_dir)
+    if suffixes and key.endswith(suffixes):
         return not _SENTENCE.search(t)
     if _EN_ORG.search(t):
         return True
     return key in _brand_keys(_vocab_dir)
+
+
+@functools.cache
+def _cjk_suffix_keys(_vocab_dir: str) -> tuple[str, ...]:
+    """The Chinese company suffixes (有限公司) in name_key form, for one ``str.endswith``."""
+    return tuple(name_key(s) for s in load_vocabulary().company_suffixes if _CJK.search(s))
 
 
 @functools.cache

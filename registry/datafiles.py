@@ -9,7 +9,6 @@ import functools
 import hashlib
 import json
 import os
-import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -26,8 +25,8 @@ def name_key(text: str) -> str:
     >>> name_key(" IP 地址 ") == name_key("ip地址")
     True
     """
-    text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", "", text).casefold()
+    # str.split() drops the same white space as \s (both ask Unicode's isspace), at half the cost
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
 
