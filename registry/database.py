@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
+from registry import stats
 from registry.atomic import lock_timeout, output_target
 from registry.edges import fold_flows
 from registry.errors import RegistryFileError
@@ -548,6 +549,9 @@ class Writer:
                         [(aid, i, t) for t, i in texts.items()])
         _count_names(con, aid, 1)
         _put_answers(con, self.path, aid)
+        question, version = stats.STORED
+        con.execute("INSERT INTO app_answers VALUES (?, ?, ?, ?)",
+                    (aid, question, version, json.dumps(stats.app_counts(p), ensure_ascii=False, separators=(",", ":"))))
 
 
 _APP_NAMES = """
@@ -818,6 +822,19 @@ class StoredPolicies(MutableMapping[str, Policy]):
     def as_on_disk(self) -> bool:
         """Whether no policy was set or removed in memory since opening."""
         return not self._changed and not self._removed
+
+    def stored_answers(self, question: str, version: int) -> dict[str, Any]:
+        """The answers of ``question`` stored with each app (``app_answers``, of ``version``),
+        parsed, by app: of the apps as they are on disk (none set or removed in memory since)."""
+        try:
+            rows = self.con.execute("SELECT a.app, x.rows FROM app_answers x JOIN apps a ON a.app_id = x.app_id "
+                                    "WHERE x.question = ? AND x.version = ?", (question, version)).fetchall()
+        except sqlite3.Error as e:
+            raise _fail(self.path, e) from None
+        try:
+            return {app: json.loads(text) for app, text in rows if app not in self._changed and app not in self._removed}
+        except ValueError as e:
+            raise RegistryFileError(f"{self.path}: app_answers: {question} is not JSON ({e})") from None
 
     def changed(self, app: str) -> bool:
         """Whether ``app``'s policy was set in memory since opening (it is not on disk yet)."""

@@ -60,7 +60,8 @@ def test_every_app_written_has_its_answer_and_they_are_the_flows_summary(tmp_pat
     path = _db(tmp_path, _as("b"), _as("a"))
     con = sqlite3.connect(path)
     assert con.execute("SELECT a.app, x.question FROM app_answers x JOIN apps a USING (app_id) "
-                       "ORDER BY a.app").fetchall() == [("a", UNNAMED), ("b", UNNAMED)]
+                       "ORDER BY a.app, x.question").fetchall() == [
+        ("a", UNNAMED), ("a", "stats"), ("b", UNNAMED), ("b", "stats")]
     con.close()
     _same_as_the_graph(path, stored=True)
     rows = stored_unnamed(open_database(path).policies)
@@ -124,3 +125,30 @@ def test_a_version_3_file_gets_the_answers_on_open(tmp_path):
     con = sqlite3.connect(old)
     assert con.execute("SELECT count(*) FROM app_answers").fetchone()[0] == 2
     assert con.execute("PRAGMA user_version").fetchone()[0] == 4
+
+
+def test_stats_over_apps_read_each_apps_stored_counts_and_add_up_the_same(tmp_path):
+    from bench.synth import synth_registry
+    from registry.stats import STORED, stats
+
+    synth = list(synth_registry(apps=3, flows=3000, seed=5).policies.values())
+    apps = [_as("a"), *synth]
+    path = _db(tmp_path, *apps)
+    want = stats(Registry({p.app: p for p in apps}))
+    reg = open_database(path)
+    assert set(reg.policies.stored_answers(*STORED)) == {p.app for p in apps}
+    got = stats(reg)
+    assert got == want
+    assert reg.policies._loaded == {}  # no app was read whole: the counts came from their rows
+    # the seed's counts as docs/counts.md gives them, whichever way they are read
+    assert got["per_app"]["a"]["permissions"] == 12 and got["per_app"]["a"]["permission_rows"] == 20
+    # an app stored before its counts were (or changed in memory) is read whole, the rest stored
+    con = connect(path)
+    con.execute("DELETE FROM app_answers WHERE question = ? AND app_id = (SELECT app_id FROM apps WHERE app = 'a')",
+                (STORED[0],))
+    con.close()
+    reg = open_database(path)
+    assert stats(reg) == want and set(reg.policies._loaded) == {"a"}
+    reg = open_database(path)
+    reg.policies["a"] = dataclasses.replace(SEED, app="a", flows=SEED.flows[:10])
+    assert stats(reg)["flows"] == want["flows"] - len(SEED.flows) + 10
