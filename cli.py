@@ -8,6 +8,7 @@ command with ``--json``/``--csv`` and draws it with ``lineage.render``. Errors a
 
 from __future__ import annotations
 
+import gc
 import sys
 from enum import Enum
 from pathlib import Path
@@ -309,8 +310,11 @@ def export_cmd(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point (frozen: exit's gc skips what the command built)."""
+    try:
+        app()
+    finally:
+        gc.freeze()
 
 
 if __name__ == "__main__":
