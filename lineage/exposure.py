@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from operator import itemgetter
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from lineage import ids
 from lineage.flows import (
@@ -41,6 +39,9 @@ from lineage.names import (
 )
 from lineage.related import explain
 from registry.model import NO_ENTITY_KINDS
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def _hierarchy(G: nx.MultiDiGraph, fnode: str, *, down: bool) -> list[str]:

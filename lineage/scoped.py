@@ -13,16 +13,17 @@ policies.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
-from lineage import exposure, ids
+from lineage import exposure
 from lineage.deferred import no_cycle_collection
-from lineage.graph import build_graph
-from lineage.names import Answer, FieldMatch
+from lineage.field_names import FieldNames
+from lineage.names import Answer, FieldMatch, match_field, one_field
 from registry.database import StoredPolicies
 from registry.model import Registry
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # (what a question across apps needs is imported by it: a question about one app, the common
 # case of a command's start-up, loads none of it)
@@ -35,35 +36,33 @@ def is_stored(reg: Registry) -> bool:
 
 def graph_for(reg: Registry, app: str | None = None) -> nx.MultiDiGraph:
     """The graph of one app (its policy alone is read), or of the whole registry."""
+    from lineage.graph import build_graph
+
     if app is None:
         return build_graph(reg)
     return build_graph(Registry({app: reg.policy(app)}))
 
 
-def _names(reg: Registry) -> nx.MultiDiGraph:
-    from lineage.graph import names_graph
-    from lineage.names import field_index
+def _names(reg: Registry) -> FieldNames:
+    """Every field name of the registry and their groups (no graph: :mod:`lineage.field_names`)."""
+    from lineage.field_names import field_names
     from registry.database import field_catalogue
 
     stored = reg.policies
     assert isinstance(stored, StoredPolicies)
     cat = field_catalogue(stored)
-    G = names_graph(reg.apps, cat["fields"], cat["groups"], cat["granted"])
-    index = field_index(G)
-    index._spellings = cat["spellings"]
-    return G
+    return field_names(reg.apps, cat["fields"], cat["groups"], cat["granted"], cat["spellings"])
 
 
-def _sources(G: nx.MultiDiGraph, name: str, implied: bool) -> list[tuple[str, int]]:
+def _sources(names: FieldNames, name: str, implied: bool) -> list[tuple[str, int]]:
     """The field asked (part 0), its members (1) and its groups (2): who_receives's three walks."""
-    node = ids.field_id(name)
-    if not implied or not G.has_node(node):
+    if not implied or name not in names.fields:
         return [(name, 0)]
-    return ([(name, 0)] + [(G.nodes[m]["name"], 1) for m in exposure._hierarchy(G, node, down=True)]
-            + [(G.nodes[g]["name"], 2) for g in exposure._hierarchy(G, node, down=False)])
+    return ([(name, 0)] + [(m, 1) for m in names.hierarchy(name, down=True)]
+            + [(g, 2) for g in names.hierarchy(name, down=False)])
 
 
-def _rows(reg: Registry, names: nx.MultiDiGraph, recs: list[dict[str, Any]],
+def _rows(reg: Registry, names: FieldNames, recs: list[dict[str, Any]],
           asked: str | None = None) -> list[dict[str, Any]]:
     """The rows of fetched records, with the field's and the recipient's attributes as the
     whole registry's graph has them (the first app, by name, to write them)."""
@@ -74,7 +73,7 @@ def _rows(reg: Registry, names: nx.MultiDiGraph, recs: list[dict[str, Any]],
     assert isinstance(stored, StoredPolicies)
     kinds = recipient_kinds(stored, {x[0] for rec in recs for x in rec["recipients"]})
     for rec in recs:
-        node = names.nodes.get(ids.field_id(rec["field"]), {})
+        node = names.fields.get(rec["field"], {})
         rec["category"], rec["sensitive"] = node.get("category"), bool(node.get("sensitive"))
         for x in rec["recipients"]:
             x[2] = kinds.get(x[0])
@@ -92,7 +91,7 @@ def who_receives(reg: Registry, field: str, *, include_implied: bool = True,
         return _who_receives(reg, field, include_implied, include_possible)
 
 
-def _who_rows(reg: Registry, names: nx.MultiDiGraph, match: FieldMatch, include_implied: bool,
+def _who_rows(reg: Registry, names: FieldNames, match: FieldMatch, include_implied: bool,
               include_possible: bool) -> Answer:
     """The rows of :func:`who_receives`, built."""
     from registry.edge_rows import field_records
@@ -110,26 +109,25 @@ def _who_rows(reg: Registry, names: nx.MultiDiGraph, match: FieldMatch, include_
 
 def _who_receives(reg: Registry, field: str, include_implied: bool, include_possible: bool) -> Answer:
     from lineage.deferred import DeferredAnswer
-    from lineage.names import field_index, resolve_fields
     from lineage.related import explain
     from registry.edge_rows import field_flows, ordered_flows, permission_grants, recipient_counts
 
     names = _names(reg)
-    match: FieldMatch = resolve_fields(names, field)
+    match: FieldMatch = match_field(names.index, field)
     stored = reg.policies
     assert isinstance(stored, StoredPolicies)
     wider = None if include_implied else lambda: who_receives(reg, field)
     grants, counts = (lambda: permission_grants(stored)), (lambda fields: recipient_counts(stored, fields))
     if len(match.fields) != 1:  # several fields: merge_answers weighs their rows against each other
         answer = _who_rows(reg, names, match, include_implied, include_possible)
-        return explain(answer, field_index(names), grants, counts, wider=wider)
+        return explain(answer, names.index, grants, counts, wider=wider)
     name = match.fields[0]
     flows = field_flows(stored, _sources(names, name, include_implied), implied=include_implied)
     flows = ordered_flows(flows)
     stated = flows if include_possible else [f for f in flows if f[5] != exposure.POSSIBLE]
     shown = Answer([{"field": f} for f in dict.fromkeys(f[4] for f in stated)], match)
     shown.possible = 0 if include_possible else len(flows) - len(stated)
-    explain(shown, field_index(names), grants, counts, wider=wider)  # (it reads each row's field only)
+    explain(shown, names.index, grants, counts, wider=wider)  # (it reads each row's field only)
     if not stated:
         return shown
     answer = DeferredAnswer(
@@ -144,7 +142,7 @@ def _built(build: Any) -> list[dict[str, Any]]:
         return list(build())
 
 
-def _summary(reg: Registry, names: nx.MultiDiGraph, flows: list[tuple[Any, ...]], per_app: bool,
+def _summary(reg: Registry, names: FieldNames, flows: list[tuple[Any, ...]], per_app: bool,
              evidence: bool) -> list[dict[str, Any]]:
     """:func:`lineage.summary.by_recipient` of the rows the lean ``flows`` stand for."""
     from lineage.summary import summarize
@@ -153,8 +151,7 @@ def _summary(reg: Registry, names: nx.MultiDiGraph, flows: list[tuple[Any, ...]]
     stored = reg.policies
     assert isinstance(stored, StoredPolicies)
     kinds = recipient_kinds(stored, {f[3] for f in flows})
-    nodes = names.nodes
-    sensitive = {n: bool(nodes.get(ids.field_id(n), {}).get("sensitive")) for n in {f[4] for f in flows}}
+    sensitive = {n: names.sensitive(n) for n in {f[4] for f in flows}}
     places = evidence_places(stored, ((f[16], f[17]) for f in flows)) if evidence else {}
     with no_cycle_collection():
         return summarize(((f[0], f[3], kinds.get(f[3]), f[13], f[12], f[5], f[11], f[4], sensitive[f[4]], f[1], f[2],
@@ -171,7 +168,7 @@ def _recipients_by_apps(reg: Registry, field: str, limit: int | None) -> list[di
     from registry.edge_rows import recipient_apps, recipient_kinds
 
     names = _names(reg)
-    name = exposure.resolve_field_name(names, field)
+    name = one_field(match_field(names.index, field))
     stored = reg.policies
     assert isinstance(stored, StoredPolicies)
     apps: dict[str, set[str]] = {}
@@ -200,7 +197,7 @@ def _sensitive_to_unnamed(reg: Registry) -> list[dict[str, Any]]:
     names = _names(reg)
     stored = reg.policies
     assert isinstance(stored, StoredPolicies)
-    sensitive = [d["name"] for _, d in names.nodes(data=True) if d["kind"] == ids.FIELD and d.get("sensitive")]
+    sensitive = [n for n, d in names.fields.items() if d["sensitive"]]
     unnamed = [n for n, k in recipient_kinds(stored).items() if k in exposure.NO_ENTITY_KINDS]
     flows = ordered_flows(unnamed_flows(stored, sensitive, unnamed))
 

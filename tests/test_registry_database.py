@@ -360,3 +360,29 @@ def test_name_counts_follow_every_import_and_removal(tmp_path, multi_db):
     assert _name_counts(path) == kept
     assert NetworkxBackend(registry=reg).who_receives("身份证号") == NetworkxBackend(
         registry=open_database(fresh)).who_receives("身份证号")
+
+
+def test_the_field_names_of_a_question_across_apps_walk_as_the_names_graph(multi_db):
+    # who-receives and top-recipients across apps find their fields without networkx
+    # (lineage.field_names): the same nodes, attributes and walks as lineage.graph.names_graph
+    from lineage.field_names import field_names
+    from lineage.graph import names_graph
+    from lineage.ids import field_id
+    from lineage.names import field_index
+    from registry.database import field_catalogue
+
+    reg = open_database(multi_db)
+    cat = field_catalogue(reg.policies)
+    G = names_graph(reg.apps, cat["fields"], cat["groups"], cat["granted"])
+    names = field_names(reg.apps, cat["fields"], cat["groups"], cat["granted"], cat["spellings"])
+    assert list(names.fields) == [d["name"] for _, d in G.nodes(data=True)] and len(names.fields) > 200
+    walks = 0
+    for n, attrs in names.fields.items():
+        assert {k: G.nodes[field_id(n)][k] for k in ("category", "sensitive", "resolved")} == {
+            k: attrs[k] for k in ("category", "sensitive", "resolved")}, n
+        for down in (True, False):
+            want = [G.nodes[x]["name"] for x in exposure._hierarchy(G, field_id(n), down=down)]
+            assert names.hierarchy(n, down=down) == want, (n, down)
+            walks += bool(want)
+    assert walks > 100
+    assert names.index.names == field_index(G).names
