@@ -34,22 +34,12 @@ VERSION = 1
 change: rows of another version are not read, and the flows are."""
 
 
-def unnamed_summary(flows: list[tuple[Any, ...]], kinds: dict[str, str], sensitive: dict[str, bool],
-                    places: dict[tuple[int, int], str] | None = None) -> list[dict[str, Any]]:
-    """:func:`lineage.summary.by_recipient` (per app) of ordered lean flows, given each recipient's
-    kind and each field's sensitivity; with evidence if ``places`` (``file:line`` by evidence) is."""
-    from lineage.summary import summarize
-
-    return summarize(((f[0], f[3], kinds.get(f[3]), f[13], f[12], f[5], f[11], f[4], sensitive[f[4]], f[1], f[2],
-                       f[14], f[15], places.get((f[16], f[17])) if places is not None else None) for f in flows),
-                     per_app=True, evidence=places is not None)
-
-
 def answers_of_app(con: sqlite3.Connection, path: str | Path, app_id: int) -> list[tuple[str, int, str]]:
     """``(question, version, rows as JSON)`` of the app just written as ``app_id`` in ``con``'s
     transaction: its ``sensitive-unnamed`` rows, from its own recipients' kinds and fields'
     sensitivity. None are given for an app whose flows name a field its fields do not list (the
     registry's graph would take that field's sensitivity from another app)."""
+    from lineage.summary import lean_summary_rows, summarize
     from registry.edge_rows import ordered_flows, unnamed_flows
 
     listed = {n: bool(s) for n, s in con.execute(
@@ -59,9 +49,10 @@ def answers_of_app(con: sqlite3.Connection, path: str | Path, app_id: int) -> li
     kinds = dict(con.execute("SELECT name, kind FROM recipients WHERE app_id = ? ORDER BY position", (app_id,)))
     unnamed = [n for n, k in kinds.items() if k in NO_ENTITY_KINDS]
     sensitive = [n for n, s in listed.items() if s]
-    flows = ordered_flows(unnamed_flows(StoredPolicies(path, con), sensitive, unnamed, app_id=app_id)) \
-        if unnamed and sensitive else []
-    rows = [_compact(r) for r in unnamed_summary(flows, kinds, listed)]
+    app = con.execute("SELECT app FROM apps WHERE app_id = ?", (app_id,)).fetchone()[0]
+    one_app = StoredPolicies(path, con, ids={app: app_id})   # (not every app's id, for each app written)
+    flows = ordered_flows(unnamed_flows(one_app, sensitive, unnamed, app_id=app_id)) if unnamed and sensitive else []
+    rows = [_compact(r) for r in summarize(lean_summary_rows(flows, kinds, listed), per_app=True, evidence=False)]
     if any(r is None for r in rows):
         return []
     return [(UNNAMED, VERSION, json.dumps(rows, ensure_ascii=False, separators=(",", ":")))]

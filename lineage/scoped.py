@@ -29,11 +29,6 @@ if TYPE_CHECKING:
 # case of a command's start-up, loads none of it)
 
 
-def is_stored(reg: Registry) -> bool:
-    """True if ``reg`` reads its policies from a database as they are asked for."""
-    return isinstance(reg.policies, StoredPolicies)
-
-
 def graph_for(reg: Registry, app: str | None = None) -> nx.MultiDiGraph:
     """The graph of one app (its policy alone is read), or of the whole registry."""
     from lineage.graph import build_graph
@@ -145,7 +140,7 @@ def _built(build: Any) -> list[dict[str, Any]]:
 def _summary(reg: Registry, names: FieldNames, flows: list[tuple[Any, ...]], per_app: bool,
              evidence: bool) -> list[dict[str, Any]]:
     """:func:`lineage.summary.by_recipient` of the rows the lean ``flows`` stand for."""
-    from lineage.summary import summarize
+    from lineage.summary import lean_summary_rows, summarize
     from registry.edge_rows import evidence_places, recipient_kinds
 
     stored = reg.policies
@@ -154,8 +149,7 @@ def _summary(reg: Registry, names: FieldNames, flows: list[tuple[Any, ...]], per
     sensitive = {n: names.sensitive(n) for n in {f[4] for f in flows}}
     places = evidence_places(stored, ((f[16], f[17]) for f in flows)) if evidence else {}
     with no_cycle_collection():
-        return summarize(((f[0], f[3], kinds.get(f[3]), f[13], f[12], f[5], f[11], f[4], sensitive[f[4]], f[1], f[2],
-                           f[14], f[15], places.get((f[16], f[17]))) for f in flows), per_app=per_app, evidence=evidence)
+        return summarize(lean_summary_rows(flows, kinds, sensitive, places), per_app=per_app, evidence=evidence)
 
 
 def recipients_by_apps(reg: Registry, field: str, *, limit: int | None = None) -> list[dict[str, Any]]:

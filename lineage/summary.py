@@ -25,7 +25,7 @@ registry of a thousand apps it costs far less than drawing the flows it replaces
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 _HOW_RANK = {"explicit": 0, "implied": 1, "member": 2, "possible": 3}
@@ -87,6 +87,16 @@ def summary_row(r: dict[str, Any]) -> SummaryRow:
     return (r["app"], r["recipient"], r["recipient_kind"], r.get("onward_of"), r.get("recipient_as_written"),
             r["relation"], r.get("implied_via"), r["field"], r.get("sensitive"), r["channel"], r["via"],
             r.get("form"), r.get("confidence"), f"{ev.get('file')}:{ev.get('line')}" if ev else None)
+
+
+def lean_summary_rows(flows: Iterable[tuple[Any, ...]], kinds: dict[str, str], sensitive: dict[str, bool],
+                      places: dict[tuple[int, int], str] | None = None) -> Iterator[SummaryRow]:
+    """The :data:`SummaryRow` of each lean flow of a registry database
+    (:data:`registry.edge_rows.LEAN_KEY`), given each recipient's kind, each field's sensitivity
+    and, for evidence, the ``file:line`` of each evidence (by ``(app_id, evidence_id)``)."""
+    places = places or {}
+    return ((f[0], f[3], kinds.get(f[3]), f[13], f[12], f[5], f[11], f[4], sensitive[f[4]], f[1], f[2], f[14], f[15],
+             places.get((f[16], f[17]))) for f in flows)
 
 
 def summarize(rows: Iterable[SummaryRow], *, per_app: bool = False, evidence: bool = True) -> list[dict[str, Any]]:

@@ -807,11 +807,12 @@ class StoredPolicies(MutableMapping[str, Policy]):
     policy changes this mapping, not the file, until :func:`save_database`.
     """
 
-    def __init__(self, path: str | Path, con: sqlite3.Connection) -> None:
+    def __init__(self, path: str | Path, con: sqlite3.Connection, *, ids: dict[str, int] | None = None) -> None:
+        """``ids``: the apps to see, by name, if not all of the file's (read here otherwise)."""
         self.path = Path(path)
         self.con = con
         try:
-            self._ids = dict(con.execute("SELECT app, app_id FROM apps"))
+            self._ids = dict(con.execute("SELECT app, app_id FROM apps")) if ids is None else dict(ids)
         except sqlite3.Error as e:
             raise _fail(path, e) from None
         self._loaded: dict[str, Policy] = {}
