@@ -826,16 +826,21 @@ class StoredPolicies(MutableMapping[str, Policy]):
 
     def stored_answers(self, question: str, version: int) -> dict[str, Any]:
         """The answers of ``question`` stored with each app (``app_answers``, of ``version``),
-        parsed, by app: of the apps as they are on disk (none set or removed in memory since)."""
+        parsed, by app: of the apps as they are on disk (none set or removed in memory since).
+        A row that is not JSON is left out (it is derived data: the app's own rows answer)."""
         try:
             rows = self.con.execute("SELECT a.app, x.rows FROM app_answers x JOIN apps a ON a.app_id = x.app_id "
                                     "WHERE x.question = ? AND x.version = ?", (question, version)).fetchall()
         except sqlite3.Error as e:
             raise _fail(self.path, e) from None
-        try:
-            return {app: json.loads(text) for app, text in rows if app not in self._changed and app not in self._removed}
-        except ValueError as e:
-            raise RegistryFileError(f"{self.path}: app_answers: {question} is not JSON ({e})") from None
+        out = {}
+        for app, text in rows:
+            if app not in self._changed and app not in self._removed:
+                try:
+                    out[app] = json.loads(text)
+                except (TypeError, ValueError):
+                    continue
+        return out
 
     def changed(self, app: str) -> bool:
         """Whether ``app``'s policy was set in memory since opening (it is not on disk yet)."""

@@ -196,7 +196,8 @@ def stats(reg: Registry, *, app: str | None = None) -> dict[str, Any]:
             reg.policy(app)
         return {"app": app, **policy_stats(reg.policies[app])}
     stored = getattr(reg.policies, "stored_answers", None)
-    rows = stored(*STORED) if stored is not None else {}
+    rows = {a: c for a, c in (stored(*STORED) if stored is not None else {}).items()
+            if isinstance(c, dict) and {"counts", "recipients", "fields", "permission_only"} <= c.keys()}
     each = {a: rows[a] if a in rows else app_counts(reg.policies[a]) for a in sorted(reg.policies)}
     per_app = {a: c["counts"] for a, c in each.items()}
     total: dict[str, Any] = {"apps": len(per_app)}

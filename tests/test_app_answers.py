@@ -149,6 +149,14 @@ def test_stats_over_apps_read_each_apps_stored_counts_and_add_up_the_same(tmp_pa
     con.close()
     reg = open_database(path)
     assert stats(reg) == want and set(reg.policies._loaded) == {"a"}
+    # a damaged row (not JSON, or not the counts) is derived data: that app is read whole
+    for bad in ("{", "[]", '{"counts": 1}'):
+        con = connect(path)
+        con.execute("UPDATE app_answers SET rows = ? WHERE question = ? AND app_id = "
+                    "(SELECT app_id FROM apps WHERE app = ?)", (bad, STORED[0], synth[0].app))
+        con.close()
+        reg = open_database(path)
+        assert stats(reg) == want and synth[0].app in reg.policies._loaded, bad
     reg = open_database(path)
     reg.policies["a"] = dataclasses.replace(SEED, app="a", flows=SEED.flows[:10])
     assert stats(reg)["flows"] == want["flows"] - len(SEED.flows) + 10
