@@ -30,7 +30,7 @@ from lineage.backends import NetworkxBackend
 from lineage.deferred import DeferredAnswer
 from lineage.graph import build_graph
 from lineage.summary import by_recipient
-from registry import Registry, edge_rows, import_document, load_registry, open_registry
+from registry import Registry, database, edge_rows, import_document, load_registry, open_registry
 from registry.database import SCHEMA_VERSION, StoredPolicies, open_database, writer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -386,3 +386,38 @@ def test_the_field_names_of_a_question_across_apps_walk_as_the_names_graph(multi
             walks += bool(want)
     assert walks > 100
     assert names.index.names == field_index(G).names
+
+
+def _connect_new(path: str, barrier, errors) -> None:
+    barrier.wait()
+    try:
+        database.connect(path, create=True).close()
+    except Exception as e:
+        errors.put(f"{path}: {e}")
+
+
+def test_two_processes_making_the_same_new_database_at_once_both_open_it(tmp_path):
+    """The race behind a CI failure: SQLite refuses a second switch to WAL without waiting.
+
+    Started together from a barrier, 30 pairs of processes open a missing file with
+    ``create=True``. Before creators took turns on the sidecar lock, about 4 in 10 pairs had
+    one fail at once with "database is locked"; now every open succeeds.
+    """
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    errors = ctx.Queue()
+    for i in range(30):
+        path = str(tmp_path / f"race{i}.db")
+        barrier = ctx.Barrier(2)
+        procs = [ctx.Process(target=_connect_new, args=(path, barrier, errors)) for _ in range(2)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+            assert p.exitcode == 0
+        assert sqlite3.connect(path).execute("PRAGMA application_id").fetchone()[0] == database.APPLICATION_ID
+    found = []
+    while not errors.empty():
+        found.append(errors.get())
+    assert found == []
