@@ -445,8 +445,14 @@ def _check_schema(con: sqlite3.Connection, path: str | Path) -> None:
 
 
 def _migrate(con: sqlite3.Connection, version: int, path: str | Path) -> None:
+    """Run the steps from ``version`` on, under the write lock.
+
+    The version is read again once the lock is held: another process that opened the same
+    old file at the same time may have migrated it while this one waited.
+    """
     con.execute("BEGIN IMMEDIATE")
     try:
+        version = con.execute("PRAGMA user_version").fetchone()[0]
         while version < SCHEMA_VERSION:
             step = MIGRATIONS.get(version)
             if step is None:

@@ -297,14 +297,11 @@ def test_two_imports_creating_the_same_new_database_both_land(tmp_path):
         assert load_registry(out).apps == ["A", "B"]
 
 
-def test_a_version_1_file_is_migrated_on_open_and_answers_the_same(tmp_path, multi_db):
-    """Schema 1 had no edge tables: a file of that version gets them on first open."""
-    import shutil
-
-    old = tmp_path / "v1.db"
-    shutil.copy(multi_db, old)
+def _as_version_1(new: Path, old: Path) -> None:
+    """A copy of ``new`` as version 1 was: no edge tables, no covering name indexes, the flow
+    indexes of the time."""
+    shutil.copy(new, old)
     con = sqlite3.connect(old)
-    # what version 1 was: no edge tables, no covering name indexes, the flow indexes of the time
     for obj in ("flow_edges", "recipient_edges"):
         con.execute(f"DROP TABLE {obj}")
     for index in ("fields_by_name", "recipients_by_name", "scenarios_by_name", "sdks_by_name"):
@@ -314,6 +311,55 @@ def test_a_version_1_file_is_migrated_on_open_and_answers_the_same(tmp_path, mul
     con.execute("PRAGMA user_version = 1")
     con.commit()
     con.close()
+
+
+def _open_old(path: str, barrier, errors) -> None:
+    barrier.wait()
+    try:
+        database.connect(path).close()
+    except Exception as e:
+        errors.put(f"{path}: {e}")
+
+
+def test_two_processes_opening_one_old_file_at_once_migrate_it_once(tmp_path):
+    """The second waits for the first's migration, then finds the file current. It used to run
+    the steps again on the migrated file, and the edge tables' rows clashed."""
+    import multiprocessing
+
+    new = tmp_path / "new.db"
+    with writer(new) as w:
+        w.put(open_registry().policies["你我贷"])
+    ctx = multiprocessing.get_context("fork")
+    errors = ctx.Queue()
+    for i in range(6):
+        old = tmp_path / f"v1-{i}.db"
+        _as_version_1(new, old)
+        barrier = ctx.Barrier(2)
+        procs = [ctx.Process(target=_open_old, args=(str(old), barrier, errors)) for _ in range(2)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(120)
+            assert p.exitcode == 0
+        con = sqlite3.connect(old)
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        con.execute("ATTACH ? AS new", (str(new),))
+        for table in ("flow_edges", "recipient_edges"):  # made once: the same rows as a fresh file's
+            assert con.execute(f"SELECT * FROM {table} EXCEPT SELECT * FROM new.{table}").fetchall() == []
+            assert (con.execute(f"SELECT count(*) FROM {table}").fetchone()
+                    == con.execute(f"SELECT count(*) FROM new.{table}").fetchone()), table
+        con.close()
+    found = []
+    while not errors.empty():
+        found.append(errors.get())
+    assert found == []
+
+
+def test_a_version_1_file_is_migrated_on_open_and_answers_the_same(tmp_path, multi_db):
+    """Schema 1 had no edge tables: a file of that version gets them on first open."""
+    old = tmp_path / "v1.db"
+    _as_version_1(multi_db, old)
     for q in (["who-receives", "身份证号", "--json"], ["sensitive-unnamed", "--json"],
               ["top-recipients", "手机号", "--json"]):
         assert cli(*q, "-r", str(old)).stdout == cli(*q, "-r", str(multi_db)).stdout, q
