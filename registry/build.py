@@ -130,7 +130,8 @@ class _Builder:
         self.fields: dict[str, _FieldSeen] = {}
         self.recipients: dict[str, _RecipientSeen] = {}
         self.flows: list[Flow] = []
-        self.flow_keys: set[tuple[object, ...]] = set()
+        self.flow_keys: dict[tuple[object, ...], int] = {}
+        """Each flow's key, and its index in :attr:`flows`."""
         self.notes: list[str] = []
         """What was left out, and why."""
         self.guesses: list[str] = []
@@ -141,6 +142,8 @@ class _Builder:
         """Names given to rows without a scenario cell (each row its own node: its own evidence)."""
         self.brand_matches: dict[str, list[SDK]] = {}
         """A brand's matching SDKs, per policy (normalize.resolve_brand)."""
+        self.permission_reads: dict[tuple[str, str], str] = {}
+        """(permission word as written, field it gives): the note of such flows (:meth:`fields_of`)."""
 
     # -- fields ---------------------------------------------------------------
     def field_of(self, text: str, parent: str | None = None) -> str:
@@ -154,16 +157,43 @@ class _Builder:
         return fn.canonical
 
     def fields_of(self, items: list[Item]) -> list[tuple[str, Item, str | None]]:
-        """(canonical, item, implied_via) for each item and each group member."""
+        """(canonical, item, implied_via) for each item and each group member.
+
+        An item that is no field but a device permission (``麦克风``, ``摄像头权限`` in an SDK's
+        data cell) also stands for the fields the permission gives (``data/permissions.yaml``):
+        their flows, written as the permission word, are marked ``low`` with a note
+        (:meth:`add_flow`), and the word keeps its own flow. The word is not made a group of
+        those fields: asking who receives ``获取手机状态和身份`` must not answer with everyone
+        who receives an IMEI.
+        """
         out: list[tuple[str, Item, str | None]] = []
         for it in items:
             name = self.field_of(it.text)
             out.append((name, it, None))
+            if not it.members and self.fields[name].entry is None:
+                out.extend((f, it, None) for f in self._permission_fields(it, name))
             for m in it.members:
                 out.extend(
                     (self.field_of(mm.text, parent=name), mm, name)
                     for mm in [m, *self._flatten(m.members)]
                 )
+        return out
+
+    def _permission_fields(self, item: Item, name: str) -> list[str]:
+        perm = self.vocab.permission(item.text)
+        if perm is None or not perm.fields:
+            return []
+        out = []
+        for f in perm.fields:
+            entry = self.vocab.resolve_field(f)
+            canonical = entry.name if entry else f
+            self.fields.setdefault(canonical, _FieldSeen(entry))  # not seen as written: implied
+            out.append(canonical)
+        note = (f"{item.text} names a permission ({perm.name}), not data; read as the data it gives "
+                f"({', '.join(out)}), marked low")
+        if not any(w == item.text for w, _ in self.permission_reads):
+            self.guesses.append(f"line {item.line}: {note}")
+        self.permission_reads.update({(item.text, f): note for f in out})
         return out
 
     def _flatten(self, items: tuple[Item, ...]) -> list[Item]:
@@ -221,11 +251,18 @@ class _Builder:
         return out
 
     def add_flow(self, flow: Flow) -> None:
+        """Add a flow unless one of the same key is there; a flow the document states replaces
+        one read from a permission word."""
+        why = self.permission_reads.get((flow.field_as_written, flow.field)) if flow.implied_via is None else None
+        if why:
+            flow = replace(flow, confidence="low", note="; ".join(n for n in (flow.note, why) if n))
         key = (flow.field, flow.channel, flow.via, flow.recipient, flow.implied_via)
-        if key in self.flow_keys:
-            return
-        self.flow_keys.add(key)
-        self.flows.append(flow)
+        at = self.flow_keys.get(key)
+        if at is None:
+            self.flow_keys[key] = len(self.flows)
+            self.flows.append(flow)
+        elif not why and (self.flows[at].field_as_written, flow.field) in self.permission_reads:
+            self.flows[at] = flow
 
 
 _FORMS = {"prose": "prose", "records": "records", "paragraph-list": "records", "markdown-records": "records",

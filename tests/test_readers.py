@@ -366,3 +366,21 @@ def test_sdk_records_read_their_installed_apps_and_access_point_spellings():
     assert got[("微信SDK(含微信分享SDK)", "IMSI信息")] == "IMSI"
     # what is left unresolved are permission words, not data (读写外部存储, 网络访问, 获取WiFi状态…)
     assert set(report.unresolved_fields) == {"读写外部存储", "写入外部存储", "网络访问", "获取WiFi状态"}
+    # each stands for the data its permission gives (data/permissions.yaml), marked low, the
+    # permission word's own flow kept as written; 网络访问 gives no personal data, so nothing more
+    words = {"读写外部存储", "写入外部存储", "网络访问", "获取WiFi状态"}
+    implied = {(f.via, f.field): f for f in policy.flows if f.field_as_written in words and f.field not in words}
+    assert set(implied) == {
+        ("支付宝SDK", "存储文件"), ("支付宝SDK", "照片"),
+        ("微信SDK(含微信分享SDK)", "存储文件"), ("微信SDK(含微信分享SDK)", "照片"),
+        ("微信SDK(含微信分享SDK)", "WiFi信息"), ("微信SDK(含微信分享SDK)", "WiFi名称"),
+        ("微信SDK(含微信分享SDK)", "WiFi BSSID")}
+    assert all(f.confidence == "low" and "names a permission" in f.note for f in implied.values())
+    assert implied[("支付宝SDK", "照片")].field_as_written == "读写外部存储"
+    assert implied[("微信SDK(含微信分享SDK)", "WiFi名称")].recipient == "深圳市腾讯计算机系统有限公司"
+    stated = {(f.via, f.field): f for f in policy.flows if (f.via, f.field) not in implied}
+    assert {("支付宝SDK", "读写外部存储"), ("微信SDK(含微信分享SDK)", "网络访问")} <= set(stated)
+    assert all(f.confidence == "high" for f in stated.values())
+    # not a group of those fields: none of them is implied via the word
+    assert not any(f.implied_via in words for f in policy.flows)
+    assert sum("names a permission" in g for g in report.guesses) == 3  # once per word, not per SDK
