@@ -161,3 +161,30 @@ def test_exports_carry_the_reading(shifted):
     assert recs["德邦"]["confidence"] == "low" and "shifted" in recs["德邦"]["note"]
     assert (recs["顺丰速运"]["form"], recs["顺丰速运"]["confidence"], recs["顺丰速运"]["note"]) == ("table", "high", "")
     assert recs["顺丰速运"]["qualifiers"] == ""
+
+
+def _sdk_flows(cell_items: list[str]) -> list:
+    """The flows one SDK row would make of a data cell's items (as the builder adds them)."""
+    from registry.build import _Builder
+    from registry.model import Channel, Evidence, Flow
+    from registry.splitting import Item
+    from registry.vocabulary import load_vocabulary
+
+    b = _Builder(load_vocabulary(), "list.txt")
+    ev = Evidence("list.txt", 1, "sdk", 1, "data", "，".join(cell_items))
+    for name, item, implied in b.fields_of([Item(t, line=1) for t in cell_items]):
+        b.add_flow(Flow(field=name, field_as_written=item.text, channel=Channel.SDK, via="语音SDK",
+                        recipient="上海兆言网络科技有限公司", recipient_as_written="上海兆言网络科技有限公司",
+                        purpose="", frequency="", evidence=ev, implied_via=implied))
+    return b.flows
+
+
+def test_a_stated_field_wins_over_the_same_field_read_from_a_permission_word():
+    # 麦克风 (a permission: data/permissions.yaml gives 语音信息), then 语音 (an alias of 语音信息)
+    # in one cell, in either order: one 语音信息 flow, the stated one, high
+    for cell in (["麦克风", "语音"], ["语音", "麦克风"]):
+        voice = [f for f in _sdk_flows(cell) if f.field == "语音信息"]
+        assert [(f.field_as_written, f.confidence, f.note) for f in voice] == [("语音", "high", "")], cell
+    only = [f for f in _sdk_flows(["麦克风"]) if f.field == "语音信息"]
+    assert [(f.field_as_written, f.confidence) for f in only] == [("麦克风", "low")]
+    assert "names a permission (麦克风)" in only[0].note
