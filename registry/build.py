@@ -378,6 +378,11 @@ def _sdks(tables: list[RawTable], b: _Builder) -> list[SDK]:
             data = row.cells.get("data", Cell())
             sdk_name = (row.text("sdk_name") or row.text("provider")).strip(_TRAILING)
             provider_text = row.text("provider").replace("\n", "").strip(_TRAILING)
+            if not provider_text and not looks_like_sdk_name(sdk_name):
+                # a heading or a stray line read as a record: no SDK, and its words no fields
+                b.notes.append(f"line {row.line}: {sdk_name.replace(chr(10), ' ')!r} names no provider "
+                               "and is no SDK's name (a heading?): not read as an SDK")
+                continue
             ev = _ev(b.file, "sdk", n, "sdk_name", row.cells.get("sdk_name", data))
             field_rows = b.fields_of(split_lines(data.items, vocab=b.vocab))
             sdk = SDK(
@@ -403,9 +408,6 @@ def _sdks(tables: list[RawTable], b: _Builder) -> list[SDK]:
                 out.append(sdk)
             if provider_text:
                 recips = classify_recipient(provider_text, b.vocab)
-            elif not looks_like_sdk_name(sdk.name):  # a heading or a stray line, not an SDK
-                b.notes.append(f"line {row.line}: SDK {sdk.name} names no provider; its flows were left out")
-                continue
             else:
                 recips = [unnamed_provider(sdk.name, b.vocab)]
                 b.guesses.append(f"line {row.line}: SDK {sdk.name} names no provider; its flows go to "
