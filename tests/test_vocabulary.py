@@ -633,6 +633,11 @@ def test_onward_markers(v):
     ("Voice audio", "语音信息"),                # acuity_subprocessors
     ("name", "姓名"),                           # acuity_subprocessors: "Email, name, billing address"
     ("device push token", "推送Token"),         # acuity_subprocessors
+    ("Technical logs", "日志信息"),             # bento_subprocessors (4 rows)
+    ("audit logs", "日志信息"),                 # baton_subprocessors, paymenthood_subprocessors
+    ("Billing contact details", "联系方式"),    # bento_subprocessors: the customer's own contacts,
+    ("Business contact details", "联系方式"),   # for billing, for business, for the account
+    ("Account contact details", "联系方式"),
 ])
 def test_corpus_spellings_resolve(v, written, canonical):
     assert resolved(v, written) == canonical
