@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from registry.columns import NO_DATA_NOTE, looks_like_sdk_name
+from registry.datafiles import name_key
 from registry.model import (
     SDK,
     Channel,
@@ -172,12 +173,21 @@ class _Builder:
             out.append((name, it, None))
             if not it.members and self.fields[name].entry is None:
                 out.extend((f, it, None) for f in self._permission_fields(it, name))
-            for m in it.members:
+            for m in self._members(it, name):
                 out.extend(
                     (self.field_of(mm.text, parent=name), mm, name)
                     for mm in [m, *self._flatten(m.members)]
                 )
         return out
+
+    def _members(self, item: Item, name: str) -> list[Item]:
+        """The item's members that are fields: not the values its field takes
+        (``网络类型（例如 Wi-Fi、3G、4G）``: ``values`` in ``fields.yaml``), which the cell quotes."""
+        entry = self.fields[name].entry
+        if not entry or not entry.values:
+            return list(item.members)
+        values = {name_key(v) for v in entry.values}
+        return [m for m in item.members if name_key(m.text) not in values]
 
     def _permission_fields(self, item: Item, name: str) -> list[str]:
         perm = self.vocab.permission(item.text)

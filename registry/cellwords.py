@@ -134,9 +134,15 @@ class CellWords:
             return platform
         if _key(t) in self.qualifier_words or self._starters.match(t) or self.is_denial(t):
             return t
-        if self._how_words(t):
+        if self._how_words(t) or self._says_why(t):
             return t
         return None
+
+    def _says_why(self, t: str) -> bool:
+        """A Chinese parenthesis that says why, not what: no list in it, and a purpose opener
+        of ``qualifiers.purpose_openers`` in it (已安装应用列表（查询本机是否已安装 以便显示该登录方式）)."""
+        return bool(self._purpose_open and _CJK.search(t) and not any(c in t for c in "、，,；;/")
+                    and self._purpose_open.search(t))
 
     def _how_words(self, t: str) -> bool:
         """An English parenthesis that says how, not what: "(hashed)", "(temporarily)",

@@ -39,6 +39,8 @@ class FieldEntry:
     aliases: tuple[str, ...] = ()
     parent: str | None = None
     en: str = ""
+    values: tuple[str, ...] = ()
+    """Values the field takes (网络类型: WiFi, 4G), which a list may give in its parenthesis."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +82,31 @@ class Vocabulary:
         ``trailing`` is false, a trailing qualifier in parentheses (…（IOS）, …（可选）;
         ``splitting.yaml``).
         """
-        for candidate in self._field_candidates(text, trailing):
+        candidates = self._field_candidates(text, trailing)
+        for candidate in candidates:
             name = self.field_index.get(name_key(candidate))
             if name:
                 return self.fields[name]
+        for candidate in candidates:
+            rest = self._without_brand(candidate)
+            if rest and (name := self.field_index.get(name_key(rest))):
+                return self.fields[name]
         return None
+
+    def _without_brand(self, text: str) -> str | None:
+        """The text after a leading brand token of ``recipients.yaml`` (微信昵称, QQ头像: the
+        nickname and avatar a platform holds), if two characters or more are left."""
+        key = name_key(text)
+        for token in self._brand_tokens:
+            if key.startswith(token) and len(key) - len(token) >= 2:
+                return key[len(token):]
+        return None
+
+    @functools.cached_property
+    def _brand_tokens(self) -> tuple[str, ...]:
+        """Brand tokens of two characters or more, longest first (as name keys)."""
+        keys = {name_key(t) for b in self.brands for t in b.tokens}
+        return tuple(sorted((k for k in keys if len(k) >= 2), key=lambda k: (-len(k), k)))
 
     def strip_qualifiers(self, text: str) -> str:
         """The text without leading qualifiers and trailing platform notes."""
@@ -188,7 +210,8 @@ def _fields(data: dict[str, Any], path: Path) -> tuple[dict[str, FieldEntry], di
         if sens not in SENSITIVITY:
             raise VocabularyError(f"{path}: field {name!r}: sensitive must be true or false")
         aliases = tuple(str(a) for a in raw.get("aliases") or ())
-        fields[name] = FieldEntry(name, cat, sens, aliases, raw.get("parent"), raw.get("en", ""))
+        fields[name] = FieldEntry(name, cat, sens, aliases, raw.get("parent"), raw.get("en", ""),
+                                  tuple(str(v) for v in raw.get("values") or ()))
         for alias in (name, *aliases):
             key = name_key(alias)
             if index.get(key, name) != name:

@@ -174,6 +174,28 @@ def test_bulleted_sdk_records_after_a_lead_in_sentence():
     assert all(got.values())
 
 
+def test_bulleted_sdk_records_read_their_items_as_the_fields_they_name():
+    # the same cut, line 11 (微信 SDK) and line 18 (QQ SDK), item by item
+    policy, report = import_document(CUTS / "todo_bulleted_sdk_records.txt")
+    field = {(f.via, f.field_as_written): f.field for f in policy.flows if f.implied_via is None}
+    # a platform's nickname and avatar are a nickname and an avatar
+    assert field[("微信 SDK", "微信昵称")] == field[("QQ SDK", "QQ昵称")] == "昵称"
+    assert field[("微信 SDK", "微信头像")] == field[("QQ SDK", "QQ头像")] == "头像"
+    assert field[("微信 SDK", "终端设备标识符")] == "设备标识符"
+    assert field[("微信 SDK", "设备配置")] == "设备信息"
+    # 网络类型(例如 Wi-FI、3G、4G): the values network type takes, not three fields
+    assert field[("QQ SDK", "网络类型")] == "网络类型"
+    assert not {"Wi-FI", "3G", "4G"} & {f.field_as_written for f in policy.flows}
+    # (查询本机是否已安装 以便显示该登录方式) says why, and is the item's qualifier
+    apps = [f for f in policy.flows if f.field == "应用程序列表"]
+    assert {f.via for f in apps} == {"微信 SDK", "QQ SDK"}
+    assert {f.qualifiers for f in apps} == {("查询本机是否已安装 以便显示该登录方式",)}
+    # 内存卡权限 is the storage permission: its own flow, and the data storage gives, low
+    assert {(f.field, f.confidence) for f in policy.flows if f.field_as_written == "内存卡权限"} == {
+        ("内存卡权限", "high"), ("存储文件", "low"), ("照片", "low")}
+    assert set(report.unresolved_fields) == {"内存卡权限"}
+
+
 def test_sdks_whose_list_names_no_provider_go_to_the_brand_their_name_carries():
     # gelonghui_sdks_without_provider.txt: 微信开放平台SDK, 新浪微博开放平台SDK, QQ互联SDK, 华为推送SDK,
     # each with 收集信息 and 使用目的 but no provider. Before, nothing was imported ("no flows").

@@ -663,3 +663,14 @@ def test_corpus_items_listed_apart_stay_apart(v, a, b):
 ])
 def test_generic_english_words_are_not_aliases(v, generic):
     assert resolved(v, generic) is None
+
+
+@pytest.mark.parametrize(("written", "canonical"), [
+    ("微信昵称", "昵称"), ("QQ头像", "头像"),   # todo_bulleted_sdk_records.txt (lines 11, 18)
+    ("微信支付分", "微信支付分"),               # a field whose name starts with a brand stays itself
+    ("微信", None), ("QQ号", None),             # a brand alone, or with less than two characters left
+])
+def test_a_brand_before_a_field_names_that_field(v, written, canonical):
+    """A platform's 昵称 is a 昵称: a leading brand token of recipients.yaml is passed over when
+    what follows is a field, and only then."""
+    assert resolved(v, written) == canonical

@@ -1,7 +1,8 @@
 """How fields relate beyond the vocabulary's groups: pieces, values and derivations.
 
 ``data/fields.yaml`` gives each field at most one ``parent`` (its group), which the import
-uses. The audit reads three more keys of the same file, which the import ignores:
+uses. The audit reads three more keys of the same file; of them the import reads ``values``
+only (a field's parenthesis listing its values gives no more fields):
 
 * ``part_of``: the fields this one is a piece or content of (银行卡尾号 of 银行卡号; 应还日期
   of 还款计划). A policy that says it collects the whole has said it collects the piece.
