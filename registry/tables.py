@@ -15,6 +15,7 @@ from typing import Any
 
 from registry.datafiles import read_yaml
 from registry.errors import VocabularyError
+from registry.script import simplified
 from registry.vocabulary import DATA_DIR, name_key
 
 
@@ -93,7 +94,7 @@ HEADERS = DATA_DIR / "headers.yaml"
 @functools.cache
 def headers_data(path: Path = HEADERS) -> dict[str, Any]:
     """``data/headers.yaml`` parsed once per process: the table synonyms and the lists beside
-    them (``script_fold``, ``lead_in_endings``, ``platform_keys``) that the readers use.
+    them (``lead_in_endings``, ``platform_keys``) that the readers use.
 
     Read through the JSON cache of :func:`registry.datafiles.read_yaml`, as the vocabulary
     is: an import then never needs PyYAML (importing and running it cost 0.03 s).
@@ -149,27 +150,13 @@ def _role_of_cached(header: str, kind: str, _spec_id: int) -> tuple[str | None, 
     return _role_of(header, spec)
 
 
-@functools.cache
-def _script_fold() -> dict[int, str]:
-    """Traditional characters -> simplified, for header and label keys (``script_fold`` of
-    ``data/headers.yaml``): a page in traditional script (第三方公司名稱, 共享個人信息類型)
-    names its columns with the same words."""
-    pairs = headers_data().get("script_fold") or {}
-    if not isinstance(pairs, dict) or not all(isinstance(k, str) and isinstance(v, str) and len(k) == len(v)
-                                              for k, v in pairs.items()):
-        raise VocabularyError(f"{HEADERS}: script_fold must map strings to strings of the same length")
-    return {ord(a): b for k, v in pairs.items() for a, b in zip(k, v, strict=True)}
-
-
 def header_key(text: str) -> str:
-    """``name_key`` of a header or label, traditional characters folded to simplified.
+    """``name_key`` of a header or label, in simplified script (:func:`registry.script.simplified`).
 
     >>> header_key("第三方公司名稱") == header_key("第三方公司名称")
     True
     """
-    key = name_key(text)
-    fold = _script_fold()
-    return key.translate(fold) if fold and not key.isascii() else key
+    return simplified(name_key(text))
 
 
 def _role_of(header: str, spec: HeaderSpec) -> tuple[str | None, int]:

@@ -23,8 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 from registry.datafiles import DATA_DIR, name_key, read_yaml
 from registry.errors import VocabularyError
+from registry.script import simplified
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from registry.cellwords import CellWords
 
 SENSITIVITY = (True, False)
@@ -72,6 +75,10 @@ class Vocabulary:
     """name_key(alias) -> canonical recipient name."""
     affiliates: tuple[str, ...]
     permissions: tuple[PermissionEntry, ...]
+    info_tails: tuple[str, ...] = ()
+    """Words for "information" a field's name may be followed by (信息, 数据)."""
+    device_prefixes: tuple[str, ...] = ()
+    """Words for the device a field's name may be preceded by (设备, 本机)."""
     cells: CellWords = field(default_factory=lambda: _bundled_cell_words())
     """The words of ``splitting.yaml``: none-words, qualifiers, conjunctions (registry.cellwords)."""
 
@@ -80,7 +87,9 @@ class Vocabulary:
 
         Tries the text, then the text without a leading qualifier (用户提供的…) or, unless
         ``trailing`` is false, a trailing qualifier in parentheses (…（IOS）, …（可选）;
-        ``splitting.yaml``).
+        ``splitting.yaml``). Where none is a field: each without a leading brand (微信昵称), a
+        trailing 信息/数据 or a leading 设备/本机 (应用列表信息, 设备网络环境信息); last, the text
+        in simplified script (設備型號).
         """
         candidates = self._field_candidates(text, trailing)
         for candidate in candidates:
@@ -91,7 +100,25 @@ class Vocabulary:
             rest = self._without_brand(candidate)
             if rest and (name := self.field_index.get(name_key(rest))):
                 return self.fields[name]
+            for rest in self._looser(candidate):
+                if name := self.field_index.get(name_key(rest)):
+                    return self.fields[name]
+        if not text.isascii() and (simple := simplified(text)) != text:
+            return self.resolve_field(simple, trailing=trailing)  # 設備型號 is 设备型号
         return None
+
+    def _looser(self, text: str) -> Iterator[str]:
+        """The text without a trailing word for "information" (应用列表信息 is the 应用列表), a
+        leading word for the device (设备网络环境信息 is the 网络环境信息), or both; two characters
+        or more left (``info_tails`` and ``device_prefixes`` of ``fields.yaml``)."""
+        heads = [text] + [text[len(p):] for p in self.device_prefixes
+                          if text.startswith(p) and len(text) - len(p) >= 2]
+        for h in heads:
+            if h is not text:
+                yield h
+            for tail in self.info_tails:
+                if h.endswith(tail) and len(h) - len(tail) >= 2:
+                    yield h[: -len(tail)]
 
     def _without_brand(self, text: str) -> str | None:
         """The text after a leading brand token of ``recipients.yaml`` (微信昵称, QQ头像: the
@@ -270,6 +297,8 @@ def _load(d: Path) -> Vocabulary:
         fields=fields,
         field_index=index,
         qualifiers=tuple(fdata.get("qualifiers") or ()),
+        info_tails=tuple(str(w) for w in fdata.get("info_tails") or ()),
+        device_prefixes=tuple(str(w) for w in fdata.get("device_prefixes") or ()),
         categories=tuple(fdata.get("categories") or ()),
         company_suffixes=tuple(rdata.get("company_suffixes") or ()),
         unnamed_markers=tuple(rdata.get("unnamed_markers") or ()),

@@ -333,6 +333,10 @@ def test_a_record_in_traditional_script_and_items_followed_by_their_purpose():
     fields = received(policy)["神策網絡科技(北京)有限公司"]
     assert {"設備標識符", "IDFA", "網絡類型", "IP 地址", "設備型號", "系統版本"} <= fields
     assert not any("用于" in f or "網絡信息(" in f for f in fields)   # purposes are no data
+    # each item as written, and the field it names: the vocabulary's words in simplified script
+    field = {f.field_as_written: f.field for f in policy.flows}
+    assert field["設備型號"] == "设备型号" and field["網絡類型"] == "网络类型" and field["系統版本"] == "操作系统版本"
+    assert field["設備標識符"] == "设备标识符" and field["運營商名稱"] == "运营商信息"
 
 
 def test_a_recipient_named_by_one_character_is_a_guess():

@@ -674,3 +674,19 @@ def test_a_brand_before_a_field_names_that_field(v, written, canonical):
     """A platform's 昵称 is a 昵称: a leading brand token of recipients.yaml is passed over when
     what follows is a field, and only then."""
     assert resolved(v, written) == canonical
+
+
+@pytest.mark.parametrize(("written", "canonical"), [
+    # traditional script, looked up in simplified (traditional_script_sdk_record.txt, 神策SDK)
+    ("設備型號", "设备型号"), ("網絡類型", "网络类型"), ("運營商名稱", "运营商信息"), ("系統版本", "操作系统版本"),
+    # a trailing word for "information" (gelonghui_sdks_without_provider.txt; pipe_rows_rowspan_sdk_table.txt)
+    ("应用列表信息", "应用程序列表"), ("运行中的进程信息", "运行中的进程"), ("软件列表信息", "应用程序列表"),
+    # a leading word for the device (zconnect_unclosed_parenthesis.txt; daomeng_sdk_entries_in_prose.md)
+    ("设备网络环境信息", "网络信息"), ("本机应用列表信息", "应用程序列表"),
+    # a field whose name has them is itself
+    ("本机电话号码", "本机电话号码"), ("设备信息", "设备信息"), ("手机号码", "手机号码"),
+    # nothing is left but the word, or what is left is no field
+    ("设备", None), ("本机信息", None), ("手机系统重启时间", None),
+])
+def test_looser_lookups_find_the_field_a_spelling_names(v, written, canonical):
+    assert resolved(v, written) == canonical
