@@ -110,7 +110,10 @@ class Vocabulary:
     def _looser(self, text: str) -> Iterator[str]:
         """The text without a trailing word for "information" (应用列表信息 is the 应用列表), a
         leading word for the device (设备网络环境信息 is the 网络环境信息), or both; two characters
-        or more left (``info_tails`` and ``device_prefixes`` of ``fields.yaml``)."""
+        or more left (``info_tails`` and ``device_prefixes`` of ``fields.yaml``). Underscores
+        read as spaces (Android_ID is Android ID)."""
+        if "_" in text:  # Android_ID, device_id: an identifier's spelling in code
+            yield text.replace("_", " ")
         heads = [text] + [text[len(p):] for p in self.device_prefixes
                           if text.startswith(p) and len(text) - len(p) >= 2]
         for h in heads:

@@ -683,6 +683,8 @@ def test_a_brand_before_a_field_names_that_field(v, written, canonical):
     ("应用列表信息", "应用程序列表"), ("运行中的进程信息", "运行中的进程"), ("软件列表信息", "应用程序列表"),
     # a leading word for the device (zconnect_unclosed_parenthesis.txt; daomeng_sdk_entries_in_prose.md)
     ("设备网络环境信息", "网络信息"), ("本机应用列表信息", "应用程序列表"),
+    # underscores as spaces (fygt_lettered_sdk_records.txt)
+    ("Android_ID", "Android ID"),
     # a field whose name has them is itself
     ("本机电话号码", "本机电话号码"), ("设备信息", "设备信息"), ("手机号码", "手机号码"),
     # nothing is left but the word, or what is left is no field
