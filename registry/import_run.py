@@ -58,6 +58,18 @@ def _report_dict(report: ImportReport, written: str | None, change: Replacement 
     return d
 
 
+def _unresolved(name: str, closest: list[str]) -> str:
+    """An unresolved field for people: the closest names, or the permission it is a word for
+    (内存卡权限: an alias in ``data/permissions.yaml``, whose fields the import read it as)."""
+    from registry.vocabulary import load_vocabulary
+
+    perm = load_vocabulary().permission(name)
+    if perm is not None:
+        gives = f"read as {', '.join(perm.fields)}, low" if perm.fields else "no personal data"
+        return f"{name} (a permission: {perm.name}; {gives})"
+    return name + (f" (closest: {', '.join(closest)})" if closest else "")
+
+
 def report_sections(report: ImportReport, written: str | None = None,
                     change: Replacement | None = None) -> list[Section]:
     """One document's import for people: the counts, then each table, problem and replacement."""
@@ -69,8 +81,7 @@ def report_sections(report: ImportReport, written: str | None = None,
     out += [f"  table at line {t['line']}: {t['kind']}, {t['rows']} rows" for t in report.tables]
     for title, items in (("left out", report.left_out), ("guessed", report.guesses)):
         out.extend(f"  {title}: {x}" for x in items)
-    for name, sugg in report.unresolved_fields.items():
-        out.append(f"  unresolved field: {name}" + (f" (closest: {', '.join(sugg)})" if sugg else ""))
+    out.extend(f"  unresolved field: {_unresolved(name, sugg)}" for name, sugg in report.unresolved_fields.items())
     out.extend(f"  unresolved recipient: {r} (no evidence ties it to a legal entity)"
                for r in report.unresolved_recipients)
     if change is not None:
