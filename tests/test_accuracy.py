@@ -15,7 +15,7 @@ from bench import accuracy
 
 RECALL = 0.98
 """Total recall reached on the development corpus (docs/accuracy.md); the test fails below it."""
-HELDOUT_RECALL = 0.95
+HELDOUT_RECALL = 0.97
 """Total recall reached on bench/heldout (real documents found after the readers were built)."""
 
 

@@ -417,3 +417,14 @@ def test_sdk_records_read_their_installed_apps_and_access_point_spellings():
     assert "unresolved field: 网络访问 (a permission: 网络; no personal data)" in lines
     assert "unresolved field: 读写外部存储 (a permission: 存储空间; read as 存储文件, 照片, low)" in lines
     assert not any("closest" in ln for ln in lines)
+
+
+def test_a_label_value_wrapped_inside_a_parenthesis_goes_on_with_the_next_line():
+    # jsx_wrapped_usage_lines.tsx (CoCalc's third-parties page): "usage: email backend
+    # (transactional, e.g. welcome, password" / "resets, ...)", then "shared: email address".
+    # The wrapped line closes the parenthesis the line before opened: it is no record's title.
+    policy, _ = import_document(CUTS / "jsx_wrapped_usage_lines.tsx")
+    got = received(policy)
+    assert set(got) == {"Sendgrid (twilio)", "Amazon AWS"}
+    assert all("email address" in fields for fields in got.values())
+    assert not any("resets" in r.name for r in policy.recipients)

@@ -408,7 +408,8 @@ def read_labelled_records(lines: Sequence[tuple[int, str]]) -> tuple[list[RawTab
         if lab is None:
             nxt = entries[k + 1][2] if k + 1 < len(entries) else None
             title = _title_of(text)
-            listing = rec is not None and rec.pairs and (not rec.pairs[-1][1] or _LIST_MARK.match(text))
+            listing = rec is not None and rec.pairs and (not rec.pairs[-1][1] or _LIST_MARK.match(text)
+                                                         or _open_parenthesis(rec.pairs[-1][1]))
             if title and nxt is not None and not listing:
                 close_record()
                 pending_title = (no, title)
@@ -609,6 +610,18 @@ def _item_with_purpose(text: str) -> bool:
     from registry.cellwords import load_cell_words
 
     return load_cell_words().purpose_after_colon(text) is not None
+
+
+def _open_parenthesis(items: list[tuple[int, str]]) -> bool:
+    """True where the value's last line opens a parenthesis it does not close: the next line
+    goes on with it ("usage: email backend (transactional, e.g. welcome, password" / "resets, ...)")."""
+    depth = 0
+    for ch in items[-1][1]:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）" and depth:
+            depth -= 1
+    return depth > 0
 
 
 def _ends_value(items: list[tuple[int, str]], text: str) -> bool:
