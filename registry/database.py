@@ -432,6 +432,9 @@ def _tables(con: sqlite3.Connection) -> set[str]:
 def _check_schema(con: sqlite3.Connection, path: str | Path) -> None:
     app_id = con.execute("PRAGMA application_id").fetchone()[0]
     version = con.execute("PRAGMA user_version").fetchone()[0]
+    if app_id == 0 and not _tables(con):
+        raise RegistryFileError(f"{path}: an empty SQLite database, no registry yet "
+                                "(if an import is making it, try again when it is done)")
     if app_id != APPLICATION_ID:
         raise RegistryFileError(f"{path}: a SQLite database, but not a sharegraph registry "
                                 "(no sharegraph application id)")

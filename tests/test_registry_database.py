@@ -269,6 +269,16 @@ def test_files_that_are_not_a_registry_database_are_refused_in_one_line(tmp_path
     _one_line_error(cli("who-receives", "手机号", "-r", str(foreign)), "not a sharegraph registry")
     _one_line_error(cli("import", str(SEED), "-o", str(foreign)), "not a sharegraph registry")
     assert sqlite3.connect(foreign).execute("SELECT name FROM sqlite_master").fetchall() == [("t",)]
+    # a database with nothing in it (what a reader may meet while an import makes the file):
+    # a question says so; an import gives it the schema
+    empty = tmp_path / "empty.db"
+    con = sqlite3.connect(empty)
+    con.execute("PRAGMA journal_mode = WAL")
+    con.close()
+    assert empty.stat().st_size > 0
+    _one_line_error(cli("who-receives", "手机号", "-r", str(empty)), "empty.db", "an empty SQLite database")
+    assert cli("import", str(SEED), "-o", str(empty)).returncode == 0
+    assert load_registry(empty).apps == ["你我贷"]
 
 
 def test_a_bad_value_inside_the_database_is_one_line(tmp_path):
