@@ -79,6 +79,8 @@ class Vocabulary:
     """Words for "information" a field's name may be followed by (信息, 数据)."""
     device_prefixes: tuple[str, ...] = ()
     """Words for the device a field's name may be preceded by (设备, 本机)."""
+    owner_words: tuple[str, ...] = ()
+    """English words for whose data it is, before a field's name (user email, customer name)."""
     cells: CellWords = field(default_factory=lambda: _bundled_cell_words())
     """The words of ``splitting.yaml``: none-words, qualifiers, conjunctions (registry.cellwords)."""
 
@@ -110,12 +112,15 @@ class Vocabulary:
     def _looser(self, text: str) -> Iterator[str]:
         """The text without a trailing word for "information" (应用列表信息 is the 应用列表), a
         leading word for the device (设备网络环境信息 is the 网络环境信息), or both; two characters
-        or more left (``info_tails`` and ``device_prefixes`` of ``fields.yaml``). Underscores
-        read as spaces (Android_ID is Android ID)."""
+        or more left (``info_tails`` and ``device_prefixes`` of ``fields.yaml``), or an English
+        word for whose data it is (``owner_words``: user email is the email). Underscores read
+        as spaces (Android_ID is Android ID)."""
         if "_" in text:  # Android_ID, device_id: an identifier's spelling in code
             yield text.replace("_", " ")
         heads = [text] + [text[len(p):] for p in self.device_prefixes
                           if text.startswith(p) and len(text) - len(p) >= 2]
+        low = text.lower()
+        heads += [text[len(p) + 1:] for p in self.owner_words if low.startswith(p + " ")]
         for h in heads:
             if h is not text:
                 yield h
@@ -302,6 +307,7 @@ def _load(d: Path) -> Vocabulary:
         qualifiers=tuple(fdata.get("qualifiers") or ()),
         info_tails=tuple(str(w) for w in fdata.get("info_tails") or ()),
         device_prefixes=tuple(str(w) for w in fdata.get("device_prefixes") or ()),
+        owner_words=tuple(str(w).lower() for w in fdata.get("owner_words") or ()),
         categories=tuple(fdata.get("categories") or ()),
         company_suffixes=tuple(rdata.get("company_suffixes") or ()),
         unnamed_markers=tuple(rdata.get("unnamed_markers") or ()),

@@ -428,3 +428,16 @@ def test_a_label_value_wrapped_inside_a_parenthesis_goes_on_with_the_next_line()
     assert set(got) == {"Sendgrid (twilio)", "Amazon AWS"}
     assert all("email address" in fields for fields in got.values())
     assert not any("resets" in r.name for r in policy.recipients)
+
+
+def test_a_definition_list_of_subprocessors_names_their_data_in_sentences():
+    # rst_definition_list_subprocessors.rst (Read the Docs): "FrontApp, Inc." then, indented,
+    # "… Can have access to user data, including user email and IP address, …"
+    policy, _ = import_document(CUTS / "rst_definition_list_subprocessors.rst")
+    field = {(f.recipient, f.field_as_written): f for f in policy.flows}
+    assert field[("FrontApp, Inc.", "user email")].field == "电子邮箱"     # the user's email
+    assert field[("FrontApp, Inc.", "IP address")].field == "IP地址"
+    assert field[("Intercom, Inc.", "IP address")].field == "IP地址"
+    # read from sentences: each flow is low, its note naming the sentence's line
+    assert {f.confidence for f in policy.flows} == {"low"}
+    assert all("read from a sentence" in f.note for f in policy.flows)

@@ -685,6 +685,10 @@ def test_a_brand_before_a_field_names_that_field(v, written, canonical):
     ("设备网络环境信息", "网络信息"), ("本机应用列表信息", "应用程序列表"),
     # underscores as spaces (fygt_lettered_sdk_records.txt)
     ("Android_ID", "Android ID"),
+    # an English word for whose data it is (rst_definition_list_subprocessors.rst: "user email")
+    ("user email", "电子邮箱"), ("visitor IP address", "IP地址"),
+    ("User Agent", "浏览器信息"),                # a field of its own, as a whole
+    ("user data", None), ("useremail", None),     # no field left; not a whole word
     # a field whose name has them is itself
     ("本机电话号码", "本机电话号码"), ("设备信息", "设备信息"), ("手机号码", "手机号码"),
     # nothing is left but the word, or what is left is no field
