@@ -613,15 +613,11 @@ def _item_with_purpose(text: str) -> bool:
 
 
 def _open_parenthesis(items: list[tuple[int, str]]) -> bool:
-    """True where the value's last line opens a parenthesis it does not close: the next line
-    goes on with it ("usage: email backend (transactional, e.g. welcome, password" / "resets, ...)")."""
-    depth = 0
-    for ch in items[-1][1]:
-        if ch in "(（":
-            depth += 1
-        elif ch in ")）" and depth:
-            depth -= 1
-    return depth > 0
+    """True where the value's last line opens a bracket it does not close: the next line goes
+    on with it ("usage: email backend (transactional, e.g. welcome, password" / "resets, ...)")."""
+    from registry.cellscan import depths
+
+    return depths(items[-1][1]) is None
 
 
 def _ends_value(items: list[tuple[int, str]], text: str) -> bool:
