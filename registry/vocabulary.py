@@ -99,9 +99,6 @@ class Vocabulary:
             if name:
                 return self.fields[name]
         for candidate in candidates:
-            rest = self._without_brand(candidate)
-            if rest and (name := self.field_index.get(name_key(rest))):
-                return self.fields[name]
             for rest in self._looser(candidate):
                 if name := self.field_index.get(name_key(rest)):
                     return self.fields[name]
@@ -110,11 +107,17 @@ class Vocabulary:
         return None
 
     def _looser(self, text: str) -> Iterator[str]:
-        """The text without a trailing word for "information" (应用列表信息 is the 应用列表), a
-        leading word for the device (设备网络环境信息 is the 网络环境信息), or both; two characters
-        or more left (``info_tails`` and ``device_prefixes`` of ``fields.yaml``), or an English
-        word for whose data it is (``owner_words``: user email is the email). Underscores read
-        as spaces (Android_ID is Android ID)."""
+        """Looser spellings of the text, in the order tried: without a leading brand token of
+        ``recipients.yaml`` (微信昵称, QQ头像: what a platform holds); with underscores as spaces
+        (Android_ID); without a trailing word for "information" (应用列表信息 is the 应用列表), a
+        leading word for the device (设备网络环境信息) or both, two characters or more left
+        (``info_tails``, ``device_prefixes`` of ``fields.yaml``), or an English word for whose
+        data it is (``owner_words``: user email is the email)."""
+        key = name_key(text)
+        for token in self._brand_tokens:
+            if key.startswith(token) and len(key) - len(token) >= 2:
+                yield key[len(token):]
+                break
         if "_" in text:  # Android_ID, device_id: an identifier's spelling in code
             yield text.replace("_", " ")
         heads = [text] + [text[len(p):] for p in self.device_prefixes
@@ -127,15 +130,6 @@ class Vocabulary:
             for tail in self.info_tails:
                 if h.endswith(tail) and len(h) - len(tail) >= 2:
                     yield h[: -len(tail)]
-
-    def _without_brand(self, text: str) -> str | None:
-        """The text after a leading brand token of ``recipients.yaml`` (微信昵称, QQ头像: the
-        nickname and avatar a platform holds), if two characters or more are left."""
-        key = name_key(text)
-        for token in self._brand_tokens:
-            if key.startswith(token) and len(key) - len(token) >= 2:
-                return key[len(token):]
-        return None
 
     @functools.cached_property
     def _brand_tokens(self) -> tuple[str, ...]:
@@ -215,11 +209,16 @@ class Vocabulary:
 
     def permission(self, text: str) -> PermissionEntry | None:
         """The permission named or aliased ``text``, or ``None``."""
-        key = name_key(text)
+        return self._permission_index.get(name_key(text))
+
+    @functools.cached_property
+    def _permission_index(self) -> dict[str, PermissionEntry]:
+        """name_key(name or alias) -> permission; the first permission naming a key wins."""
+        index: dict[str, PermissionEntry] = {}
         for p in self.permissions:
-            if key in {name_key(a) for a in (p.name, *p.aliases)}:
-                return p
-        return None
+            for a in (p.name, *p.aliases):
+                index.setdefault(name_key(a), p)
+        return index
 
 
 def _bundled_cell_words() -> CellWords:
