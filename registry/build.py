@@ -201,7 +201,7 @@ class _Builder:
             out.append(canonical)
         note = (f"{item.text} names a permission ({perm.name}), not data; read as the data it gives "
                 f"({', '.join(out)}), marked low")
-        if not any(w == item.text for w, _ in self.permission_reads):
+        if (item.text, out[0]) not in self.permission_reads:  # the word's first reading: say so once
             self.guesses.append(f"line {item.line}: {note}")
         self.permission_reads.update({(item.text, f): note for f in out})
         return out
